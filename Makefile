@@ -1,0 +1,35 @@
+# The two commands: `make demo` and `make test`. Both create .venv when missing.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.opsdx-installed
+
+.PHONY: demo test bench sample-data schema clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "opsdx needs Python 3.10 or newer; set PYTHON=python3.x")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/opsdx score sample_data
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/maturity.py
+	$(BIN)/python bench/recovery.py
+
+sample-data: $(STAMP)
+	$(BIN)/python sample_data/generate.py
+
+schema: $(STAMP)
+	$(BIN)/opsdx schema questionnaire > questionnaires/questionnaire.schema.json
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis

@@ -1,0 +1,24 @@
+"""opsdx: operations diagnostics, from heroics to designed systems.
+
+The public API; everything is re-exported from its module.
+"""
+
+from importlib.metadata import PackageNotFoundError, version as _version
+
+from .errors import DataError, OpsdxError, Problem, QuestionnaireError
+from .maturity import MaturityResult, score_maturity, simulate_responses
+from .questionnaire import Questionnaire, list_questionnaires, load_questionnaire, questionnaire_schema
+from .responses import read_responses
+from .client import Client, load_client
+
+try:
+    __version__ = _version("opsdx")
+except PackageNotFoundError:  # pragma: no cover - running from a checkout without install
+    __version__ = "0.0.0+unknown"
+
+__all__ = [
+    "OpsdxError", "DataError", "QuestionnaireError", "Problem",
+    "Questionnaire", "load_questionnaire", "list_questionnaires", "questionnaire_schema",
+    "read_responses", "score_maturity", "MaturityResult", "simulate_responses",
+    "Client", "load_client", "__version__",
+]

@@ -1,0 +1,170 @@
+"""The client folder: ``client.yaml`` and the data files beside it.
+
+A client folder looks like::
+
+    acme/
+      client.yaml       name, sector, headcount, teams, management layers, date
+      responses.csv     questionnaire answers (or responses.xlsx)
+
+``client.yaml`` is validated by :class:`ClientSpec` (unknown keys are
+rejected, so a typo does not silently drop a setting).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from functools import cached_property
+from pathlib import Path
+from typing import Optional
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import DataError, OpsdxError, Problem, ProblemLog
+from .questionnaire import Questionnaire, _line_of, _path_text, _yaml_lines, load_questionnaire
+from .responses import read_responses
+
+__all__ = ["Team", "ClientSpec", "Client", "load_client", "find_clients", "slugify"]
+
+
+class Team(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1)
+    size: int = Field(ge=1, description="People in the team.")
+
+
+class ClientSpec(BaseModel):
+    """The ``client.yaml`` format."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200, description="The organisation's name.")
+    sector: str = ""
+    headcount: Optional[int] = Field(None, ge=1)
+    assessment_date: Optional[dt.date] = None
+    management_layers: Optional[int] = Field(None, ge=1, le=20,
+                                              description="Layers between the top and the front line.")
+    teams: list[Team] = Field(default_factory=list)
+    questionnaire: str = Field("maturity", description="Bundled questionnaire name, or a .yaml path "
+                                                       "relative to the client folder.")
+    responses: Optional[str] = Field(None, description="Answers file name; default responses.csv "
+                                                       "or responses.xlsx.")
+
+
+def slugify(text: str, *, max_length: int = 60) -> str:
+    """A safe folder name from untrusted text: ASCII letters, digits and hyphens only.
+
+    >>> slugify('Acme"); import os; os.system("touch pwned") #')
+    'acme-import-os-os-system-touch-pwned'
+    >>> slugify("../../etc"), slugify("Zoë & Co"), slugify("...")
+    ('etc', 'zoe-co', 'client')
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:max_length].strip("-")
+    return slug or "client"
+
+
+class Client:
+    """A client folder: its validated ``client.yaml`` and loaders for its data."""
+
+    def __init__(self, path: Path, spec: ClientSpec):
+        self.path = Path(path)
+        self.spec = spec
+
+    name = property(lambda self: self.spec.name)
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.spec.name)
+
+    @cached_property
+    def questionnaire(self) -> Questionnaire:
+        ref = self.spec.questionnaire
+        if ref.endswith((".yaml", ".yml")):
+            candidate = (self.path / ref).resolve()
+            if self.path.resolve() not in candidate.parents:
+                raise OpsdxError(f"{self.path / 'client.yaml'}: questionnaire path {ref!r} leaves "
+                                 "the client folder")
+            return load_questionnaire(candidate)
+        return load_questionnaire(ref)
+
+    @property
+    def responses_path(self) -> Path:
+        if self.spec.responses:
+            candidate = (self.path / self.spec.responses).resolve()
+            if self.path.resolve() not in candidate.parents:
+                raise OpsdxError(f"{self.path / 'client.yaml'}: responses path "
+                                 f"{self.spec.responses!r} leaves the client folder")
+            return candidate
+        for name in ("responses.csv", "responses.xlsx"):
+            if (self.path / name).is_file():
+                return self.path / name
+        return self.path / "responses.csv"
+
+    def responses(self):
+        """The validated answers (see :func:`opsdx.read_responses`)."""
+        return read_responses(self.responses_path, self.questionnaire,
+                              name=f"{self.path.name}/{self.responses_path.name}")
+
+    def validate(self) -> list[Problem]:
+        """Every problem in the folder's data, without raising."""
+        problems: list[Problem] = []
+        try:
+            self.responses()
+        except DataError as exc:
+            problems += exc.problems
+        except OpsdxError as exc:
+            problems.append(Problem(str(self.path.name), str(exc)))
+        return problems
+
+    def __repr__(self) -> str:
+        return f"<Client {self.name!r} at {self.path}>"
+
+
+def load_client(path) -> Client:
+    """Read and validate ``client.yaml`` in a client folder.
+
+    Raises
+    ------
+    DataError
+        With the line and YAML path of every problem in ``client.yaml``.
+    """
+    folder = Path(path)
+    file = folder / "client.yaml"
+    label = f"{folder.name}/client.yaml"
+    if not file.is_file():
+        raise DataError([Problem(label, f"no client.yaml in {folder}",
+                                 expected="a client folder with client.yaml")])
+    text = file.read_text(encoding="utf-8-sig")
+    log = ProblemLog(label)
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        log.add(f"not valid YAML: {getattr(exc, 'problem', exc)}", row=mark.line + 1 if mark else None)
+        log.raise_if_any()
+    if not isinstance(data, dict):
+        log.add("client.yaml must be a mapping (name, sector, headcount, ...)")
+        log.raise_if_any()
+    try:
+        spec = ClientSpec.model_validate(data)
+    except ValidationError as exc:
+        lines = _yaml_lines(text)
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            value = err.get("input") if err["type"] != "missing" else None
+            log.add(err["msg"], row=_line_of(lines, loc), column=_path_text(loc),
+                    value=None if isinstance(value, (dict, list)) else value)
+        log.raise_if_any()
+    return Client(folder, spec)
+
+
+def find_clients(path) -> list[Path]:
+    """Client folders: ``path`` itself if it has ``client.yaml``, else its subfolders that do."""
+    root = Path(path)
+    if (root / "client.yaml").is_file():
+        return [root]
+    return sorted(p for p in root.iterdir() if (p / "client.yaml").is_file())

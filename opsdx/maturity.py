@@ -1,0 +1,686 @@
+"""Scoring the five-stage maturity model.
+
+The model (seed 002, "Systems, Not Heroes") has five cumulative stages:
+single hero, first designed pod, first redesigned connection, first chain
+running, multiple chains. Each questionnaire item names the stage (2..5) at
+which its practice is expected; :func:`score_maturity` turns answers into
+
+* a **staged** result, as CMMI does: stage *k* is reached only when every
+  stage from 2 to *k* meets the threshold. A strong stage 4 built on a weak
+  stage 2 is not credible, so it does not count;
+* a **continuous index** in [1, 5] that shows partial progress towards the
+  next stage and never contradicts the staged result (``floor(index) ==
+  stage``);
+* **uncertainty** from a bootstrap: the probability of each stage and a
+  confidence interval for the index;
+* the diagnostics a consultant needs next: blockers with recommendations,
+  per-dimension profile, agreement between respondents and perception gaps by
+  role, coverage and reliability.
+
+See :func:`score_maturity` for the formulas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Mapping, Union
+
+import numpy as np
+import pandas as pd
+
+from .errors import OpsdxError
+from .questionnaire import Questionnaire, load_questionnaire
+from .responses import read_responses
+
+__all__ = ["score_maturity", "MaturityResult", "simulate_responses", "stage_from_attainment",
+           "STAGES"]
+
+#: The stages that items are attached to; stage 1 is the floor.
+STAGES = (2, 3, 4, 5)
+
+#: Coverage warnings: share of N/A per item, share skipped per item or respondent.
+NA_WARN_SHARE = 0.5
+SKIP_WARN_SHARE = 0.3
+#: Fewer respondents than this makes a warning about the bootstrap.
+FEW_RESPONDENTS = 3
+#: Tolerance for "meets the threshold", so that an attainment of exactly
+#: 0.75 computed in floating point counts as meeting 0.75.
+_TOL = 1e-9
+#: Upper bound on the number of floats in one block of the bootstrap.
+_BLOCK = 4_000_000
+
+Aggregate = Union[str, Callable[..., np.ndarray]]
+
+
+def stage_from_attainment(attainment: np.ndarray, threshold: float = 0.75):
+    """Staged rule and continuous index from stage attainments, vectorised.
+
+    Parameters
+    ----------
+    attainment : array of shape (..., 4)
+        Attainment (0..1) of stages 2, 3, 4, 5 in the last axis; NaN where a
+        stage could not be assessed (it then counts as not met).
+    threshold : float
+        The attainment a stage needs to be reached.
+
+    Returns
+    -------
+    stage : int array of shape (...)
+        ``1 + the number of leading stages that meet the threshold``.
+    index : float array of shape (...)
+        ``stage + attainment[next stage] / threshold`` below stage 5, and 5 at
+        stage 5. The next stage's attainment is below the threshold by
+        construction, so ``floor(index) == stage``.
+
+    Examples
+    --------
+    >>> stage, index = stage_from_attainment(np.array([0.9, 0.3, 0.95, 1.0]))
+    >>> int(stage), float(round(index, 4))
+    (2, 2.4)
+    >>> stage_from_attainment(np.array([[0.75, 0.8, 0.9, 0.6], [0.5, 1, 1, 1]]))[0]
+    array([4, 1])
+    """
+    a = np.asarray(attainment, dtype=float)
+    met = np.nan_to_num(a, nan=-1.0) >= threshold - _TOL
+    stage = 1 + np.cumprod(met, axis=-1).sum(axis=-1)
+    nxt = np.clip(stage - 1, 0, a.shape[-1] - 1)  # position of the next stage in the last axis
+    next_att = np.take_along_axis(a, np.expand_dims(nxt, -1), axis=-1)[..., 0]
+    partial = np.where(stage < 5, np.nan_to_num(next_att, nan=0.0) / threshold, 0.0)
+    index = np.clip(stage + np.minimum(partial, 1.0 - 1e-12), 1.0, 5.0)
+    return stage, index
+
+
+def _aggregator(aggregate: Aggregate) -> Callable[[np.ndarray, int], np.ndarray]:
+    if callable(aggregate):
+        return aggregate
+    if aggregate == "mean":
+        return lambda x, axis: np.nanmean(x, axis=axis)
+    if aggregate == "median":
+        return lambda x, axis: np.nanmedian(x, axis=axis)
+    raise OpsdxError(f"aggregate must be 'mean', 'median' or a callable f(x, axis), not {aggregate!r}")
+
+
+def _weighted_stage_means(scores: np.ndarray, weights: np.ndarray, stage_pos: np.ndarray) -> np.ndarray:
+    """Weighted mean of item scores per stage, ignoring NaN; scores (..., I) -> (..., 4)."""
+    present = ~np.isnan(scores)
+    ws = np.where(present, scores * weights, 0.0)
+    wp = np.where(present, weights, 0.0)
+    onehot = (stage_pos[:, None] == np.arange(len(STAGES))[None, :]).astype(float)  # (I, 4)
+    num = ws @ onehot
+    den = wp @ onehot
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+
+
+@dataclass
+class MaturityResult:
+    """The scored assessment; see :func:`score_maturity` for how each part is computed.
+
+    Attributes
+    ----------
+    stage : int
+        Staged (gated) maturity stage, 1..5.
+    stage_name : str
+    index : float
+        Continuous maturity index in [1, 5]; ``floor(index) == stage``.
+    index_ci : tuple of float
+        Bootstrap percentile interval of the index at level ``params["ci"]``.
+    stage_probabilities : Series
+        Index 1..5, sums to 1: the share of bootstrap resamples at each stage.
+    attainment : DataFrame
+        Per stage 2..5: ``attainment``, its interval, ``met``, item counts.
+    item_scores : DataFrame
+        Per item: aggregated normalised score (0 worst .. 1 best, reverse items
+        flipped), weight and answer counts.
+    dimensions : DataFrame
+        Per dimension: weighted score, interval, Cronbach's alpha.
+    profile : DataFrame
+        Dimension x stage weighted scores (for a heatmap).
+    blockers : DataFrame
+        Items keeping the next stage from being reached, by ``gap x weight``.
+    agreement : DataFrame
+        Per item: spread, rwg against a uniform null, and the largest gap
+        between roles.
+    role_scores : DataFrame
+        Attainment per stage as each role sees it.
+    coverage : DataFrame
+        Per item: counts and shares of answered, n/a and skipped.
+    warnings : list of str
+        Coverage and reliability warnings in plain words.
+    params : dict
+        The arguments the score was computed with.
+    """
+
+    stage: int
+    stage_name: str
+    index: float
+    index_ci: tuple
+    stage_probabilities: pd.Series
+    attainment: pd.DataFrame
+    item_scores: pd.DataFrame
+    dimensions: pd.DataFrame
+    profile: pd.DataFrame
+    blockers: pd.DataFrame
+    agreement: pd.DataFrame
+    role_scores: pd.DataFrame
+    coverage: pd.DataFrame
+    warnings: list = field(default_factory=list)
+    params: dict = field(default_factory=dict)
+    n_respondents: int = 0
+    questionnaire: str = ""
+
+    @property
+    def stage_probability(self) -> float:
+        """Bootstrap probability of the reported stage."""
+        return float(self.stage_probabilities.loc[self.stage])
+
+    def summary(self) -> pd.DataFrame:
+        """One row per stage 1..5: name, attainment with interval, met, probability.
+
+        Stage 1 is the floor: it has no items, its attainment is NaN and it is
+        always met.
+        """
+        att = self.attainment.set_index("stage")
+        rows = []
+        for s in range(1, 6):
+            base = {"stage": s, "name": att["name"].get(s, self.stage_name if s == 1 else ""),
+                    "probability": float(self.stage_probabilities.loc[s]),
+                    "reached": s <= self.stage}
+            if s in att.index:
+                base.update(attainment=att.at[s, "attainment"], ci_low=att.at[s, "ci_low"],
+                            ci_high=att.at[s, "ci_high"], met=bool(att.at[s, "met"]))
+            else:
+                base.update(attainment=np.nan, ci_low=np.nan, ci_high=np.nan, met=True)
+            rows.append(base)
+        frame = pd.DataFrame(rows)
+        frame.loc[0, "name"] = self.params.get("stage_names", {}).get(1, "Single hero")
+        return frame[["stage", "name", "attainment", "ci_low", "ci_high", "met", "reached",
+                      "probability"]]
+
+    def to_dict(self) -> dict:
+        """Headline figures as plain JSON-ready values."""
+        return {
+            "questionnaire": self.questionnaire,
+            "stage": int(self.stage), "stage_name": self.stage_name,
+            "stage_probability": round(self.stage_probability, 6),
+            "index": round(float(self.index), 6),
+            "index_ci": [round(float(v), 6) for v in self.index_ci],
+            "stage_probabilities": {int(k): round(float(v), 6)
+                                    for k, v in self.stage_probabilities.items()},
+            "n_respondents": int(self.n_respondents),
+            "blockers": self.blockers["item_id"].head(5).tolist(),
+            "warnings": list(self.warnings),
+            "params": {k: v for k, v in self.params.items() if k != "stage_names"},
+        }
+
+    def plot_profile(self, ax=None, *, kind: str = "bar"):
+        """Per-dimension profile chart.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+        kind : {"bar", "heatmap"}
+            ``"bar"``: each dimension's score with its interval and the
+            threshold; ``"heatmap"``: dimension x stage scores.
+
+        Returns
+        -------
+        matplotlib Axes
+        """
+        import matplotlib.pyplot as plt
+        import seaborn as sns
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(7, 0.5 + 0.45 * len(self.dimensions)))
+        threshold = self.params["threshold"]
+        if kind == "heatmap":
+            sns.heatmap(self.profile, vmin=0, vmax=1, cmap="RdYlGn", annot=True, fmt=".2f",
+                        cbar_kws={"label": "score (0 to 1)"}, ax=ax)
+            ax.set_xlabel("stage at which the practice is expected")
+            ax.set_ylabel("")
+        elif kind == "bar":
+            dims = self.dimensions.sort_values("score")
+            y = np.arange(len(dims))
+            err = np.vstack([dims["score"] - dims["ci_low"], dims["ci_high"] - dims["score"]])
+            ax.barh(y, dims["score"], color=sns.color_palette("crest", len(dims)),
+                    xerr=np.nan_to_num(err, nan=0.0), capsize=3)
+            ax.set_yticks(y, dims["title"])
+            ax.axvline(threshold, color="0.3", ls="--", lw=1)
+            ax.text(threshold, len(dims) - 0.4, f" threshold {threshold:g}", fontsize=8, va="bottom")
+            ax.set_xlim(0, 1)
+            ax.set_xlabel("score (0 = absent, 1 = always, with evidence)")
+        else:
+            raise ValueError(f"kind must be 'bar' or 'heatmap', not {kind!r}")
+        ax.set_title(f"Stage {self.stage}: {self.stage_name} "
+                     f"(p = {self.stage_probability:.2f}, index {self.index:.2f})")
+        return ax
+
+    def __repr__(self) -> str:
+        lo, hi = self.index_ci
+        lines = [
+            f"<MaturityResult stage {self.stage} ({self.stage_name}), "
+            f"probability {self.stage_probability:.2f}; index {self.index:.2f} "
+            f"[{lo:.2f}, {hi:.2f}]; {self.n_respondents} respondents>",
+        ]
+        if len(self.blockers):
+            lines.append("  blockers: " + ", ".join(self.blockers["item_id"].head(5)))
+        lines += [f"  warning: {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+
+def score_maturity(responses, questionnaire: Questionnaire | str = "maturity", *,
+                   threshold: float = 0.75, seed: int | np.random.Generator = 0,
+                   n_boot: int = 2000, weights: Mapping[str, float] | None = None,
+                   aggregate: Aggregate = "mean", bootstrap: str = "auto",
+                   ci: float = 0.90, min_respondents_alpha: int = 5) -> MaturityResult:
+    """Place an organisation on the five maturity stages, with uncertainty.
+
+    Parameters
+    ----------
+    responses : DataFrame or path
+        The output of :func:`~opsdx.read_responses`; anything else is read
+        with it first.
+    questionnaire : Questionnaire or str
+    threshold : float in (0, 1]
+        Attainment a stage needs to be reached (default 0.75: "usually true"
+        on the bundled 0..4 scale).
+    seed : int or numpy Generator
+        Seed of the bootstrap; the same seed gives identical results.
+    n_boot : int
+        Bootstrap resamples (0 skips the bootstrap: probabilities then put
+        all mass on the point estimate and intervals are NaN).
+    weights : mapping item_id -> weight, optional
+        Overrides the questionnaire's item weights (only the items named).
+    aggregate : {"mean", "median"} or callable
+        How an item's answers are combined across respondents; a callable
+        gets ``(array, axis)`` with NaN for missing answers.
+    bootstrap : {"auto", "respondents", "items", "both"}
+        What is resampled: respondents, items within each stage, or both.
+        ``"auto"`` resamples respondents when there are several and items
+        when there is one.
+    ci : float
+        Level of the percentile intervals.
+    min_respondents_alpha : int
+        Complete respondents a dimension needs for Cronbach's alpha.
+
+    Returns
+    -------
+    MaturityResult
+
+    Notes
+    -----
+    1. Each answer on a numeric scale is normalised to ``(value - min) / (max
+       - min)``; a reverse-keyed item is flipped (``1 - score``), so that 1 is
+       always the best practice. *N/A* and skipped answers are excluded.
+    2. An item's score aggregates its respondents' scores (``aggregate``).
+    3. A stage's attainment is the weighted mean of the scores of its items
+       that have at least one answer.
+    4. Stage *k* (2..5) is reached when every stage 2..*k* has attainment >=
+       ``threshold``; stage 1 is the floor. A stage without any answered item
+       cannot be reached.
+    5. ``index = stage + attainment(stage + 1) / threshold`` below stage 5,
+       and 5 at stage 5: a stage's progress shows only once every stage under
+       it is met (the gating of step 4), and raising any answer towards better
+       practice never lowers it.
+    6. The bootstrap repeats steps 2-5 on ``n_boot`` resamples; the stage
+       probabilities are the shares of resamples at each stage and the index
+       interval is the percentile interval.
+    7. Agreement: ``rwg = 1 - s^2 / sigma_EU^2`` with ``sigma_EU^2 = (A^2 -
+       1) / 12`` for an A-option scale (James, Demaree and Wolf 1984),
+       truncated at 0. Cronbach's alpha per dimension uses complete
+       respondents only.
+
+    References
+    ----------
+    Stages: "Systems, Not Heroes" (seed 002). Staged scoring as in CMMI.
+    James, L. R., Demaree, R. G. and Wolf, G. (1984), Estimating within-group
+    interrater reliability with and without response bias, J. Appl. Psych. 69.
+
+    Examples
+    --------
+    >>> answers = simulate_responses("maturity", stage=3, n_respondents=6, seed=1)
+    >>> result = score_maturity(answers, "maturity", seed=0, n_boot=500)
+    >>> result.stage, result.stage_name
+    (3, 'First redesigned connection')
+    >>> float(result.stage_probabilities.sum())
+    1.0
+    """
+    q = load_questionnaire(questionnaire)
+    if not isinstance(responses, pd.DataFrame) or "status" not in responses.columns:
+        responses = read_responses(responses, q)
+    elif responses.attrs.get("questionnaire") not in (None, q.id):
+        raise OpsdxError(f"these answers were read for questionnaire "
+                         f"{responses.attrs['questionnaire']!r}, not {q.id!r}")
+    if not 0 < threshold <= 1:
+        raise OpsdxError(f"threshold must be in (0, 1], not {threshold!r}")
+    if not 0 < ci < 1:
+        raise OpsdxError(f"ci must be in (0, 1), not {ci!r}")
+    if n_boot < 0:
+        raise OpsdxError(f"n_boot must be >= 0, not {n_boot!r}")
+    agg = _aggregator(aggregate)
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+
+    items = q.items[q.items["scored"]].sort_values("stage", kind="stable").reset_index(drop=True)
+    w = items.set_index("item_id")["weight"].copy()
+    if weights:
+        unknown = sorted(set(weights) - set(w.index))
+        if unknown:
+            raise OpsdxError(f"weights name items not in questionnaire {q.id!r}: {', '.join(unknown)}")
+        w.update(pd.Series(weights, dtype=float))
+        if (w <= 0).any():
+            raise OpsdxError("item weights must be positive")
+    weight = w.to_numpy(float)
+    stage_pos = items["stage"].to_numpy() - 2
+
+    # respondents x items matrix of normalised scores (NaN = not answered)
+    scored = _normalised(responses, q)
+    respondents = pd.unique(responses["respondent"])
+    X = (scored.pivot_table(index="respondent", columns="item_id", values="score",
+                            aggfunc="first", dropna=False)
+         .reindex(index=respondents, columns=items["item_id"]).to_numpy(float))
+    R = X.shape[0]
+
+    item_score = _quiet(agg, X, 0)
+    att = _weighted_stage_means(item_score, weight, stage_pos)
+    stage, index = stage_from_attainment(att, threshold)
+    stage, index = int(stage), float(index)
+
+    mode = bootstrap if bootstrap != "auto" else ("respondents" if R >= 2 else "items")
+    if mode not in {"respondents", "items", "both"}:
+        raise OpsdxError(f"bootstrap must be 'auto', 'respondents', 'items' or 'both', not {bootstrap!r}")
+    boot_items, boot_att = _bootstrap(X, item_score, weight, stage_pos, agg, rng, n_boot, mode)
+    b_stage, b_index = stage_from_attainment(boot_att, threshold)
+
+    if n_boot:
+        probs = pd.Series(np.bincount(b_stage, minlength=6)[1:] / n_boot, index=range(1, 6))
+        lo_q, hi_q = (1 - ci) / 2, 1 - (1 - ci) / 2
+        index_ci = tuple(float(v) for v in np.quantile(b_index, [lo_q, hi_q]))
+        att_lo, att_hi = _quiet(lambda a, axis: np.nanquantile(a, [lo_q, hi_q], axis=axis), boot_att, 0)
+    else:
+        probs = pd.Series(np.eye(5)[stage - 1], index=range(1, 6))
+        index_ci = (np.nan, np.nan)
+        att_lo = att_hi = np.full(len(STAGES), np.nan)
+    probs.index.name = "stage"
+
+    answered = responses["status"] == "answered"
+    counts = (responses.assign(n=1).pivot_table(index="item_id", columns="status", values="n",
+                                                aggfunc="sum", observed=False, fill_value=0)
+              .reindex(index=q.items["item_id"], columns=["answered", "n/a", "skipped"], fill_value=0))
+    item_scores = items[["item_id", "stage", "dimension", "reverse"]].assign(
+        weight=weight, score=item_score,
+        n_answered=counts.reindex(items["item_id"])["answered"].to_numpy())
+
+    attainment = pd.DataFrame({
+        "stage": list(STAGES), "name": [q.stage_names[s] for s in STAGES],
+        "attainment": att, "ci_low": att_lo, "ci_high": att_hi,
+        "met": np.nan_to_num(att, nan=-1) >= threshold - _TOL,
+        "n_items": items.groupby("stage").size().reindex(STAGES, fill_value=0).to_numpy(),
+        "n_items_answered": item_scores.assign(a=item_scores["n_answered"] > 0)
+        .groupby("stage")["a"].sum().reindex(STAGES, fill_value=0).to_numpy(),
+    })
+
+    dimensions, profile = _dimensions(q, items, X, item_score, boot_items, weight, ci,
+                                      min_respondents_alpha, mode)
+    blockers = _blockers(q, item_scores, stage, threshold)
+    agreement = _agreement(responses, scored, q)
+    role_scores = _role_scores(scored, items, weight, stage_pos, agg, q)
+    coverage = counts.assign(total=counts.sum(axis=1))
+    for col in ["answered", "n/a", "skipped"]:
+        coverage[f"share_{col.replace('/', '')}"] = coverage[col] / coverage["total"].where(coverage["total"] > 0)
+    coverage = coverage.reset_index()
+    warnings = _warnings(responses, coverage, attainment, R, mode)
+
+    return MaturityResult(
+        stage=stage, stage_name=q.stage_names[stage], index=index, index_ci=index_ci,
+        stage_probabilities=probs, attainment=attainment, item_scores=item_scores,
+        dimensions=dimensions, profile=profile, blockers=blockers, agreement=agreement,
+        role_scores=role_scores, coverage=coverage, warnings=warnings,
+        params={"threshold": threshold, "seed": seed if isinstance(seed, int) else None,
+                "n_boot": n_boot, "aggregate": aggregate if isinstance(aggregate, str) else "custom",
+                "bootstrap": mode, "ci": ci, "stage_names": q.stage_names},
+        n_respondents=R, questionnaire=q.id,
+    )
+
+
+def _quiet(fn, *args):
+    with np.errstate(all="ignore"):
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return fn(*args)
+
+
+def _normalised(responses: pd.DataFrame, q: Questionnaire) -> pd.DataFrame:
+    """Answers with a ``score`` column: 0..1, reverse items flipped, NaN unless answered."""
+    items = q.items.set_index("item_id")
+    lo = items["scale"].map(lambda s: q.scales[s].min if q.scales[s].numeric else np.nan)
+    hi = items["scale"].map(lambda s: q.scales[s].max if q.scales[s].numeric else np.nan)
+    r = responses.copy()
+    iid = r["item_id"]
+    score = (r["value"] - iid.map(lo)) / (iid.map(hi) - iid.map(lo))
+    score = score.where(~iid.map(items["reverse"]).astype(bool), 1.0 - score)
+    r["score"] = score.where(r["status"] == "answered")
+    return r
+
+
+def _bootstrap(X, item_score, weight, stage_pos, agg, rng, n_boot, mode):
+    """Bootstrap item scores (n_boot, I) and stage attainments (n_boot, 4)."""
+    R, I = X.shape
+    if n_boot == 0:
+        return np.empty((0, I)), np.empty((0, len(STAGES)))
+    if mode in {"respondents", "both"}:
+        block = max(1, _BLOCK // max(1, R * I))
+        parts = []
+        for start in range(0, n_boot, block):
+            idx = rng.integers(0, R, size=(min(block, n_boot - start), R))
+            parts.append(_quiet(agg, X[idx], 1))
+        S = np.vstack(parts)
+    else:
+        S = np.broadcast_to(item_score, (n_boot, I)).copy()
+    if mode in {"items", "both"}:
+        # resample items with replacement within each stage: gather columns per stage
+        cols = np.empty((n_boot, I), dtype=np.intp)
+        for pos in range(len(STAGES)):
+            members = np.flatnonzero(stage_pos == pos)
+            if len(members):
+                cols[:, members] = members[rng.integers(0, len(members), size=(n_boot, len(members)))]
+        S_items = np.take_along_axis(S, cols, axis=1)
+        # gathered columns stay within their stage, so stage_pos still applies
+        att = _weighted_stage_means(S_items, np.take(weight, cols), stage_pos)
+        return S, att
+    return S, _weighted_stage_means(S, weight, stage_pos)
+
+
+def _dimensions(q, items, X, item_score, boot_items, weight, ci, min_alpha, mode):
+    dim_ids = q.dimensions["dimension"].tolist()
+    onehot = (items["dimension"].to_numpy()[:, None] == np.array(dim_ids)[None, :]).astype(float)
+
+    def dim_means(S):
+        present = ~np.isnan(S)
+        num = np.where(present, S * weight, 0.0) @ onehot
+        den = np.where(present, weight, 0.0) @ onehot
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+
+    score = dim_means(item_score)
+    if len(boot_items) and mode != "items":
+        lo, hi = _quiet(lambda a, axis: np.nanquantile(a, [(1 - ci) / 2, 1 - (1 - ci) / 2], axis=axis),
+                        dim_means(boot_items), 0)
+    else:
+        lo = hi = np.full(len(dim_ids), np.nan)
+
+    alpha, alpha_n = [], []
+    for d in dim_ids:
+        cols = np.flatnonzero(items["dimension"].to_numpy() == d)
+        sub = X[:, cols]
+        complete = sub[~np.isnan(sub).any(axis=1)]
+        a = np.nan
+        if len(cols) >= 2 and len(complete) >= min_alpha:
+            total_var = complete.sum(axis=1).var(ddof=1)
+            if total_var > 0:
+                k = len(cols)
+                a = k / (k - 1) * (1 - complete.var(axis=0, ddof=1).sum() / total_var)
+        alpha.append(a)
+        alpha_n.append(len(complete))
+    dims = q.dimensions[["dimension", "title"]].assign(
+        score=score, ci_low=lo, ci_high=hi,
+        n_items=onehot.sum(axis=0).astype(int), alpha=alpha, alpha_n=alpha_n)
+
+    profile = (items.assign(score=item_score, w=weight, ws=item_score * weight)
+               .assign(w=lambda f: f["w"].where(f["score"].notna()))
+               .groupby(["dimension", "stage"])[["ws", "w"]].sum(min_count=1))
+    profile = (profile["ws"] / profile["w"]).unstack("stage").reindex(index=dim_ids, columns=list(STAGES))
+    profile.index = q.dimensions.set_index("dimension").loc[dim_ids, "title"].to_numpy()
+    profile.index.name = "dimension"
+    return dims, profile
+
+
+def _blockers(q, item_scores, stage, threshold):
+    columns = ["item_id", "stage", "dimension", "text", "score", "gap", "weight", "priority",
+               "recommendation", "mechanism"]
+    if stage >= 5:
+        return pd.DataFrame(columns=columns)
+    nxt = stage + 1
+    cand = item_scores[(item_scores["stage"] == nxt) & (item_scores["score"] < threshold - _TOL)]
+    cand = cand.assign(gap=threshold - cand["score"])
+    cand = cand.assign(priority=cand["gap"] * cand["weight"])
+    meta = q.items.set_index("item_id")[["text", "recommendation", "mechanism"]]
+    cand = cand.join(meta, on="item_id")
+    return cand.sort_values(["priority", "item_id"], ascending=[False, True])[columns].reset_index(drop=True)
+
+
+def _agreement(responses, scored, q):
+    """Per item: n, mean score, sd of raw answers, rwg (uniform null), role gap."""
+    items = q.items.set_index("item_id")
+    ans = scored[scored["status"] == "answered"]
+    g = ans.groupby("item_id")
+    out = pd.DataFrame({"n": g.size(), "mean_score": g["score"].mean(),
+                        "sd": g["value"].std(ddof=1), "min": g["value"].min(),
+                        "max": g["value"].max()}).reindex(q.items["item_id"])
+    out["n"] = out["n"].fillna(0).astype(int)
+    n_options = items["scale"].map(lambda s: q.scales[s].n_options)
+    sigma_eu = (n_options ** 2 - 1) / 12.0
+    rwg = 1.0 - out["sd"] ** 2 / sigma_eu.reindex(out.index)
+    out["rwg"] = rwg.clip(lower=0.0).where(out["n"] >= 2)
+
+    by_role = ans.groupby(["item_id", "role"])["score"].mean().unstack("role")
+    if by_role.shape[1] >= 2:
+        valid = by_role.notna().sum(axis=1) >= 2
+        hi = by_role[valid].idxmax(axis=1)
+        lo = by_role[valid].idxmin(axis=1)
+        out["role_high"] = hi
+        out["role_low"] = lo
+        out["role_gap"] = (by_role.max(axis=1) - by_role.min(axis=1)).where(valid)
+    else:
+        out["role_high"] = out["role_low"] = None
+        out["role_gap"] = np.nan
+    out.index.name = "item_id"
+    return out.reset_index()
+
+
+def _role_scores(scored, items, weight, stage_pos, agg, q):
+    rows = []
+    for role, sub in scored.groupby("role", sort=True):
+        X = (sub.pivot_table(index="respondent", columns="item_id", values="score",
+                             aggfunc="first", dropna=False)
+             .reindex(columns=items["item_id"]).to_numpy(float))
+        att = _weighted_stage_means(_quiet(agg, X, 0), weight, stage_pos)
+        row = {"role": role, "n_respondents": X.shape[0]}
+        row.update({f"stage_{s}": a for s, a in zip(STAGES, att)})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _warnings(responses, coverage, attainment, R, mode):
+    out = []
+    if R < FEW_RESPONDENTS:
+        out.append(f"only {R} respondent{'s' if R != 1 else ''}: the stage probabilities come from "
+                   f"resampling {'items' if mode == 'items' else 'very few respondents'} and "
+                   "understate how much another set of respondents could disagree")
+    high_na = coverage[coverage["share_na"] > NA_WARN_SHARE]
+    if len(high_na):
+        out.append(f"{len(high_na)} item(s) answered N/A by more than {NA_WARN_SHARE:.0%} of "
+                   f"respondents: {', '.join(high_na['item_id'].head(8))}")
+    high_skip = coverage[coverage["share_skipped"] > SKIP_WARN_SHARE]
+    if len(high_skip):
+        out.append(f"{len(high_skip)} item(s) skipped by more than {SKIP_WARN_SHARE:.0%} of "
+                   f"respondents: {', '.join(high_skip['item_id'].head(8))}")
+    skip_by_resp = (responses["status"] == "skipped").groupby(responses["respondent"]).mean()
+    heavy = skip_by_resp[skip_by_resp > SKIP_WARN_SHARE]
+    if len(heavy):
+        out.append(f"{len(heavy)} respondent(s) skipped more than {SKIP_WARN_SHARE:.0%} of items: "
+                   f"{', '.join(map(str, heavy.index[:8]))}")
+    for _, row in attainment[attainment["n_items_answered"] == 0].iterrows():
+        out.append(f"stage {row['stage']} has no answered item and cannot be reached")
+    return out
+
+
+# --------------------------------------------------------------------------- simulation
+
+def simulate_responses(questionnaire: Questionnaire | str = "maturity", *, stage: int,
+                       n_respondents: int = 8, seed: int | np.random.Generator = 0,
+                       roles: Mapping[str, float] | None = None, noise: float = 0.12,
+                       rater_sd: float = 0.07, item_sd: float = 0.08,
+                       reached_level: float = 0.88, next_level: float = 0.45,
+                       beyond_level: float = 0.18, p_na: float = 0.02,
+                       p_skip: float = 0.02, labels: bool = True) -> pd.DataFrame:
+    """Simulate answers from an organisation whose true stage is known.
+
+    The organisation's practice level of each item (0..1) is drawn around
+    ``reached_level`` for stages up to ``stage``, ``next_level`` for the next
+    stage and ``beyond_level`` above it (spread ``item_sd``). Each respondent
+    perceives it with a personal bias (``rater_sd``) plus their role's offset
+    (``roles``: role -> offset, e.g. leadership rating practices higher) plus
+    answer noise (``noise``); the perceived level is rounded onto the scale,
+    and reverse-keyed items are answered on the flipped scale. Some answers are
+    N/A or skipped.
+
+    Useful for recovery tests, power analysis (how many respondents are
+    needed for a given confidence) and demonstrations.
+
+    Returns
+    -------
+    DataFrame
+        Long answers (``respondent, role, item_id, answer``) that
+        :func:`~opsdx.read_responses` accepts; ``attrs["true_stage"]`` holds
+        ``stage``.
+    """
+    q = load_questionnaire(questionnaire)
+    if stage not in range(1, 6):
+        raise OpsdxError(f"stage must be 1..5, not {stage!r}")
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    roles = dict(roles or {"leadership": 0.08, "manager": 0.03, "staff": -0.03})
+    items = q.items[q.items["scored"]].reset_index(drop=True)
+    level_by_stage = np.where(items["stage"] <= stage, reached_level,
+                              np.where(items["stage"] == stage + 1, next_level, beyond_level))
+    practice = np.clip(level_by_stage + rng.normal(0, item_sd, len(items)), 0, 1)
+
+    role_names = list(roles)
+    role_of = [role_names[i % len(role_names)] for i in range(n_respondents)]
+    offset = np.array([roles[r] for r in role_of]) + rng.normal(0, rater_sd, n_respondents)
+    perceived = practice[None, :] + offset[:, None] + rng.normal(0, noise, (n_respondents, len(items)))
+    perceived = np.clip(perceived, 0, 1)
+    agree = np.where(items["reverse"].to_numpy()[None, :], 1 - perceived, perceived)
+
+    # onto each item's scale
+    answers = np.empty(agree.shape, dtype=object)
+    for scale_id, scale in q.scales.items():
+        cols = np.flatnonzero(items["scale"].to_numpy() == scale_id)
+        if not len(cols):
+            continue
+        k = np.rint(agree[:, cols] * (scale.n_options - 1)).astype(int)
+        choices = np.array(scale.labels if labels else [f"{v:g}" for v in scale.values], dtype=object)
+        answers[:, cols] = choices[k]
+    u = rng.random(agree.shape)
+    allow_na = items["allow_na"].to_numpy()[None, :]
+    answers = np.where((u < p_na) & allow_na, q.na_labels[0], answers)
+    answers = np.where((u >= p_na) & (u < p_na + p_skip), "", answers)
+
+    frame = pd.DataFrame({
+        "respondent": np.repeat([f"R{i + 1:02d}" for i in range(n_respondents)], len(items)),
+        "role": np.repeat(role_of, len(items)),
+        "item_id": np.tile(items["item_id"].to_numpy(), n_respondents),
+        "answer": answers.ravel(),
+    })
+    frame.attrs["true_stage"] = stage
+    return frame

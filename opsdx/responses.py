@@ -1,0 +1,306 @@
+"""Reading questionnaire answers: long or wide, CSV, XLSX or a DataFrame.
+
+The result is always the same tidy frame, one row per respondent x item of
+the questionnaire (absent answers are filled in as *skipped*):
+
+========== ============================================================
+column     meaning
+========== ============================================================
+respondent respondent identifier, as given
+role       the respondent's role (``"unspecified"`` when the file has none)
+item_id    questionnaire item
+dimension  the item's dimension
+stage      the stage (2..5) at which the item's practice is expected
+answer     the answer text as given (blank when skipped)
+value      the numeric scale value (NaN unless answered on a numeric scale)
+status     ``answered``, ``n/a`` (not applicable: excluded from scoring) or
+           ``skipped`` (blank: missing, reported in coverage)
+comment    free text, when the file has a ``comment`` column
+row        where the answer is in the source (spreadsheet row, header = 1)
+========== ============================================================
+
+Reading is lenient about presentation (case and surrounding spaces of labels
+and headers, ``3`` or ``3.0`` or the label ``Usually true``) and strict about
+meaning: every answer that is not on the item's scale, unknown item ids,
+duplicate answers and the like are collected and raised together as one
+:class:`~opsdx.errors.DataError`.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+import numpy as np
+import pandas as pd
+
+from .errors import ProblemLog
+from .questionnaire import Questionnaire, load_questionnaire
+from .tables import Source, Table, read_table, require_columns
+
+__all__ = ["read_responses", "STATUSES", "WIDE_IGNORED_COLUMNS"]
+
+#: The three answer statuses, in this order (a pandas categorical).
+STATUSES = ["answered", "n/a", "skipped"]
+_STATUS_DTYPE = pd.CategoricalDtype(STATUSES)
+
+#: Columns that form tools add to wide exports and that are ignored (case-insensitive).
+WIDE_IGNORED_COLUMNS = frozenset({
+    "id", "timestamp", "submitted", "submitted_at", "start time", "completion time",
+    "last modified time", "email", "email address", "name",
+})
+
+_COLUMNS = ["respondent", "role", "item_id", "dimension", "stage", "answer", "value",
+            "status", "comment", "row"]
+
+
+def read_responses(source: Source, questionnaire: Questionnaire | str = "maturity", *,
+                   shape: str = "auto", ignore_columns=(), name: str | None = None) -> pd.DataFrame:
+    """Read and validate questionnaire answers.
+
+    Parameters
+    ----------
+    source : path or DataFrame
+        A CSV or XLSX file, or a DataFrame, in one of two shapes:
+
+        * **long**: columns ``respondent, role, item_id, answer`` and
+          optionally ``comment``; one row per answer;
+        * **wide**: a ``respondent`` column, optionally ``role``, and one
+          column per item id, one row per respondent (as form tools export).
+          Columns such as ``Timestamp`` or ``Email`` are ignored (see
+          :data:`WIDE_IGNORED_COLUMNS`), as are those in ``ignore_columns``.
+    questionnaire : Questionnaire or str
+        The questionnaire answered, or the name/path to load it from.
+    shape : {"auto", "long", "wide"}
+        ``"auto"`` reads a file with ``item_id`` and ``answer`` columns as long.
+    ignore_columns : iterable of str
+        Further columns of a wide file that are not items.
+    name : str, optional
+        How the source is named in error messages.
+
+    Returns
+    -------
+    DataFrame
+        The tidy frame described in the module docstring, with
+        ``attrs["source"]``, ``attrs["shape"]``, ``attrs["questionnaire"]``
+        and ``attrs["encoding"]``.
+
+    Raises
+    ------
+    DataError
+        Listing every problem with file, row, column and value.
+
+    Examples
+    --------
+    >>> answers = pd.DataFrame({
+    ...     "respondent": ["ana", "ana", "ben"], "role": ["lead", "lead", "staff"],
+    ...     "item_id": ["KNOW-2A", "KNOW-2B", "KNOW-2A"],
+    ...     "answer": ["Usually true", "N/A", "1"]})
+    >>> r = read_responses(answers, "maturity")
+    >>> r.set_index(["respondent", "item_id"]).loc[
+    ...     [("ana", "KNOW-2A"), ("ana", "KNOW-2B"), ("ben", "KNOW-2A"), ("ben", "KNOW-2B")],
+    ...     ["value", "status"]]
+                        value   status
+    respondent item_id
+    ana        KNOW-2A    3.0  answered
+               KNOW-2B    NaN       n/a
+    ben        KNOW-2A    1.0  answered
+               KNOW-2B    NaN   skipped
+    """
+    q = load_questionnaire(questionnaire)
+    table = read_table(source, name=name)
+    log = ProblemLog(table.name)
+    table.frame.columns = _canonical_headers(table.frame.columns)
+    columns = set(table.frame.columns)
+    if shape == "auto":
+        shape = "long" if {"item_id", "answer"} <= columns else "wide"
+    if shape == "long":
+        answers = _long(table, q, log)
+    elif shape == "wide":
+        answers = _wide(table, q, log, {c.casefold() for c in ignore_columns})
+    else:
+        raise ValueError(f"shape must be 'auto', 'long' or 'wide', not {shape!r}")
+    log.raise_if_any()
+
+    answers = _parse_answers(answers, q, log)
+    log.raise_if_any()
+    out = _complete_grid(answers, q)
+    out.attrs.update(source=table.name, shape=shape, questionnaire=q.id,
+                     encoding=table.encoding)
+    return out
+
+
+def _canonical_headers(columns) -> list[str]:
+    """Meta headers are matched case-insensitively (``Respondent`` -> ``respondent``)."""
+    meta = {"respondent", "role", "item_id", "answer", "comment"}
+    return [c.casefold() if c.casefold() in meta else c for c in columns]
+
+
+def _check_respondents(frame: pd.DataFrame, rows: pd.Series, log: ProblemLog) -> None:
+    blank = frame["respondent"] == ""
+    log.add_rows("respondent is blank", rows[blank], frame.loc[blank, "respondent"],
+                 column="respondent", expected="a respondent identifier")
+    if "role" in frame:
+        roles = frame.loc[~blank, ["respondent", "role"]]
+        first = roles.groupby("respondent")["role"].transform("first")
+        clash = roles["role"] != first
+        for idx in roles.index[clash]:
+            log.add("respondent has a different role in another row", row=rows[idx],
+                    column="role", value=frame.at[idx, "role"],
+                    expected=f"the same role in every row ({first[idx]!r})")
+
+
+def _long(table: Table, q: Questionnaire, log: ProblemLog) -> pd.DataFrame:
+    frame, rows = table.frame, table.rows
+    if not require_columns(table, ["respondent", "role", "item_id", "answer"], log,
+                           hint="long answers with columns respondent, role, item_id, answer "
+                                "(and optionally comment), or a wide file with a respondent column "
+                                "and one column per item id"):
+        return pd.DataFrame()
+    _check_respondents(frame, rows, log)
+
+    known = set(q.items["item_id"])
+    unknown = ~frame["item_id"].isin(known)
+    for idx in frame.index[unknown]:
+        value = frame.at[idx, "item_id"]
+        log.add("unknown item id", row=rows[idx], column="item_id", value=value,
+                expected=_item_hint(value, q))
+
+    keyed = frame.loc[~unknown]
+    dup = keyed.duplicated(["respondent", "item_id"], keep="first")
+    if dup.any():
+        first_row = (keyed.assign(_row=rows[keyed.index])
+                     .groupby(["respondent", "item_id"])["_row"].transform("first"))
+        for idx in keyed.index[dup]:
+            log.add("duplicate answer for this respondent and item", row=rows[idx],
+                    column="item_id", value=frame.at[idx, "item_id"],
+                    expected=f"one answer per respondent and item (first at row {first_row[idx]})")
+
+    return pd.DataFrame({
+        "respondent": frame["respondent"], "role": frame["role"].replace("", "unspecified"),
+        "item_id": frame["item_id"], "answer": frame["answer"],
+        "comment": frame["comment"] if "comment" in frame else "",
+        "row": rows, "column": "answer",
+    })
+
+
+def _wide(table: Table, q: Questionnaire, log: ProblemLog, ignore: set[str]) -> pd.DataFrame:
+    frame, rows = table.frame, table.rows
+    if not require_columns(table, ["respondent"], log,
+                           hint="a wide file with a respondent column and one column per item id, "
+                                "or long answers with columns respondent, role, item_id, answer"):
+        return pd.DataFrame()
+    _check_respondents(frame, rows, log)
+    dup = (frame["respondent"] != "") & frame.duplicated("respondent", keep="first")
+    log.add_rows("respondent appears in more than one row", rows[dup],
+                 frame.loc[dup, "respondent"], column="respondent",
+                 expected="one row per respondent in a wide file")
+
+    by_fold = {i.casefold(): i for i in q.items["item_id"]}
+    item_columns: dict[str, str] = {}
+    for col in frame.columns:
+        if col in {"respondent", "role", "comment"}:
+            continue
+        folded = col.casefold()
+        if folded in by_fold:
+            item_columns[col] = by_fold[folded]
+        elif folded not in WIDE_IGNORED_COLUMNS and folded not in ignore:
+            log.add("column is not an item of the questionnaire", row=1, column=col,
+                    value=col, expected=_item_hint(col, q)
+                    + "; pass ignore_columns=[...] for columns that are not items")
+    if not item_columns and not log:
+        log.add("no column is an item of the questionnaire", row=1,
+                expected=f"columns named by item ids of {q.id!r}, e.g. "
+                         + ", ".join(q.items["item_id"].head(3)))
+    role = frame["role"].replace("", "unspecified") if "role" in frame else "unspecified"
+    base = pd.DataFrame({"respondent": frame["respondent"], "role": role, "row": rows})
+    long = (base.join(frame[list(item_columns)])
+            .melt(id_vars=["respondent", "role", "row"], var_name="column", value_name="answer"))
+    long["item_id"] = long["column"].map(item_columns)
+    long["comment"] = ""
+    return long
+
+
+def _item_hint(value: str, q: Questionnaire) -> str:
+    ids = q.items["item_id"].tolist()
+    close = difflib.get_close_matches(str(value), ids, n=1, cutoff=0.6)
+    hint = f"an item id of questionnaire {q.id!r}"
+    return hint + (f" (did you mean {close[0]!r}?)" if close else "")
+
+
+def _parse_answers(answers: pd.DataFrame, q: Questionnaire, log: ProblemLog) -> pd.DataFrame:
+    """Turn answer text into value and status, vectorised per scale."""
+    items = q.items.set_index("item_id")
+    answers = answers.reset_index(drop=True)
+    text = answers["answer"].astype(str).str.strip()
+    key = text.str.casefold()
+    scale_of = answers["item_id"].map(items["scale"])
+    na_keys = {label.strip().casefold() for label in q.na_labels}
+
+    value = pd.Series(np.nan, index=answers.index)
+    status = pd.Series("answered", index=answers.index, dtype=object)
+    status[key == ""] = "skipped"
+    is_na = key.isin(na_keys)
+    status[is_na] = "n/a"
+    invalid = pd.Series(False, index=answers.index)
+
+    numbers = pd.to_numeric(text, errors="coerce")
+    for scale_id, scale in q.scales.items():
+        on_scale = (scale_of == scale_id) & (status == "answered")
+        if not on_scale.any():
+            continue
+        labels = {o.label.strip().casefold(): o.value for o in scale.options}
+        by_label = key[on_scale].map(labels)
+        matched = key[on_scale].isin(labels.keys())
+        if scale.numeric:
+            values = np.asarray(scale.values, dtype=float)
+            num = numbers[on_scale]
+            hit = np.isclose(num.to_numpy()[:, None], values[None, :]).any(axis=1)
+            by_number = num.where(hit)
+            chosen = by_label.where(matched, by_number)
+            ok = matched | pd.Series(hit, index=num.index)
+        else:
+            chosen = pd.Series(np.nan, index=by_label.index)
+            ok = matched
+        value[on_scale] = chosen
+        invalid[on_scale] = ~ok
+        for idx in ok.index[~ok.to_numpy()]:
+            log.add("answer is not on the item's scale", row=answers.at[idx, "row"],
+                    column=answers.at[idx, "column"], value=answers.at[idx, "answer"],
+                    expected=_scale_hint(scale, q.allow_na, q.na_labels))
+
+    forbidden = is_na & ~answers["item_id"].map(items["allow_na"]).astype(bool)
+    for idx in forbidden.index[forbidden.to_numpy()]:
+        log.add("not-applicable answer, but this questionnaire item does not allow N/A",
+                row=answers.at[idx, "row"], column=answers.at[idx, "column"],
+                value=answers.at[idx, "answer"], expected=_scale_hint(
+                    q.scales[scale_of[idx]], False, q.na_labels))
+
+    answers = answers.assign(answer=text, value=value.astype(float), status=status)
+    return answers.drop(columns="column")
+
+
+def _scale_hint(scale, allow_na: bool, na_labels) -> str:
+    labels = ", ".join(repr(o.label) for o in scale.options)
+    if scale.numeric:
+        numbers = ", ".join(f"{v:g}" for v in scale.values)
+        text = f"one of {numbers} or a label ({labels})"
+    else:
+        text = f"a label ({labels})"
+    if allow_na:
+        text += f", {na_labels[0]!r} when not applicable, or blank when skipped"
+    else:
+        text += ", or blank when skipped"
+    return text
+
+
+def _complete_grid(answers: pd.DataFrame, q: Questionnaire) -> pd.DataFrame:
+    """One row per respondent x item; absent answers become *skipped*."""
+    respondents = answers.drop_duplicates("respondent")[["respondent", "role"]]
+    items = q.items[["item_id", "dimension", "stage"]]
+    grid = respondents.merge(items, how="cross")
+    out = grid.merge(answers.drop(columns="role"), on=["respondent", "item_id"], how="left")
+    out["answer"] = out["answer"].fillna("")
+    out["comment"] = out["comment"].fillna("")
+    out["status"] = out["status"].fillna("skipped").astype(_STATUS_DTYPE)
+    out["row"] = out["row"].astype("Int64") if pd.api.types.is_numeric_dtype(out["row"]) else out["row"]
+    return out[_COLUMNS].reset_index(drop=True)

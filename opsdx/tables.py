@@ -1,0 +1,173 @@
+"""Shared reading of tabular input: CSV, XLSX or an in-memory DataFrame.
+
+Every loader in opsdx goes through :func:`read_table`, so all of them agree on
+
+* encodings: UTF-8 (with or without BOM) and UTF-16 with a BOM are read as
+  such; anything else is decoded as Windows-1252 (a superset of Latin-1 for
+  printable text, what Excel on Windows writes), falling back to Latin-1 for
+  the five bytes cp1252 leaves undefined. The encoding used is recorded in
+  ``frame.attrs["encoding"]``.
+* cells are read as text (``dtype=str``) and blanks stay blank: pandas'
+  default would turn the strings ``"NA"`` and ``"N/A"`` into missing values,
+  which would confuse *not applicable* with *skipped*.
+* row numbers as a person sees them in a spreadsheet: the header is row 1 and
+  the first data row is row 2 (``frame.attrs["row_offset"]``). Problems are
+  reported against these numbers.
+
+Input files are only ever opened for reading.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Union
+
+import pandas as pd
+
+from .errors import DataError, Problem, ProblemLog
+
+__all__ = ["Source", "Table", "read_table", "require_columns"]
+
+Source = Union[str, os.PathLike, pd.DataFrame]
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
+
+
+@dataclass
+class Table:
+    """A frame of text cells plus where it came from.
+
+    ``rows`` maps each data row to its row number in the source (header = 1).
+    """
+
+    frame: pd.DataFrame
+    name: str
+    rows: pd.Series
+    encoding: str | None = None
+
+
+def _decode(raw: bytes, name: str) -> tuple[str, str]:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16"), "utf-16"
+    try:
+        return raw.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return raw.decode("latin-1"), "latin-1"
+
+
+def read_table(source: Source, *, name: str | None = None, sheet: str | int = 0) -> Table:
+    """Read a CSV/XLSX path or a DataFrame into a :class:`Table` of text cells.
+
+    Parameters
+    ----------
+    source : path or DataFrame
+        ``.csv`` / ``.txt`` files are read as comma-separated text, ``.xlsx`` /
+        ``.xlsm`` with openpyxl (cached cell values, never formulas).
+    name : str, optional
+        How the source is named in error messages; defaults to the file name,
+        or ``"<DataFrame>"``.
+    sheet : str or int
+        The worksheet of an Excel file.
+
+    Raises
+    ------
+    DataError
+        The file is missing, empty, has no data rows, or is not the format its
+        name claims.
+
+    Examples
+    --------
+    >>> t = read_table(pd.DataFrame({"a": [1, None], "b": ["N/A", "x"]}))
+    >>> t.frame.to_dict("list")
+    {'a': ['1', ''], 'b': ['N/A', 'x']}
+    >>> t.rows.tolist()
+    [0, 1]
+    """
+    if isinstance(source, pd.DataFrame):
+        label = name or "<DataFrame>"
+        frame = pd.DataFrame({str(c): _column_text(source[c]) for c in source.columns})
+        if frame.empty:
+            raise DataError([Problem(label, "no data rows", expected="at least one row")])
+        rows = pd.Series(source.index, index=frame.index)
+        return Table(frame.reset_index(drop=True), label, rows.reset_index(drop=True))
+
+    path = Path(source)
+    label = name or path.name
+    if not path.is_file():
+        raise DataError([Problem(label, f"file not found: {path}")])
+    with path.open("rb") as fh:
+        raw = fh.read()
+    if not raw.strip():
+        raise DataError([Problem(label, "file is empty", expected="a header row and data rows")])
+
+    suffix = path.suffix.lower()
+    encoding = None
+    if suffix in {".xlsx", ".xlsm"}:
+        if not raw.startswith(_ZIP_MAGIC):
+            raise DataError([Problem(label, "not an Excel .xlsx workbook",
+                                     expected="a file saved as Excel Workbook (.xlsx) or as CSV (.csv)")])
+        try:
+            frame = pd.read_excel(io.BytesIO(raw), sheet_name=sheet, dtype=str,
+                                  keep_default_na=False, engine="openpyxl")
+        except Exception as exc:  # openpyxl raises many types for corrupt files
+            raise DataError([Problem(label, f"cannot read the workbook: {exc}")]) from None
+    elif suffix == ".xls" or raw.startswith(_OLE_MAGIC):
+        raise DataError([Problem(label, "legacy .xls workbooks are not read",
+                                 expected="the sheet saved as .xlsx or .csv")])
+    else:
+        if raw.startswith(_ZIP_MAGIC):
+            raise DataError([Problem(label, "this file is a zip/Excel workbook, not CSV text",
+                                     expected="rename it to .xlsx, or save it as CSV")])
+        text, encoding = _decode(raw, label)
+        if "\x00" in text:
+            raise DataError([Problem(label, "binary content (NUL bytes) in a text file",
+                                     expected="CSV text")])
+        try:
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                                skipinitialspace=True)
+        except pd.errors.ParserError as exc:
+            raise DataError([Problem(label, f"malformed CSV: {exc}",
+                                     expected="comma-separated values with one header row")]) from None
+        except pd.errors.EmptyDataError:
+            raise DataError([Problem(label, "file is empty",
+                                     expected="a header row and data rows")]) from None
+
+    frame = pd.DataFrame({str(c).strip(): _column_text(frame[c]) for c in frame.columns})
+    if frame.empty:
+        raise DataError([Problem(label, "no data rows under the header", row=2,
+                                 expected="at least one data row")])
+    frame = frame.reset_index(drop=True)
+    rows = pd.Series(frame.index + 2, index=frame.index)
+    frame.attrs["encoding"] = encoding
+    return Table(frame, label, rows, encoding)
+
+
+def _column_text(column: pd.Series) -> pd.Series:
+    """Text form of a column, vectorised: blanks stay blank, whole numbers lose ``.0``."""
+    column = column.reset_index(drop=True)
+    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        numbers = column.astype(float)
+        whole = numbers.notna() & (numbers % 1 == 0)
+        text = numbers.astype(str)
+        text[whole] = numbers[whole].astype("int64").astype(str)
+        return text.where(numbers.notna(), "")
+    return column.astype(object).where(column.notna(), "").astype(str).str.strip()
+
+
+def require_columns(table: Table, required: list[str], log: ProblemLog,
+                    *, hint: str | None = None) -> bool:
+    """Record a problem for each missing column; return True when all are present."""
+    missing = [c for c in required if c not in table.frame.columns]
+    for col in missing:
+        log.add("required column is missing", row=1, column=col,
+                expected=hint or f"a header with columns {', '.join(required)}"
+                + f" (found: {', '.join(map(str, table.frame.columns)) or 'none'})")
+    return not missing

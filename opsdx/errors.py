@@ -9,6 +9,7 @@ client's spreadsheet sees every bad cell at once, not one per run.
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import asdict, dataclass
 from typing import Any, Iterable
 
@@ -122,6 +123,8 @@ class ProblemLog:
 
     def add(self, message: str, *, row: Any = None, column: str | None = None,
             value: Any = None, expected: str | None = None, file: str | None = None) -> None:
+        if isinstance(row, numbers.Integral):
+            row = int(row)  # numpy integers print and serialise as plain numbers
         self.problems.append(Problem(file or self.file, message, row, column, value, expected))
 
     def add_rows(self, message: str, rows: pd.Series, values: pd.Series, *,
@@ -134,5 +137,11 @@ class ProblemLog:
         return bool(self.problems)
 
     def raise_if_any(self) -> None:
+        """Raise every problem collected so far, ordered by file, row and column."""
         if self.problems:
-            raise self.error(self.problems)
+            raise self.error(sorted(self.problems, key=_problem_order))
+
+
+def _problem_order(p: Problem):
+    row = (0, p.row, "") if isinstance(p.row, numbers.Real) else (1, 0, str(p.row))
+    return (p.file, row, str(p.column))

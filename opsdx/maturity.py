@@ -100,16 +100,27 @@ def _aggregator(aggregate: Aggregate) -> Callable[[np.ndarray, int], np.ndarray]
     raise OpsdxError(f"aggregate must be 'mean', 'median' or a callable f(x, axis), not {aggregate!r}")
 
 
-def _weighted_stage_means(scores: np.ndarray, weights: np.ndarray, stage_pos: np.ndarray) -> np.ndarray:
-    """Weighted mean of item scores per stage, ignoring NaN; scores (..., I) -> (..., 4)."""
+def _onehot(labels, groups) -> np.ndarray:
+    """(n_items, n_groups) indicator matrix of each item's group."""
+    return (np.asarray(labels)[:, None] == np.asarray(list(groups))[None, :]).astype(float)
+
+
+def _weighted_group_means(scores: np.ndarray, weights: np.ndarray, onehot: np.ndarray) -> np.ndarray:
+    """Weighted mean of item scores per group, ignoring NaN: (..., I) -> (..., G).
+
+    ``weights`` is (I,) or broadcastable to ``scores``; a group without any
+    scored item is NaN.
+    """
     present = ~np.isnan(scores)
-    ws = np.where(present, scores * weights, 0.0)
-    wp = np.where(present, weights, 0.0)
-    onehot = (stage_pos[:, None] == np.arange(len(STAGES))[None, :]).astype(float)  # (I, 4)
-    num = ws @ onehot
-    den = wp @ onehot
+    num = np.where(present, scores * weights, 0.0) @ onehot
+    den = np.where(present, weights, 0.0) @ onehot
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+
+
+def _weighted_stage_means(scores: np.ndarray, weights: np.ndarray, stage_pos: np.ndarray) -> np.ndarray:
+    """Attainment of stages 2..5 from item scores (..., I) -> (..., 4)."""
+    return _weighted_group_means(scores, weights, _onehot(stage_pos, range(len(STAGES))))
 
 
 @dataclass
@@ -239,16 +250,18 @@ class MaturityResult:
             ax.set_xlabel("stage at which the practice is expected")
             ax.set_ylabel("")
         elif kind == "bar":
-            dims = self.dimensions.sort_values("score")
+            dims = self.dimensions.sort_values("score_to_next")
             y = np.arange(len(dims))
-            err = np.vstack([dims["score"] - dims["ci_low"], dims["ci_high"] - dims["score"]])
-            ax.barh(y, dims["score"], color=sns.color_palette("crest", len(dims)),
+            err = np.vstack([dims["score_to_next"] - dims["score_to_next_ci_low"],
+                             dims["score_to_next_ci_high"] - dims["score_to_next"]])
+            ax.barh(y, dims["score_to_next"], color=sns.color_palette("crest", len(dims)),
                     xerr=np.nan_to_num(err, nan=0.0), capsize=3)
             ax.set_yticks(y, dims["title"])
-            ax.axvline(threshold, color="0.3", ls="--", lw=1)
-            ax.text(threshold, len(dims) - 0.4, f" threshold {threshold:g}", fontsize=8, va="bottom")
+            ax.axvline(threshold, color="0.3", ls="--", lw=1, label=f"threshold {threshold:g}")
+            ax.legend(loc="lower right", fontsize=8, frameon=False)
             ax.set_xlim(0, 1)
-            ax.set_xlabel("score (0 = absent, 1 = always, with evidence)")
+            upto = min(self.stage + 1, 5)
+            ax.set_xlabel(f"score of the practices of stages 2 to {upto} (0 = absent, 1 = always)")
         else:
             raise ValueError(f"kind must be 'bar' or 'heatmap', not {kind!r}")
         ax.set_title(f"Stage {self.stage}: {self.stage_name} "
@@ -420,7 +433,7 @@ def score_maturity(responses, questionnaire: Questionnaire | str = "maturity", *
     })
 
     dimensions, profile = _dimensions(q, items, X, item_score, boot_items, weight, ci,
-                                      min_respondents_alpha, mode)
+                                      min_respondents_alpha, mode, stage)
     blockers = _blockers(q, item_scores, stage, threshold)
     agreement = _agreement(responses, scored, q)
     role_scores = _role_scores(scored, items, weight, stage_pos, agg, q)
@@ -491,40 +504,37 @@ def _bootstrap(X, item_score, weight, stage_pos, agg, rng, n_boot, mode):
     return S, _weighted_stage_means(S, weight, stage_pos)
 
 
-def _dimensions(q, items, X, item_score, boot_items, weight, ci, min_alpha, mode):
+def _dimensions(q, items, X, item_score, boot_items, weight, ci, min_alpha, mode, stage):
     dim_ids = q.dimensions["dimension"].tolist()
-    onehot = (items["dimension"].to_numpy()[:, None] == np.array(dim_ids)[None, :]).astype(float)
-
-    def dim_means(S):
-        present = ~np.isnan(S)
-        num = np.where(present, S * weight, 0.0) @ onehot
-        den = np.where(present, weight, 0.0) @ onehot
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
-
-    score = dim_means(item_score)
-    if len(boot_items) and mode != "items":
-        lo, hi = _quiet(lambda a, axis: np.nanquantile(a, [(1 - ci) / 2, 1 - (1 - ci) / 2], axis=axis),
-                        dim_means(boot_items), 0)
-    else:
-        lo = hi = np.full(len(dim_ids), np.nan)
+    onehot = _onehot(items["dimension"], dim_ids)
+    # practices expected up to the next stage: what the roadmap is measured against
+    upto_next = onehot * (items["stage"].to_numpy() <= min(stage + 1, 5))[:, None]
+    quantiles = [(1 - ci) / 2, 1 - (1 - ci) / 2]
+    columns = {}
+    for name, mask in (("score", onehot), ("score_to_next", upto_next)):
+        columns[name] = _weighted_group_means(item_score, weight, mask)
+        if len(boot_items) and mode != "items":
+            lo, hi = _quiet(lambda a, axis: np.nanquantile(a, quantiles, axis=axis),
+                            _weighted_group_means(boot_items, weight, mask), 0)
+        else:
+            lo = hi = np.full(len(dim_ids), np.nan)
+        columns[f"{name}_ci_low"], columns[f"{name}_ci_high"] = lo, hi
 
     alpha, alpha_n = [], []
     for d in dim_ids:
-        cols = np.flatnonzero(items["dimension"].to_numpy() == d)
-        sub = X[:, cols]
-        complete = sub[~np.isnan(sub).any(axis=1)]
+        sub = X[:, items["dimension"].to_numpy() == d]
+        sub = sub[:, ~np.isnan(sub).all(axis=0)]  # items nobody answered carry no information
+        complete = sub[~np.isnan(sub).any(axis=1)]  # listwise: respondents who answered them all
         a = np.nan
-        if len(cols) >= 2 and len(complete) >= min_alpha:
+        k = sub.shape[1]
+        if k >= 2 and len(complete) >= min_alpha:
             total_var = complete.sum(axis=1).var(ddof=1)
             if total_var > 0:
-                k = len(cols)
                 a = k / (k - 1) * (1 - complete.var(axis=0, ddof=1).sum() / total_var)
         alpha.append(a)
         alpha_n.append(len(complete))
     dims = q.dimensions[["dimension", "title"]].assign(
-        score=score, ci_low=lo, ci_high=hi,
-        n_items=onehot.sum(axis=0).astype(int), alpha=alpha, alpha_n=alpha_n)
+        **columns, n_items=onehot.sum(axis=0).astype(int), alpha=alpha, alpha_n=alpha_n)
 
     profile = (items.assign(score=item_score, w=weight, ws=item_score * weight)
                .assign(w=lambda f: f["w"].where(f["score"].notna()))

@@ -119,8 +119,8 @@ def read_responses(source: Source, questionnaire: Questionnaire | str = "maturit
         answers = _wide(table, q, log, {c.casefold() for c in ignore_columns})
     else:
         raise ValueError(f"shape must be 'auto', 'long' or 'wide', not {shape!r}")
-    log.raise_if_any()
-
+    if answers is None:  # the columns needed to go on are missing
+        log.raise_if_any()
     answers = _parse_answers(answers, q, log)
     log.raise_if_any()
     out = _complete_grid(answers, q)
@@ -149,13 +149,13 @@ def _check_respondents(frame: pd.DataFrame, rows: pd.Series, log: ProblemLog) ->
                     expected=f"the same role in every row ({first[idx]!r})")
 
 
-def _long(table: Table, q: Questionnaire, log: ProblemLog) -> pd.DataFrame:
+def _long(table: Table, q: Questionnaire, log: ProblemLog) -> pd.DataFrame | None:
     frame, rows = table.frame, table.rows
     if not require_columns(table, ["respondent", "role", "item_id", "answer"], log,
                            hint="long answers with columns respondent, role, item_id, answer "
                                 "(and optionally comment), or a wide file with a respondent column "
                                 "and one column per item id"):
-        return pd.DataFrame()
+        return None
     _check_respondents(frame, rows, log)
 
     known = set(q.items["item_id"])
@@ -183,12 +183,12 @@ def _long(table: Table, q: Questionnaire, log: ProblemLog) -> pd.DataFrame:
     })
 
 
-def _wide(table: Table, q: Questionnaire, log: ProblemLog, ignore: set[str]) -> pd.DataFrame:
+def _wide(table: Table, q: Questionnaire, log: ProblemLog, ignore: set[str]) -> pd.DataFrame | None:
     frame, rows = table.frame, table.rows
     if not require_columns(table, ["respondent"], log,
                            hint="a wide file with a respondent column and one column per item id, "
                                 "or long answers with columns respondent, role, item_id, answer"):
-        return pd.DataFrame()
+        return None
     _check_respondents(frame, rows, log)
     dup = (frame["respondent"] != "") & frame.duplicated("respondent", keep="first")
     log.add_rows("respondent appears in more than one row", rows[dup],
@@ -268,7 +268,7 @@ def _parse_answers(answers: pd.DataFrame, q: Questionnaire, log: ProblemLog) -> 
                     column=answers.at[idx, "column"], value=answers.at[idx, "answer"],
                     expected=_scale_hint(scale, q.allow_na, q.na_labels))
 
-    forbidden = is_na & ~answers["item_id"].map(items["allow_na"]).astype(bool)
+    forbidden = is_na & answers["item_id"].map(items["allow_na"]).eq(False)
     for idx in forbidden.index[forbidden.to_numpy()]:
         log.add("not-applicable answer, but this questionnaire item does not allow N/A",
                 row=answers.at[idx, "row"], column=answers.at[idx, "column"],

@@ -1,0 +1,104 @@
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+import opsdx
+from opsdx.cli import main
+
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_data"
+
+
+def test_score_one_client(capsys):
+    assert main(["score", str(SAMPLES / "harbour-analytics"), "--n-boot", "200"]) == 0
+    out = capsys.readouterr().out
+    assert "Harbour Analytics" in out
+    assert "stage 2: First designed pod" in out
+    assert "top blockers of stage 3" in out and "->" in out
+
+
+def test_score_folder_of_clients_as_json(capsys):
+    assert main(["score", str(SAMPLES), "--n-boot", "100", "--json"]) == 0
+    results = json.loads(capsys.readouterr().out)
+    assert {r["client"] for r in results} == {
+        "Northwind Freight Ltd", "Harbour Analytics", "Kestrel Software GmbH", "Meridian Care Group"}
+    by_name = {r["client"]: r for r in results}
+    assert by_name["Northwind Freight Ltd"]["stage"] == 1
+    assert by_name["Meridian Care Group"]["stage"] == 4
+
+
+def test_validate_ok_and_broken(tmp_path, capsys):
+    assert main(["validate", str(SAMPLES)]) == 0
+    assert capsys.readouterr().out.count(": ok") == 4
+
+    client = tmp_path / "broken"
+    shutil.copytree(SAMPLES / "northwind-freight", client)
+    text = (client / "responses.csv").read_text().splitlines()
+    header = text[0].split(",")
+    row = text[3].split(",")
+    row[header.index("answer")] = "Maybe"
+    row[header.index("item_id")] = "NOPE-1"
+    text[3] = ",".join(row)
+    (client / "responses.csv").write_text("\n".join(text) + "\n")
+    before = (client / "responses.csv").read_bytes()
+    assert main(["validate", str(client)]) == 1
+    out = capsys.readouterr().out
+    assert "broken: 1 problem" in out
+    assert "broken/responses.csv, row 4, column 'item_id': unknown item id (value 'NOPE-1')" in out
+    assert (client / "responses.csv").read_bytes() == before  # inputs are never modified
+
+
+def test_bad_client_yaml_is_reported_with_line(tmp_path, capsys):
+    client = tmp_path / "acme"
+    client.mkdir()
+    (client / "client.yaml").write_text("name: Acme\nheadcount: -3\ncolour: red\n")
+    assert main(["validate", str(client)]) == 1
+    out = capsys.readouterr().out
+    assert "acme/client.yaml, row 2, column 'headcount'" in out
+    assert "acme/client.yaml, row 3, column 'colour': Extra inputs are not permitted" in out
+
+
+def test_score_reports_failure_without_stopping_others(tmp_path, capsys):
+    shutil.copytree(SAMPLES / "harbour-analytics", tmp_path / "good")
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "client.yaml").write_text("name: Bad\n")
+    (bad / "responses.csv").write_text("")
+    assert main(["score", str(tmp_path), "--n-boot", "50"]) == 1
+    captured = capsys.readouterr()
+    assert "Harbour Analytics" in captured.out
+    assert "bad: cannot score" in captured.err and "file is empty" in captured.err
+
+
+def test_hostile_client_name_is_just_text(tmp_path, capsys):
+    client = tmp_path / "x"
+    shutil.copytree(SAMPLES / "harbour-analytics", client)
+    name = 'Acme"); import os; os.system("touch pwned") #\x1b[31m'
+    (client / "client.yaml").write_text(f"name: {json.dumps(name)}\n")
+    assert main(["score", str(client), "--n-boot", "50"]) == 0
+    out = capsys.readouterr().out
+    assert 'Acme"); import os; os.system("touch pwned") #?[31m' in out
+    assert "\x1b" not in out
+    assert not Path("pwned").exists() and not (tmp_path / "pwned").exists()
+    assert opsdx.load_client(client).slug == "acme-import-os-os-system-touch-pwned-31m"
+
+
+def test_paths_in_client_yaml_cannot_leave_the_folder(tmp_path):
+    client = tmp_path / "c"
+    client.mkdir()
+    (client / "client.yaml").write_text("name: C\nresponses: ../../etc/passwd\n")
+    with pytest.raises(opsdx.OpsdxError, match="leaves the client folder"):
+        opsdx.load_client(client).responses()
+
+
+def test_usage_errors(tmp_path, capsys):
+    assert main(["score", str(tmp_path)]) == 2
+    assert "no client.yaml" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["nonsense"])
+
+
+def test_questionnaires_listing(capsys):
+    assert main(["questionnaires"]) == 0
+    assert "maturity" in capsys.readouterr().out

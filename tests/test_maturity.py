@@ -1,0 +1,211 @@
+"""Scoring on small cases computed by hand (tiny questionnaire, scale 0..4)."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import opsdx
+from opsdx import OpsdxError
+from opsdx.maturity import stage_from_attainment
+
+from conftest import long_answers
+
+STRONG = {"a3": 4, "b3": 4, "a4": 4, "b4": 4, "a5": 4, "b5": 4}
+
+
+def score(tiny, table, roles=None, **kw):
+    kw.setdefault("n_boot", 200)
+    return opsdx.score_maturity(opsdx.read_responses(long_answers(table, roles), tiny), tiny, **kw)
+
+
+def test_weak_stage_two_gates_everything_above(tiny):
+    # stage 2: a2 = 1 -> .25, b2 = 1 -> .25 (weight 2), r2 = 3 reversed -> .25; stages 3-5 perfect
+    res = score(tiny, {"solo": {"a2": 1, "b2": 1, "r2": 3, **STRONG}})
+    att = res.attainment.set_index("stage")["attainment"]
+    assert att.to_dict() == pytest.approx({2: 0.25, 3: 1.0, 4: 1.0, 5: 1.0})
+    assert res.stage == 1 and res.stage_name == "Single hero"
+    assert res.index == pytest.approx(1 + 0.25 / 0.75)
+    assert res.blockers["item_id"].tolist() == ["b2", "a2", "r2"]  # gap .5 x weight 2 first
+    assert res.blockers["priority"].tolist() == pytest.approx([1.0, 0.5, 0.5])
+
+
+def test_strong_stage_four_on_weak_stage_two_is_not_stage_four(tiny):
+    res = score(tiny, {"x": {"a2": 2, "b2": 2, "r2": 2, **STRONG}})
+    assert res.attainment["attainment"].iloc[0] == pytest.approx(0.5)
+    assert res.stage == 1
+
+
+def test_tie_exactly_at_threshold_meets_it(tiny):
+    # every stage-2 score is exactly 0.75 (3 of 4; reverse r2 = 1 -> 0.75)
+    res = score(tiny, {"x": {"a2": 3, "b2": 3, "r2": 1, "a3": 2, "b3": 2}})
+    assert res.attainment["attainment"].iloc[0] == 0.75
+    assert res.stage == 2
+    assert res.index == pytest.approx(2 + 0.5 / 0.75)
+    # an attainment a hair below the threshold does not meet it
+    assert stage_from_attainment(np.array([0.75 - 1e-6, 1, 1, 1]))[0] == 1
+    # a custom threshold is an argument, not a constant
+    assert score(tiny, {"x": {"a2": 3, "b2": 3, "r2": 1}}, threshold=0.8).stage == 1
+
+
+def test_reverse_items_are_flipped(tiny):
+    low = score(tiny, {"x": {"a2": 4, "b2": 4, "r2": 4}})   # r2 = 4 -> score 0
+    high = score(tiny, {"x": {"a2": 4, "b2": 4, "r2": 0}})  # r2 = 0 -> score 1
+    assert low.attainment["attainment"].iloc[0] == pytest.approx(3 / 4)
+    assert high.attainment["attainment"].iloc[0] == pytest.approx(1.0)
+    assert low.item_scores.set_index("item_id").at["r2", "score"] == 0.0
+
+
+def test_weights_from_yaml_and_overridden(tiny):
+    # a2 = 4 (1.0, w 1), b2 = 2 (0.5, w 2), r2 N/A: (1 + 2 * .5) / 3
+    table = {"x": {"a2": 4, "b2": 2, "r2": "N/A"}}
+    assert score(tiny, table).attainment["attainment"].iloc[0] == pytest.approx(2 / 3)
+    equal = score(tiny, table, weights={"b2": 1})
+    assert equal.attainment["attainment"].iloc[0] == pytest.approx(0.75)
+    assert equal.stage == 2
+    with pytest.raises(OpsdxError, match="not in questionnaire 'tiny': zz"):
+        score(tiny, table, weights={"zz": 2})
+
+
+def test_na_and_skipped_both_leave_the_score_but_not_the_coverage(tiny):
+    na = score(tiny, {"x": {"a2": 4, "b2": 4, "r2": "N/A"}})
+    skipped = score(tiny, {"x": {"a2": 4, "b2": 4, "r2": ""}})
+    assert na.attainment["attainment"].iloc[0] == skipped.attainment["attainment"].iloc[0] == 1.0
+    cov_na = na.coverage.set_index("item_id").loc["r2"]
+    cov_sk = skipped.coverage.set_index("item_id").loc["r2"]
+    assert (cov_na["n/a"], cov_na["skipped"]) == (1, 0)
+    assert (cov_sk["n/a"], cov_sk["skipped"]) == (0, 1)
+    assert any("N/A by more than 50%" in w and "r2" in w for w in na.warnings)
+    assert any("skipped by more than 30%" in w and "r2" in w for w in skipped.warnings)
+
+
+def test_aggregation_across_respondents_is_an_argument(tiny):
+    table = {"a": {"a2": 4, "b2": 4, "r2": 0}, "b": {"a2": 4, "b2": 4, "r2": 0},
+             "c": {"a2": 0, "b2": 0, "r2": 4}}
+    mean = score(tiny, table)
+    median = score(tiny, table, aggregate="median")
+    assert mean.attainment["attainment"].iloc[0] == pytest.approx(2 / 3)
+    assert median.attainment["attainment"].iloc[0] == pytest.approx(1.0)
+    assert (mean.stage, median.stage) == (1, 2)
+    trimmed_min = score(tiny, table, aggregate=lambda x, axis: np.nanmin(x, axis=axis))
+    assert trimmed_min.attainment["attainment"].iloc[0] == 0
+
+
+def test_stage_without_answers_cannot_be_reached(tiny):
+    res = score(tiny, {"x": {"a2": 4, "b2": 4, "r2": 0}})
+    assert res.stage == 2 and res.index == 2.0
+    assert any("stage 3 has no answered item" in w for w in res.warnings)
+
+
+def test_stage_five_and_index_bounds(tiny):
+    res = score(tiny, {"x": {"a2": 4, "b2": 4, "r2": 0, **STRONG}})
+    assert (res.stage, res.index) == (5, 5.0)
+    assert res.blockers.empty and list(res.blockers.columns)[:2] == ["item_id", "stage"]
+    assert res.stage_probabilities.loc[5] == 1.0
+
+
+def test_bootstrap_over_respondents(tiny):
+    # two respondents at stage 2, one at stage 1: resamples land on either stage
+    table = {"a": {"a2": 4, "b2": 4, "r2": 0}, "b": {"a2": 4, "b2": 4, "r2": 0},
+             "c": {"a2": 1, "b2": 1, "r2": 3}}
+    res = score(tiny, table, n_boot=4000, seed=3)
+    p = res.stage_probabilities
+    assert p.index.tolist() == [1, 2, 3, 4, 5] and p.sum() == pytest.approx(1.0)
+    # stage 2 needs at most one copy of "c" among three draws: P = (2/3)^3 + 3 (1/3)(2/3)^2 = 20/27
+    assert p.loc[2] == pytest.approx(20 / 27, abs=0.02)
+    assert p.loc[1] == pytest.approx(7 / 27, abs=0.02)
+    lo, hi = res.index_ci
+    assert 1 <= lo <= res.index <= hi <= 5
+    assert res.params["bootstrap"] == "respondents"
+
+
+def test_single_respondent_bootstraps_items(tiny):
+    res = score(tiny, {"x": {"a2": 4, "b2": 0, "r2": 0, **STRONG}}, n_boot=2000)
+    assert res.params["bootstrap"] == "items"
+    assert 0 < res.stage_probabilities.loc[1] < 1
+    assert any("only 1 respondent" in w for w in res.warnings)
+
+
+def test_same_seed_same_result_and_no_bootstrap(tiny, maturity):
+    answers = opsdx.simulate_responses(maturity, stage=2, n_respondents=5, seed=9)
+    a = opsdx.score_maturity(answers, maturity, seed=42, n_boot=300)
+    b = opsdx.score_maturity(answers, maturity, seed=42, n_boot=300)
+    pd.testing.assert_series_equal(a.stage_probabilities, b.stage_probabilities)
+    assert a.index_ci == b.index_ci
+    fixed = opsdx.score_maturity(answers, maturity, n_boot=0)
+    assert fixed.stage_probabilities.loc[fixed.stage] == 1.0 and np.isnan(fixed.index_ci[0])
+
+
+def test_agreement_rwg_and_role_gaps(tiny):
+    table = {"lead": {"a2": 4, "b2": 4}, "s1": {"a2": 1, "b2": 4}, "s2": {"a2": 1, "b2": 3}}
+    roles = {"lead": "founder", "s1": "staff", "s2": "staff"}
+    res = score(tiny, table, roles)
+    ag = res.agreement.set_index("item_id")
+    # a2: answers 4, 1, 1 -> sample variance 3; uniform null on 5 options: (25 - 1) / 12 = 2
+    assert ag.at["a2", "sd"] ** 2 == pytest.approx(3.0)
+    assert ag.at["a2", "rwg"] == 0.0  # 1 - 3/2 < 0 is truncated
+    # b2: 4, 4, 3 -> variance 1/3 -> rwg = 1 - (1/3)/2
+    assert ag.at["b2", "rwg"] == pytest.approx(1 - (1 / 3) / 2)
+    assert (ag.at["a2", "role_high"], ag.at["a2", "role_low"]) == ("founder", "staff")
+    assert ag.at["a2", "role_gap"] == pytest.approx(1.0 - 0.25)
+    assert np.isnan(ag.at["a3", "rwg"])
+    roles_tab = res.role_scores.set_index("role")
+    assert roles_tab.at["founder", "stage_2"] == pytest.approx(1.0)
+    assert roles_tab.at["staff", "n_respondents"] == 2
+
+
+def test_cronbach_alpha_matches_the_formula(tiny):
+    rng = np.random.default_rng(0)
+    table = {f"r{i}": {"a2": int(v), "r2": int(4 - w), "a3": int(x)}
+             for i, (v, w, x) in enumerate(rng.integers(0, 5, size=(8, 3)))}
+    res = score(tiny, table, min_respondents_alpha=5)
+    X = np.array([[t["a2"] / 4, 1 - t["r2"] / 4, t["a3"] / 4] for t in table.values()])
+    k = 3
+    expected = k / (k - 1) * (1 - X.var(axis=0, ddof=1).sum() / X.sum(axis=1).var(ddof=1))
+    dims = res.dimensions.set_index("dimension")
+    # a4 and a5 were answered by nobody: they are left out, not allowed to void the alpha
+    assert dims.at["A", "alpha"] == pytest.approx(expected)
+    assert dims.at["A", "alpha_n"] == 8
+    assert np.isnan(dims.at["B", "alpha"])  # no answered item in B
+    fewer = score(tiny, dict(list(table.items())[:4]), min_respondents_alpha=5)
+    assert np.isnan(fewer.dimensions.set_index("dimension").at["A", "alpha"])
+
+
+def test_summary_to_dict_repr_and_plots(maturity):
+    answers = opsdx.simulate_responses(maturity, stage=3, n_respondents=6, seed=4)
+    res = opsdx.score_maturity(answers, maturity, n_boot=300)
+    summary = res.summary()
+    assert summary["stage"].tolist() == [1, 2, 3, 4, 5]
+    assert summary["probability"].sum() == pytest.approx(1.0)
+    assert summary.loc[0, "name"] == "Single hero"
+    assert summary["reached"].tolist() == [s <= res.stage for s in range(1, 6)]
+    d = res.to_dict()
+    assert d["stage"] == res.stage and len(d["index_ci"]) == 2
+    assert f"stage {res.stage}" in repr(res)
+    for kind in ("bar", "heatmap"):
+        ax = res.plot_profile(kind=kind)
+        assert ax.get_title().startswith(f"Stage {res.stage}")
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots()
+    assert res.plot_profile(ax=ax) is ax
+    plt.close("all")
+    assert res.profile.shape == (6, 4)
+
+
+def test_answers_for_another_questionnaire_are_refused(tiny, maturity):
+    answers = opsdx.read_responses(long_answers({"x": {"a2": 1}}), tiny)
+    with pytest.raises(OpsdxError, match="read for questionnaire 'tiny', not 'maturity'"):
+        opsdx.score_maturity(answers, maturity)
+
+
+@pytest.mark.parametrize("kw, message", [
+    ({"threshold": 0}, "threshold"), ({"threshold": 1.5}, "threshold"),
+    ({"ci": 1}, "ci must be"), ({"n_boot": -1}, "n_boot"),
+    ({"aggregate": "mode"}, "aggregate"), ({"bootstrap": "rows"}, "bootstrap"),
+])
+def test_bad_arguments(tiny, kw, message):
+    with pytest.raises(OpsdxError, match=message):
+        score(tiny, {"x": {"a2": 1}}, **kw)

@@ -1,0 +1,193 @@
+import pandas as pd
+import pytest
+
+import opsdx
+from opsdx import DataError
+
+from conftest import long_answers
+
+
+def write(tmp_path, name, text, encoding="utf-8"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def problems(exc_info):
+    return {(p.row, p.column): p for p in exc_info.value.problems}
+
+
+def test_long_labels_numbers_na_and_skipped_are_distinct(tmp, tiny):
+    path = write(tmp, "answers.csv",
+                 "respondent,role,item_id,answer,comment\n"
+                 "ana,lead,a2,Usually,\n"
+                 "ana,lead,b2,  always ,so true\n"
+                 "ana,lead,r2,1,\n"
+                 "ana,lead,a3,N/A,\n"
+                 "ana,lead,b3,,\n"
+                 "ben,staff,a2,3.0,\n"
+                 "ben,staff,b2,n/a,\n")
+    r = opsdx.read_responses(path, tiny)
+    assert len(r) == 2 * 9  # full grid respondent x item
+    idx = r.set_index(["respondent", "item_id"])
+    assert idx.loc[("ana", "a2"), "value"] == 3
+    assert idx.loc[("ana", "b2"), "value"] == 4
+    assert idx.loc[("ana", "b2"), "comment"] == "so true"
+    assert idx.loc[("ana", "r2"), "value"] == 1  # raw value: reversal happens in scoring
+    assert idx.loc[("ana", "a3"), "status"] == "n/a"
+    assert idx.loc[("ana", "b3"), "status"] == "skipped"  # blank cell
+    assert idx.loc[("ana", "a4"), "status"] == "skipped"  # absent row
+    assert pd.isna(idx.loc[("ana", "a4"), "row"])
+    assert idx.loc[("ana", "b3"), "row"] == 6
+    assert idx.loc[("ben", "a2"), "value"] == 3
+    assert idx.loc[("ben", "b2"), "status"] == "n/a"
+    assert r["status"].value_counts().to_dict() == {"answered": 4, "n/a": 2, "skipped": 12}
+    assert list(r["status"].cat.categories) == ["answered", "n/a", "skipped"]
+    assert r.attrs["shape"] == "long" and r.attrs["source"] == "answers.csv"
+
+
+def test_wide_form_export_with_timestamp(tmp, tiny):
+    path = write(tmp, "form.csv",
+                 "Timestamp,Respondent,Role,a2,B2,r2\n"
+                 "2026-01-01,ana,lead,Always,3,NA\n"
+                 "2026-01-02,ben,,0,,Never\n")
+    r = opsdx.read_responses(path, tiny)
+    idx = r.set_index(["respondent", "item_id"])
+    assert idx.loc[("ana", "b2"), "value"] == 3
+    assert idx.loc[("ana", "r2"), "status"] == "n/a"
+    assert idx.loc[("ben", "b2"), "status"] == "skipped"
+    assert idx.loc[("ben", "a2"), "role"] == "unspecified"
+    assert idx.loc[("ben", "a2"), "row"] == 3
+    assert r.attrs["shape"] == "wide"
+
+
+def test_long_and_wide_give_the_same_frame(tiny):
+    table = {"ana": {"a2": "Usually", "b2": "2", "r2": "N/A"}, "ben": {"a2": "0", "b2": ""}}
+    long = opsdx.read_responses(long_answers(table), tiny)
+    wide = pd.DataFrame([{"respondent": r, "role": "staff", **a} for r, a in table.items()])
+    wide_r = opsdx.read_responses(wide, tiny)
+    cols = ["respondent", "role", "item_id", "value", "status"]
+    pd.testing.assert_frame_equal(long[cols], wide_r[cols])
+
+
+def test_xlsx_answers(tmp, tiny):
+    path = tmp / "answers.xlsx"
+    pd.DataFrame({"respondent": ["ana", "ben"], "role": ["lead", "staff"],
+                  "a2": [4, None], "b2": ["Rarely", "N/A"]}).to_excel(path, index=False)
+    r = opsdx.read_responses(path, tiny).set_index(["respondent", "item_id"])
+    assert r.loc[("ana", "a2"), "value"] == 4
+    assert r.loc[("ben", "a2"), "status"] == "skipped"
+    assert r.loc[("ben", "b2"), "status"] == "n/a"
+
+
+def test_cp1252_answers_are_read(tmp, tiny):
+    path = write(tmp, "legacy.csv", "respondent,role,item_id,answer\nZoë,Geschäftsführung,a2,Always\n",
+                 encoding="cp1252")
+    r = opsdx.read_responses(path, tiny)
+    assert r["respondent"].iloc[0] == "Zoë" and r["role"].iloc[0] == "Geschäftsführung"
+    assert r.attrs["encoding"] == "cp1252"
+
+
+def test_every_problem_of_a_long_file_at_once(tmp, tiny):
+    path = write(tmp, "bad.csv",
+                 "respondent,role,item_id,answer\n"
+                 "ana,lead,a2,7\n"          # row 2: off the scale
+                 "ana,lead,zz9,3\n"         # row 3: unknown item
+                 "ana,lead,a2,3\n"          # row 4: duplicate of row 2
+                 ",lead,b2,3\n"             # row 5: blank respondent
+                 "ana,staff,b3,Sometimes\n"  # row 6: role differs
+                 "ben,staff,b2,Mostly\n")   # row 7: not a label
+    with pytest.raises(DataError) as info:
+        opsdx.read_responses(path, tiny)
+    found = problems(info)
+    assert set(found) == {(2, "answer"), (3, "item_id"), (4, "item_id"), (5, "respondent"),
+                          (6, "role"), (7, "answer")}
+    assert all(p.file == "bad.csv" for p in info.value.problems)
+    assert found[(2, "answer")].value == "7"
+    assert "one of 0, 1, 2, 3, 4 or a label ('Never'" in found[(2, "answer")].expected
+    assert "first at row 2" in found[(4, "item_id")].expected
+    message = str(info.value)
+    assert message.startswith("bad.csv: 6 problems")
+    assert "bad.csv, row 7, column 'answer': answer is not on the item's scale (value 'Mostly')" in message
+    frame = info.value.to_frame()
+    assert frame["row"].tolist() == [2, 3, 4, 5, 6, 7]  # in file order
+
+
+def test_unknown_item_suggests_a_close_id(tmp, maturity):
+    path = write(tmp, "a.csv", "respondent,role,item_id,answer\nana,lead,KNOW2A,3\n")
+    with pytest.raises(DataError) as info:
+        opsdx.read_responses(path, maturity)
+    assert "did you mean 'KNOW-2A'?" in str(info.value)
+
+
+def test_missing_required_columns_are_named(tmp, tiny):
+    path = write(tmp, "cols.csv", "respondent,item_id,answer_text\nana,a2,3\n")
+    with pytest.raises(DataError) as info:
+        opsdx.read_responses(path, tiny, shape="long")
+    found = problems(info)
+    assert set(found) == {(1, "role"), (1, "answer")}
+    assert "required column is missing" in found[(1, "role")].message
+
+
+def test_wide_problems_name_row_and_item_column(tmp, tiny):
+    path = write(tmp, "wide.csv",
+                 "respondent,role,a2,b2,colour\n"
+                 "ana,lead,9,3,red\n"
+                 "ana,lead,1,2,blue\n")
+    with pytest.raises(DataError) as info:
+        opsdx.read_responses(path, tiny)
+    found = problems(info)
+    assert set(found) == {(1, "colour"), (3, "respondent"), (2, "a2")}
+    assert found[(2, "a2")].value == "9"
+    # the same file reads once the column is declared as not an item and the rows fixed
+    path.write_text("respondent,role,a2,b2,colour\nana,lead,4,3,red\nbo,lead,1,2,blue\n")
+    assert len(opsdx.read_responses(path, tiny, ignore_columns=["colour"])) == 2 * 9
+
+
+def test_na_where_forbidden(tmp, tiny):
+    q = opsdx.Questionnaire(tiny.spec.model_copy(update={"allow_na": False}), source="no-na")
+    path = write(tmp, "a.csv", "respondent,role,item_id,answer\nana,lead,a2,N/A\nana,lead,b2,\n")
+    with pytest.raises(DataError) as info:
+        opsdx.read_responses(path, q)
+    (p,) = info.value.problems
+    assert (p.row, p.column, p.value) == (2, "answer", "N/A")
+    assert "does not allow N/A" in p.message
+
+
+@pytest.mark.parametrize("content, message", [
+    ("", "file is empty"),
+    ("respondent,role,item_id,answer\n", "no data rows"),
+])
+def test_empty_answer_files(tmp, tiny, content, message):
+    path = write(tmp, "empty.csv", content)
+    with pytest.raises(DataError, match=message):
+        opsdx.read_responses(path, tiny)
+
+
+def test_wide_file_without_item_columns(tmp, tiny):
+    path = write(tmp, "w.csv", "respondent,role\nana,lead\n")
+    with pytest.raises(DataError, match="no column is an item of the questionnaire"):
+        opsdx.read_responses(path, tiny)
+
+
+def test_many_problems_are_all_kept(tmp, tiny):
+    body = "".join(f"r{i},staff,a2,11\n" for i in range(120))
+    path = write(tmp, "many.csv", "respondent,role,item_id,answer\n" + body)
+    with pytest.raises(DataError) as info:
+        opsdx.read_responses(path, tiny)
+    assert len(info.value.problems) == 120
+    assert "... and 70 more" in str(info.value)
+
+
+def test_dataframe_rows_are_index_labels(tiny):
+    frame = pd.DataFrame({"respondent": ["a", "b"], "role": ["x", "x"], "item_id": ["a2", "a2"],
+                          "answer": ["3", "8"]}, index=[100, 101])
+    with pytest.raises(DataError) as info:
+        opsdx.read_responses(frame, tiny)
+    (p,) = info.value.problems
+    assert (p.file, p.row, p.column) == ("<DataFrame>", 101, "answer")
+
+
+@pytest.fixture
+def tmp(tmp_path):
+    return tmp_path

@@ -1,0 +1,87 @@
+import pandas as pd
+import pytest
+
+from opsdx import DataError
+from opsdx.tables import read_table
+
+
+def test_csv_keeps_na_text_and_blanks_distinct(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text("x,y\nN/A,\nNA,3\n", encoding="utf-8")
+    t = read_table(path)
+    assert t.frame["x"].tolist() == ["N/A", "NA"]
+    assert t.frame["y"].tolist() == ["", "3"]
+    assert t.rows.tolist() == [2, 3]
+    assert t.encoding == "utf-8"
+
+
+def test_cp1252_file_is_decoded(tmp_path):
+    path = tmp_path / "legacy.csv"
+    path.write_bytes("name,note\nZoë Müller,“quoted” – dash\n".encode("cp1252"))
+    t = read_table(path)
+    assert t.encoding == "cp1252"
+    assert t.frame.loc[0, "name"] == "Zoë Müller"
+    assert t.frame.loc[0, "note"] == "“quoted” – dash"
+
+
+def test_utf16_with_bom_is_decoded(tmp_path):
+    path = tmp_path / "u16.csv"
+    path.write_bytes("a,b\nÅsa,1\n".encode("utf-16"))
+    t = read_table(path)
+    assert t.encoding == "utf-16" and t.frame.loc[0, "a"] == "Åsa"
+
+
+def test_latin1_bytes_undefined_in_cp1252_fall_back(tmp_path):
+    path = tmp_path / "odd.csv"
+    path.write_bytes(b"a\nx\x81y\n")
+    assert read_table(path).encoding == "latin-1"
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "file is empty"),
+    (b"   \n\n", "file is empty"),
+    (b"respondent,role,item_id,answer\n", "no data rows"),
+])
+def test_empty_files(tmp_path, content, message):
+    path = tmp_path / "empty.csv"
+    path.write_bytes(content)
+    with pytest.raises(DataError, match=message) as info:
+        read_table(path)
+    assert info.value.problems[0].file == "empty.csv"
+
+
+def test_workbook_named_csv_is_explained(tmp_path):
+    path = tmp_path / "answers.csv"
+    pd.DataFrame({"a": [1]}).to_excel(tmp_path / "real.xlsx", index=False)
+    path.write_bytes((tmp_path / "real.xlsx").read_bytes())
+    with pytest.raises(DataError, match="zip/Excel workbook, not CSV"):
+        read_table(path)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(DataError, match="file not found"):
+        read_table(tmp_path / "nope.csv")
+
+
+def test_xlsx_cells_are_text_and_rows_numbered(tmp_path):
+    path = tmp_path / "a.xlsx"
+    pd.DataFrame({"n": [3, 2.5, None], "s": ["N/A", "x", "y"]}).to_excel(path, index=False)
+    t = read_table(path)
+    assert t.frame["n"].tolist() == ["3", "2.5", ""]
+    assert t.frame["s"].tolist() == ["N/A", "x", "y"]
+    assert t.rows.tolist() == [2, 3, 4]
+
+
+def test_dataframe_numbers_become_plain_text():
+    t = read_table(pd.DataFrame({"v": [1.0, 2.5, float("nan")]}, index=[10, 11, 12]))
+    assert t.frame["v"].tolist() == ["1", "2.5", ""]
+    assert t.rows.tolist() == [10, 11, 12]
+    assert t.name == "<DataFrame>"
+
+
+def test_input_file_is_not_modified(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_bytes(b"a,b\n1,2\n")
+    before = path.stat().st_mtime_ns, path.read_bytes()
+    read_table(path)
+    assert (path.stat().st_mtime_ns, path.read_bytes()) == before

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -69,6 +70,12 @@ def _cmd_score(args) -> int:
             for _, b in result.blockers.head(args.top).iterrows():
                 print(f"    {b['item_id']:<9} score {b['score']:.2f}  {_printable(b['text'])}")
                 print(f"              -> {_printable(b['recommendation'])}")
+        gaps = result.perception_gaps()
+        if len(gaps):
+            g = gaps.iloc[0]
+            print(f"  largest perception gap: {g['item_id']}, {_printable(g['role_high'])} "
+                  f"{g['role_gap']:.2f} above {_printable(g['role_low'])} "
+                  f"({len(gaps)} item{'s' if len(gaps) > 1 else ''} with a gap of 0.25 or more)")
         for warning in result.warnings:
             print(f"  warning: {_printable(warning)}")
     if args.json:
@@ -145,6 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     except OpsdxError as exc:
         print(f"opsdx: {_printable(exc)}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

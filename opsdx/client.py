@@ -19,12 +19,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Optional
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import DataError, OpsdxError, Problem, ProblemLog
-from .questionnaire import Questionnaire, _line_of, _path_text, _yaml_lines, load_questionnaire
+from .questionnaire import Questionnaire, load_questionnaire
 from .responses import read_responses
+from .yamlfile import parse_yaml, validate_model
 
 __all__ = ["Team", "ClientSpec", "Client", "load_client", "find_clients", "slugify"]
 
@@ -140,25 +140,9 @@ def load_client(path) -> Client:
                                  expected="a client folder with client.yaml")])
     text = file.read_text(encoding="utf-8-sig")
     log = ProblemLog(label)
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        log.add(f"not valid YAML: {getattr(exc, 'problem', exc)}", row=mark.line + 1 if mark else None)
-        log.raise_if_any()
-    if not isinstance(data, dict):
-        log.add("client.yaml must be a mapping (name, sector, headcount, ...)")
-        log.raise_if_any()
-    try:
-        spec = ClientSpec.model_validate(data)
-    except ValidationError as exc:
-        lines = _yaml_lines(text)
-        for err in exc.errors():
-            loc = tuple(err["loc"])
-            value = err.get("input") if err["type"] != "missing" else None
-            log.add(err["msg"], row=_line_of(lines, loc), column=_path_text(loc),
-                    value=None if isinstance(value, (dict, list)) else value)
-        log.raise_if_any()
+    data = parse_yaml(text, log, expected="name, sector, headcount, ...")
+    spec = validate_model(ClientSpec, data, text, log)
+    log.raise_if_any()
     return Client(folder, spec)
 
 

@@ -22,6 +22,7 @@ See :func:`score_maturity` for the formulas.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, Union
 
@@ -144,7 +145,10 @@ class MaturityResult:
         Per item: aggregated normalised score (0 worst .. 1 best, reverse items
         flipped), weight and answer counts.
     dimensions : DataFrame
-        Per dimension: weighted score, interval, Cronbach's alpha.
+        Per dimension: ``score`` over all its items and ``score_to_next`` over
+        the items of stages up to the next one (each with its interval),
+        ``n_items``, Cronbach's ``alpha`` and the respondents it used
+        (``alpha_n``).
     profile : DataFrame
         Dimension x stage weighted scores (for a heatmap).
     blockers : DataFrame
@@ -180,6 +184,19 @@ class MaturityResult:
     n_respondents: int = 0
     questionnaire: str = ""
 
+    def perception_gaps(self, min_gap: float = 0.25) -> pd.DataFrame:
+        """Items on which two roles see the practice at least ``min_gap`` apart.
+
+        Scores are on the 0..1 scale, so the default 0.25 is one step of a
+        five-option scale. Leadership rating a practice far above the people
+        who do the work is itself a sign of heroics: the practice exists in
+        the leaders' view of how work should happen, not in how it happens.
+        """
+        gaps = self.agreement[self.agreement["role_gap"] >= min_gap - _TOL]
+        return (gaps[["item_id", "role_high", "role_low", "role_gap", "n"]]
+                .sort_values(["role_gap", "item_id"], ascending=[False, True])
+                .reset_index(drop=True))
+
     @property
     def stage_probability(self) -> float:
         """Bootstrap probability of the reported stage."""
@@ -192,21 +209,18 @@ class MaturityResult:
         always met.
         """
         att = self.attainment.set_index("stage")
-        rows = []
-        for s in range(1, 6):
-            base = {"stage": s, "name": att["name"].get(s, self.stage_name if s == 1 else ""),
-                    "probability": float(self.stage_probabilities.loc[s]),
-                    "reached": s <= self.stage}
-            if s in att.index:
-                base.update(attainment=att.at[s, "attainment"], ci_low=att.at[s, "ci_low"],
-                            ci_high=att.at[s, "ci_high"], met=bool(att.at[s, "met"]))
-            else:
-                base.update(attainment=np.nan, ci_low=np.nan, ci_high=np.nan, met=True)
-            rows.append(base)
-        frame = pd.DataFrame(rows)
-        frame.loc[0, "name"] = self.params.get("stage_names", {}).get(1, "Single hero")
-        return frame[["stage", "name", "attainment", "ci_low", "ci_high", "met", "reached",
-                      "probability"]]
+        names = self.params.get("stage_names", {})
+        frame = pd.DataFrame({
+            "stage": range(1, 6),
+            "name": [names.get(s, "") for s in range(1, 6)],
+            "attainment": att["attainment"].reindex(range(1, 6)).to_numpy(),
+            "ci_low": att["ci_low"].reindex(range(1, 6)).to_numpy(),
+            "ci_high": att["ci_high"].reindex(range(1, 6)).to_numpy(),
+            "met": att["met"].reindex(range(1, 6), fill_value=True).astype(bool).to_numpy(),
+            "reached": [s <= self.stage for s in range(1, 6)],
+            "probability": self.stage_probabilities.reindex(range(1, 6)).to_numpy(),
+        })
+        return frame
 
     def to_dict(self) -> dict:
         """Headline figures as plain JSON-ready values."""
@@ -267,6 +281,17 @@ class MaturityResult:
         ax.set_title(f"Stage {self.stage}: {self.stage_name} "
                      f"(p = {self.stage_probability:.2f}, index {self.index:.2f})")
         return ax
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        lo, hi = self.index_ci
+        head = (f"<p><b>Stage {self.stage}: {escape(self.stage_name)}</b> "
+                f"(probability {self.stage_probability:.2f}); maturity index {self.index:.2f} "
+                f"[{lo:.2f}, {hi:.2f}]; {self.n_respondents} respondents</p>")
+        table = self.summary().to_html(index=False, float_format="{:.2f}".format, escape=True)
+        notes = "".join(f"<li>{escape(w)}</li>" for w in self.warnings)
+        return head + table + (f"<ul>{notes}</ul>" if notes else "")
 
     def __repr__(self) -> str:
         lo, hi = self.index_ci
@@ -441,13 +466,13 @@ def score_maturity(responses, questionnaire: Questionnaire | str = "maturity", *
     for col in ["answered", "n/a", "skipped"]:
         coverage[f"share_{col.replace('/', '')}"] = coverage[col] / coverage["total"].where(coverage["total"] > 0)
     coverage = coverage.reset_index()
-    warnings = _warnings(responses, coverage, attainment, R, mode)
+    coverage_warnings = _warnings(responses, coverage, attainment, R, mode)
 
     return MaturityResult(
         stage=stage, stage_name=q.stage_names[stage], index=index, index_ci=index_ci,
         stage_probabilities=probs, attainment=attainment, item_scores=item_scores,
         dimensions=dimensions, profile=profile, blockers=blockers, agreement=agreement,
-        role_scores=role_scores, coverage=coverage, warnings=warnings,
+        role_scores=role_scores, coverage=coverage, warnings=coverage_warnings,
         params={"threshold": threshold, "seed": seed if isinstance(seed, int) else None,
                 "n_boot": n_boot, "aggregate": aggregate if isinstance(aggregate, str) else "custom",
                 "bootstrap": mode, "ci": ci, "stage_names": q.stage_names},
@@ -456,11 +481,10 @@ def score_maturity(responses, questionnaire: Questionnaire | str = "maturity", *
 
 
 def _quiet(fn, *args):
-    with np.errstate(all="ignore"):
-        import warnings
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            return fn(*args)
+    """Call ``fn`` without numpy's warnings about empty slices (NaN is the answer there)."""
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return fn(*args)
 
 
 def _normalised(responses: pd.DataFrame, q: Questionnaire) -> pd.DataFrame:

@@ -19,9 +19,10 @@ from typing import Any, Optional, Union
 
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .errors import OpsdxError, ProblemLog, QuestionnaireError
+from .yamlfile import line_of, parse_yaml, path_text, validate_model, yaml_lines
 
 __all__ = [
     "ScaleOption", "Scale", "Dimension", "Item", "StageInfo", "QuestionnaireSpec",
@@ -158,58 +159,23 @@ class QuestionnaireSpec(_Strict):
 
 # --------------------------------------------------------------------------- loading
 
-def _yaml_lines(text: str) -> dict[tuple, int]:
-    """Map each YAML path (tuple of keys and indexes) to its 1-based line."""
-    lines: dict[tuple, int] = {}
-
-    def walk(node, path):
-        lines[path] = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                walk(value, path + (key.value,))
-                lines[path + (key.value,)] = key.start_mark.line + 1
-        elif isinstance(node, yaml.SequenceNode):
-            for i, value in enumerate(node.value):
-                walk(value, path + (i,))
-
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return lines
-    if root is not None:
-        walk(root, ())
-    return lines
-
-
-def _path_text(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out or "(document)"
-
-
-def _line_of(lines: dict[tuple, int], loc: tuple) -> Optional[int]:
-    loc = tuple(loc)
-    while loc not in lines and loc:
-        loc = loc[:-1]
-    return lines.get(loc)
-
-
 def _cross_check(spec: QuestionnaireSpec, log: ProblemLog, lines: dict[tuple, int]) -> None:
     def add(loc, message, value=None, expected=None):
-        log.add(message, row=_line_of(lines, loc), column=_path_text(loc),
+        log.add(message, row=line_of(lines, loc), column=path_text(loc),
                 value=value, expected=expected)
 
+    def unique(section: str, key: str, values: list, what: str) -> None:
+        first: dict = {}
+        for i, value in enumerate(values):
+            if value in first:
+                add((section, i, key), f"duplicate {what}", value,
+                    f"each {what} once (first at {section}[{first[value]}])")
+            first.setdefault(value, i)
+
     dim_ids = [d.id for d in spec.dimensions]
-    seen: dict[str, int] = {}
-    for i, d in enumerate(spec.dimensions):
-        if d.id in seen:
-            add(("dimensions", i, "id"), "duplicate dimension id", d.id,
-                f"ids unique (first used at dimensions[{seen[d.id]}])")
-        seen.setdefault(d.id, i)
+    unique("dimensions", "id", dim_ids, "dimension id")
+    unique("items", "id", [i.id for i in spec.items], "item id")
+    unique("stages", "stage", [s.stage for s in spec.stages], "stage")
 
     if spec.default_scale is not None and spec.default_scale not in spec.scales:
         add(("default_scale",), "unknown scale", spec.default_scale,
@@ -217,12 +183,6 @@ def _cross_check(spec: QuestionnaireSpec, log: ProblemLog, lines: dict[tuple, in
     if spec.default_scale is None and len(spec.scales) > 1 and any(i.scale is None for i in spec.items):
         add(("default_scale",), "several scales but no default_scale for items that name none",
             expected=f"one of {', '.join(spec.scales)}")
-
-    stage_seen: dict[int, int] = {}
-    for i, s in enumerate(spec.stages):
-        if s.stage in stage_seen:
-            add(("stages", i, "stage"), "stage listed twice", s.stage, "each stage 1..5 at most once")
-        stage_seen.setdefault(s.stage, i)
 
     na = {lab.strip().casefold() for lab in spec.na_labels}
     for name, scale in spec.scales.items():
@@ -232,12 +192,7 @@ def _cross_check(spec: QuestionnaireSpec, log: ProblemLog, lines: dict[tuple, in
                     "option label is also a not-applicable label", option.label,
                     "labels distinct from na_labels")
 
-    item_seen: dict[str, int] = {}
     for i, item in enumerate(spec.items):
-        if item.id in item_seen:
-            add(("items", i, "id"), "duplicate item id", item.id,
-                f"ids unique (first used at items[{item_seen[item.id]}])")
-        item_seen.setdefault(item.id, i)
         if item.dimension not in dim_ids:
             close = difflib.get_close_matches(item.dimension, dim_ids, n=1)
             add(("items", i, "dimension"), "unknown dimension", item.dimension,
@@ -252,23 +207,14 @@ def _cross_check(spec: QuestionnaireSpec, log: ProblemLog, lines: dict[tuple, in
 
 
 def _validate(data: Any, label: str, text: str) -> QuestionnaireSpec:
-    lines = _yaml_lines(text)
     log = ProblemLog(label, QuestionnaireError)
     if not isinstance(data, dict):
         log.add("a questionnaire is a YAML mapping (id, version, title, scales, dimensions, items)",
                 value=type(data).__name__)
         log.raise_if_any()
-    try:
-        spec = QuestionnaireSpec.model_validate(data)
-    except ValidationError as exc:
-        for err in exc.errors():
-            loc = tuple(err["loc"])
-            value = err.get("input") if err["type"] != "missing" else None
-            if isinstance(value, (dict, list)):
-                value = None
-            log.add(err["msg"], row=_line_of(lines, loc), column=_path_text(loc), value=value)
-        log.raise_if_any()
-    _cross_check(spec, log, lines)
+    spec = validate_model(QuestionnaireSpec, data, text, log)
+    log.raise_if_any()
+    _cross_check(spec, log, yaml_lines(text))
     log.raise_if_any()
     return spec
 
@@ -306,14 +252,9 @@ class Questionnaire:
 
     @classmethod
     def from_yaml(cls, text: str, *, name: str = "<questionnaire>") -> "Questionnaire":
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            log = ProblemLog(name, QuestionnaireError)
-            log.add(f"not valid YAML: {getattr(exc, 'problem', exc)}",
-                    row=mark.line + 1 if mark else None)
-            log.raise_if_any()
+        """Validate YAML text into a questionnaire."""
+        log = ProblemLog(name, QuestionnaireError)
+        data = parse_yaml(text, log, expected="id, version, title, scales, dimensions, items")
         return cls(_validate(data, name, text), source=name)
 
     id = property(lambda self: self.spec.id)

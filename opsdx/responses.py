@@ -243,7 +243,7 @@ def _parse_answers(answers: pd.DataFrame, q: Questionnaire, log: ProblemLog) -> 
     status[is_na] = "n/a"
     invalid = pd.Series(False, index=answers.index)
 
-    numbers = pd.to_numeric(text, errors="coerce")
+    numbers = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")  # 3,0 = 3.0
     for scale_id, scale in q.scales.items():
         on_scale = (scale_of == scale_id) & (status == "answered")
         if not on_scale.any():

@@ -10,6 +10,8 @@ Every loader in opsdx goes through :func:`read_table`, so all of them agree on
 * cells are read as text (``dtype=str``) and blanks stay blank: pandas'
   default would turn the strings ``"NA"`` and ``"N/A"`` into missing values,
   which would confuse *not applicable* with *skipped*.
+* separators: comma, or semicolon (what Excel writes where the decimal mark
+  is a comma) or tab, whichever the header line uses;
 * row numbers as a person sees them in a spreadsheet: the header is row 1 and
   the first data row is row 2 (``frame.attrs["row_offset"]``). Problems are
   reported against these numbers.
@@ -50,7 +52,7 @@ class Table:
     encoding: str | None = None
 
 
-def _decode(raw: bytes, name: str) -> tuple[str, str]:
+def _decode(raw: bytes) -> tuple[str, str]:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16"), "utf-16"
     try:
@@ -126,13 +128,13 @@ def read_table(source: Source, *, name: str | None = None, sheet: str | int = 0)
         if raw.startswith(_ZIP_MAGIC):
             raise DataError([Problem(label, "this file is a zip/Excel workbook, not CSV text",
                                      expected="rename it to .xlsx, or save it as CSV")])
-        text, encoding = _decode(raw, label)
+        text, encoding = _decode(raw)
         if "\x00" in text:
             raise DataError([Problem(label, "binary content (NUL bytes) in a text file",
                                      expected="CSV text")])
         try:
             frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                                skipinitialspace=True)
+                                skipinitialspace=True, sep=_delimiter(text))
         except pd.errors.ParserError as exc:
             raise DataError([Problem(label, f"malformed CSV: {exc}",
                                      expected="comma-separated values with one header row")]) from None
@@ -148,6 +150,18 @@ def read_table(source: Source, *, name: str | None = None, sheet: str | int = 0)
     rows = pd.Series(frame.index + 2, index=frame.index)
     frame.attrs["encoding"] = encoding
     return Table(frame, label, rows, encoding)
+
+
+def _delimiter(text: str) -> str:
+    """The separator of the header line: comma, or semicolon (European Excel) or tab.
+
+    >>> _delimiter("respondent;role;item_id\\n"), _delimiter("a,b;c\\n")
+    (';', ',')
+    """
+    header = text.split("\n", 1)[0]
+    counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] > counts[","] else ","
 
 
 def _column_text(column: pd.Series) -> pd.Series:

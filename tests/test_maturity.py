@@ -152,6 +152,9 @@ def test_agreement_rwg_and_role_gaps(tiny):
     assert (ag.at["a2", "role_high"], ag.at["a2", "role_low"]) == ("founder", "staff")
     assert ag.at["a2", "role_gap"] == pytest.approx(1.0 - 0.25)
     assert np.isnan(ag.at["a3", "rwg"])
+    gaps = res.perception_gaps()
+    assert gaps["item_id"].tolist() == ["a2"]  # b2: 1.0 vs 0.875 is below 0.25
+    assert res.perception_gaps(min_gap=0.1)["item_id"].tolist() == ["a2", "b2"]
     roles_tab = res.role_scores.set_index("role")
     assert roles_tab.at["founder", "stage_2"] == pytest.approx(1.0)
     assert roles_tab.at["staff", "n_respondents"] == 2
@@ -185,6 +188,8 @@ def test_summary_to_dict_repr_and_plots(maturity):
     d = res.to_dict()
     assert d["stage"] == res.stage and len(d["index_ci"]) == 2
     assert f"stage {res.stage}" in repr(res)
+    html = res._repr_html_()
+    assert f"<b>Stage {res.stage}:" in html and "<table" in html
     for kind in ("bar", "heatmap"):
         ax = res.plot_profile(kind=kind)
         assert ax.get_title().startswith(f"Stage {res.stage}")

@@ -70,6 +70,14 @@ def test_long_and_wide_give_the_same_frame(tiny):
     pd.testing.assert_frame_equal(long[cols], wide_r[cols])
 
 
+def test_semicolon_csv_with_decimal_commas(tmp, tiny):
+    path = write(tmp, "europe.csv", "respondent;role;item_id;answer\nZoë;Leitung;a2;3,0\nZoë;Leitung;b2;Usually\n",
+                 encoding="cp1252")
+    r = opsdx.read_responses(path, tiny).set_index(["respondent", "item_id"])
+    assert r.loc[("Zoë", "a2"), "value"] == 3
+    assert r.loc[("Zoë", "b2"), "value"] == 3
+
+
 def test_xlsx_answers(tmp, tiny):
     path = tmp / "answers.xlsx"
     pd.DataFrame({"respondent": ["ana", "ben"], "role": ["lead", "staff"],

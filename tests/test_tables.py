@@ -85,3 +85,11 @@ def test_input_file_is_not_modified(tmp_path):
     before = path.stat().st_mtime_ns, path.read_bytes()
     read_table(path)
     assert (path.stat().st_mtime_ns, path.read_bytes()) == before
+
+
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_semicolon_and_tab_separated_files(tmp_path, sep):
+    path = tmp_path / "a.csv"
+    path.write_text(sep.join(["a", "b"]) + "\n" + sep.join(["1,5", "x"]) + "\n")
+    t = read_table(path)
+    assert t.frame.columns.tolist() == ["a", "b"] and t.frame.loc[0, "a"] == "1,5"

@@ -70,12 +70,11 @@ def _cmd_score(args) -> int:
             for _, b in result.blockers.head(args.top).iterrows():
                 print(f"    {b['item_id']:<9} score {b['score']:.2f}  {_printable(b['text'])}")
                 print(f"              -> {_printable(b['recommendation'])}")
-        gaps = result.perception_gaps()
-        if len(gaps):
-            g = gaps.iloc[0]
-            print(f"  largest perception gap: {g['item_id']}, {_printable(g['role_high'])} "
-                  f"{g['role_gap']:.2f} above {_printable(g['role_low'])} "
-                  f"({len(gaps)} item{'s' if len(gaps) > 1 else ''} with a gap of 0.25 or more)")
+        roles = result.role_scores
+        if len(roles) > 1:
+            print("  mean score by role  " + "  ".join(
+                f"{_printable(r.role)} {r.overall:.2f} (n={r.n_respondents})"
+                for r in roles.itertuples()))
         for warning in result.warnings:
             print(f"  warning: {_printable(warning)}")
     if args.json:

@@ -157,7 +157,8 @@ class MaturityResult:
         Per item: spread, rwg against a uniform null, and the largest gap
         between roles.
     role_scores : DataFrame
-        Attainment per stage as each role sees it.
+        Per role, highest first: respondents, ``overall`` (weighted mean score
+        of all items) and the attainment of each stage as that role sees it.
     coverage : DataFrame
         Per item: counts and shares of answered, n/a and skipped.
     warnings : list of str
@@ -618,11 +619,13 @@ def _role_scores(scored, items, weight, stage_pos, agg, q):
         X = (sub.pivot_table(index="respondent", columns="item_id", values="score",
                              aggfunc="first", dropna=False)
              .reindex(columns=items["item_id"]).to_numpy(float))
-        att = _weighted_stage_means(_quiet(agg, X, 0), weight, stage_pos)
-        row = {"role": role, "n_respondents": X.shape[0]}
+        item_score = _quiet(agg, X, 0)
+        att = _weighted_stage_means(item_score, weight, stage_pos)
+        overall = _weighted_group_means(item_score, weight, np.ones((len(weight), 1)))[0]
+        row = {"role": role, "n_respondents": X.shape[0], "overall": overall}
         row.update({f"stage_{s}": a for s, a in zip(STAGES, att)})
         rows.append(row)
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).sort_values("overall", ascending=False, ignore_index=True)
 
 
 def _warnings(responses, coverage, attainment, R, mode):

@@ -158,6 +158,9 @@ def test_agreement_rwg_and_role_gaps(tiny):
     roles_tab = res.role_scores.set_index("role")
     assert roles_tab.at["founder", "stage_2"] == pytest.approx(1.0)
     assert roles_tab.at["staff", "n_respondents"] == 2
+    # overall: weighted over a2 (w 1) and b2 (w 2); staff: a2 = .25, b2 = (1 + .75) / 2
+    assert roles_tab.at["staff", "overall"] == pytest.approx((0.25 + 2 * 0.875) / 3)
+    assert res.role_scores["role"].tolist() == ["founder", "staff"]
 
 
 def test_cronbach_alpha_matches_the_formula(tiny):

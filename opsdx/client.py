@@ -44,7 +44,7 @@ class ClientSpec(BaseModel):
     name: str = Field(min_length=1, max_length=200, description="The organisation's name.")
     sector: str = ""
     headcount: Optional[int] = Field(None, ge=1)
-    assessment_date: Optional[dt.date] = None
+    assessment_date: Optional[dt.date] = Field(None, description="YYYY-MM-DD")
     management_layers: Optional[int] = Field(None, ge=1, le=20,
                                               description="Layers between the top and the front line.")
     teams: list[Team] = Field(default_factory=list)
@@ -139,7 +139,7 @@ def load_client(path) -> Client:
         raise DataError([Problem(label, f"no client.yaml in {folder}",
                                  expected="a client folder with client.yaml")])
     text = file.read_text(encoding="utf-8-sig")
-    log = ProblemLog(label)
+    log = ProblemLog(label, kind="yaml")
     data = parse_yaml(text, log, expected="name, sector, headcount, ...")
     spec = validate_model(ClientSpec, data, text, log)
     log.raise_if_any()

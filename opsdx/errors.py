@@ -26,10 +26,12 @@ MESSAGE_PROBLEM_LIMIT = 50
 class Problem:
     """One thing wrong with one place in an input.
 
-    ``row`` is the spreadsheet row number as a person sees it (the header is
-    row 1, the first data row is row 2) for CSV/XLSX files, the index label for
-    a DataFrame, or the line number in a YAML file. ``column`` is a column name,
-    or a YAML path such as ``items[3].stage``.
+    In a table (``kind="table"``), ``row`` is the spreadsheet row number as a
+    person sees it (the header is row 1, the first data row is row 2) for
+    CSV/XLSX files, or the index label for a DataFrame, and ``column`` is a
+    column name. In a YAML file (``kind="yaml"``), ``row`` is the line number
+    and ``column`` the YAML path, such as ``items[3].stage``; the message then
+    says "line" and "at".
     """
 
     file: str
@@ -38,13 +40,15 @@ class Problem:
     column: str | None = None
     value: Any = None
     expected: str | None = None
+    kind: str = "table"
 
     def __str__(self) -> str:
         where = [self.file]
+        yaml = self.kind == "yaml"
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(f"{'line' if yaml else 'row'} {self.row}")
         if self.column is not None:
-            where.append(f"column {self.column!r}")
+            where.append(f"{'at' if yaml else 'column'} {self.column!r}")
         text = ", ".join(where) + ": " + self.message
         if self.value is not None:
             text += f" (value {_show(self.value)})"
@@ -95,8 +99,8 @@ class DataError(OpsdxError):
         super().__init__("\n".join(lines))
 
     def to_frame(self) -> pd.DataFrame:
-        """All problems as a tidy frame (file, row, column, value, message, expected)."""
-        columns = ["file", "row", "column", "value", "message", "expected"]
+        """All problems as a tidy frame (file, row, column, value, message, expected, kind)."""
+        columns = ["file", "row", "column", "value", "message", "expected", "kind"]
         return pd.DataFrame([asdict(p) for p in self.problems], columns=columns)
 
 
@@ -116,16 +120,18 @@ class ProblemLog:
       client.yaml, column 'name': missing field
     """
 
-    def __init__(self, file: str, error: type[DataError] = DataError):
+    def __init__(self, file: str, error: type[DataError] = DataError, *, kind: str = "table"):
         self.file = file
         self.error = error
+        self.kind = kind
         self.problems: list[Problem] = []
 
     def add(self, message: str, *, row: Any = None, column: str | None = None,
             value: Any = None, expected: str | None = None, file: str | None = None) -> None:
         if isinstance(row, numbers.Integral):
             row = int(row)  # numpy integers print and serialise as plain numbers
-        self.problems.append(Problem(file or self.file, message, row, column, value, expected))
+        self.problems.append(Problem(file or self.file, message, row, column, value, expected,
+                                     self.kind))
 
     def add_rows(self, message: str, rows: pd.Series, values: pd.Series, *,
                  column: str, expected: str | None = None) -> None:

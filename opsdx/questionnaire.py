@@ -159,62 +159,78 @@ class QuestionnaireSpec(_Strict):
 
 # --------------------------------------------------------------------------- loading
 
-def _cross_check(spec: QuestionnaireSpec, log: ProblemLog, lines: dict[tuple, int]) -> None:
+def _cross_check(data: dict, log: ProblemLog, lines: dict[tuple, int]) -> None:
+    """Checks across fields, on the raw document so they run even when fields are invalid."""
     def add(loc, message, value=None, expected=None):
         log.add(message, row=line_of(lines, loc), column=path_text(loc),
                 value=value, expected=expected)
 
-    def unique(section: str, key: str, values: list, what: str) -> None:
+    def entries(key) -> list:
+        value = data.get(key)
+        return [(i, e) for i, e in enumerate(value) if isinstance(e, dict)] if isinstance(value, list) else []
+
+    def unique(section: str, key: str, what: str) -> list:
         first: dict = {}
-        for i, value in enumerate(values):
+        for i, entry in entries(section):
+            value = entry.get(key)
+            if value is None or isinstance(value, (dict, list)):
+                continue
             if value in first:
                 add((section, i, key), f"duplicate {what}", value,
                     f"each {what} once (first at {section}[{first[value]}])")
             first.setdefault(value, i)
+        return list(first)
 
-    dim_ids = [d.id for d in spec.dimensions]
-    unique("dimensions", "id", dim_ids, "dimension id")
-    unique("items", "id", [i.id for i in spec.items], "item id")
-    unique("stages", "stage", [s.stage for s in spec.stages], "stage")
+    dim_ids = unique("dimensions", "id", "dimension id")
+    unique("items", "id", "item id")
+    unique("stages", "stage", "stage")
 
-    if spec.default_scale is not None and spec.default_scale not in spec.scales:
-        add(("default_scale",), "unknown scale", spec.default_scale,
-            f"one of {', '.join(spec.scales)}")
-    if spec.default_scale is None and len(spec.scales) > 1 and any(i.scale is None for i in spec.items):
+    scales = data.get("scales") if isinstance(data.get("scales"), dict) else {}
+    options = {name: [o for o in (sc.get("options") or []) if isinstance(o, dict)]
+               for name, sc in scales.items() if isinstance(sc, dict)}
+    default = data.get("default_scale")
+    if default is not None and default not in scales:
+        add(("default_scale",), "unknown scale", default, f"one of {', '.join(map(str, scales))}")
+    items = entries("items")
+    if default is None and len(scales) > 1 and any(item.get("scale") is None for _, item in items):
         add(("default_scale",), "several scales but no default_scale for items that name none",
-            expected=f"one of {', '.join(spec.scales)}")
+            expected=f"one of {', '.join(map(str, scales))}")
 
-    na = {lab.strip().casefold() for lab in spec.na_labels}
-    for name, scale in spec.scales.items():
-        for j, option in enumerate(scale.options):
-            if option.label.strip().casefold() in na:
+    na_labels = data.get("na_labels", DEFAULT_NA_LABELS)
+    na = {str(lab).strip().casefold() for lab in na_labels} if isinstance(na_labels, list) else set()
+    for name, opts in options.items():
+        for j, option in enumerate(opts):
+            if str(option.get("label", "")).strip().casefold() in na:
                 add(("scales", name, "options", j, "label"),
-                    "option label is also a not-applicable label", option.label,
+                    "option label is also a not-applicable label", option.get("label"),
                     "labels distinct from na_labels")
 
-    for i, item in enumerate(spec.items):
-        if item.dimension not in dim_ids:
-            close = difflib.get_close_matches(item.dimension, dim_ids, n=1)
-            add(("items", i, "dimension"), "unknown dimension", item.dimension,
-                f"one of {', '.join(dim_ids)}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-        scale_name = item.scale or spec.default_scale or next(iter(spec.scales))
-        scale = spec.scales.get(scale_name)
-        if scale is None:
-            add(("items", i, "scale"), "unknown scale", item.scale, f"one of {', '.join(spec.scales)}")
-        elif item.reverse and not scale.numeric:
+    fallback = default if default is not None else next(iter(scales), None)
+    for i, item in items:
+        dimension = item.get("dimension")
+        if isinstance(dimension, str) and dim_ids and dimension not in dim_ids:
+            close = difflib.get_close_matches(dimension, [str(d) for d in dim_ids], n=1)
+            add(("items", i, "dimension"), "unknown dimension", dimension,
+                f"one of {', '.join(map(str, dim_ids))}"
+                + (f" (did you mean {close[0]!r}?)" if close else ""))
+        scale_name = item.get("scale") or fallback
+        if item.get("scale") is not None and scale_name not in scales:
+            add(("items", i, "scale"), "unknown scale", scale_name,
+                f"one of {', '.join(map(str, scales))}")
+        elif item.get("reverse") is True and scale_name in options and options[scale_name] \
+                and any(o.get("value") is None for o in options[scale_name]):
             add(("items", i, "reverse"), "reverse-keyed item on a scale without numeric values",
                 True, f"a numeric scale, or reverse: false (scale {scale_name!r} has no values)")
 
 
 def _validate(data: Any, label: str, text: str) -> QuestionnaireSpec:
-    log = ProblemLog(label, QuestionnaireError)
+    log = ProblemLog(label, QuestionnaireError, kind="yaml")
     if not isinstance(data, dict):
         log.add("a questionnaire is a YAML mapping (id, version, title, scales, dimensions, items)",
                 value=type(data).__name__)
         log.raise_if_any()
     spec = validate_model(QuestionnaireSpec, data, text, log)
-    log.raise_if_any()
-    _cross_check(spec, log, yaml_lines(text))
+    _cross_check(data, log, yaml_lines(text))
     log.raise_if_any()
     return spec
 
@@ -253,7 +269,7 @@ class Questionnaire:
     @classmethod
     def from_yaml(cls, text: str, *, name: str = "<questionnaire>") -> "Questionnaire":
         """Validate YAML text into a questionnaire."""
-        log = ProblemLog(name, QuestionnaireError)
+        log = ProblemLog(name, QuestionnaireError, kind="yaml")
         data = parse_yaml(text, log, expected="id, version, title, scales, dimensions, items")
         return cls(_validate(data, name, text), source=name)
 

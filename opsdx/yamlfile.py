@@ -7,6 +7,9 @@ line in ``Problem.row``.
 
 from __future__ import annotations
 
+import difflib
+import types
+import typing
 from typing import Any, Optional, TypeVar
 
 import yaml
@@ -65,10 +68,28 @@ def line_of(lines: dict[tuple, int], loc: tuple) -> Optional[int]:
     return lines.get(loc)
 
 
+class _TextDatesLoader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so that pydantic validates them.
+
+    PyYAML would otherwise build ``datetime.date`` objects itself and fail on
+    ``2024-13-45`` with a bare ValueError that names neither file nor line.
+    """
+
+
+_TextDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def parse_yaml(text: str, log: ProblemLog, *, expected: str) -> Any:
-    """Parse YAML text into a mapping; problems go to ``log`` (and are raised)."""
+    """Parse YAML text into a mapping; problems go to ``log`` (and are raised).
+
+    >>> parse_yaml("when: 2026-11-02", ProblemLog("x.yaml"), expected="a date")
+    {'when': '2026-11-02'}
+    """
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_TextDatesLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         log.add(f"not valid YAML: {getattr(exc, 'problem', None) or exc}",
@@ -81,7 +102,11 @@ def parse_yaml(text: str, log: ProblemLog, *, expected: str) -> Any:
 
 
 def validate_model(model: type[Model], data: dict, text: str, log: ProblemLog) -> Model | None:
-    """Validate ``data`` against ``model``; each pydantic error becomes a located problem."""
+    """Validate ``data`` against ``model``; each pydantic error becomes a located problem.
+
+    An unknown key is reported with the keys allowed there (and the closest
+    one); a bad date with the form expected.
+    """
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -89,6 +114,37 @@ def validate_model(model: type[Model], data: dict, text: str, log: ProblemLog) -
         for err in exc.errors():
             loc = tuple(err["loc"])
             value = err.get("input") if err["type"] != "missing" else None
+            expected = None
+            if err["type"] == "extra_forbidden":
+                allowed = _fields_at(model, loc[:-1])
+                close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+                expected = ((f"{close[0]!r}? " if close else "")
+                            + f"keys allowed here: {', '.join(allowed)}") if allowed else None
+                value = None
+            elif err["type"].startswith(("date", "datetime")):
+                expected = "a date written YYYY-MM-DD"
             log.add(err["msg"], row=line_of(lines, loc), column=path_text(loc),
-                    value=None if isinstance(value, (dict, list)) else value)
+                    value=None if isinstance(value, (dict, list)) else value, expected=expected)
         return None
+
+
+def _fields_at(annotation: Any, loc: tuple) -> list[str]:
+    """The field names of the pydantic model found at ``loc`` below ``annotation``.
+
+    >>> from opsdx.client import ClientSpec
+    >>> _fields_at(ClientSpec, ("teams", 0))
+    ['name', 'size']
+    """
+    if typing.get_origin(annotation) in (typing.Union, getattr(types, "UnionType", typing.Union)):
+        annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
+    is_model = isinstance(annotation, type) and issubclass(annotation, BaseModel)
+    if not loc:
+        return list(annotation.model_fields) if is_model else []
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is list:
+        return _fields_at(args[0], loc[1:])
+    if origin is dict:
+        return _fields_at(args[1], loc[1:])
+    if is_model and loc[0] in annotation.model_fields:
+        return _fields_at(annotation.model_fields[loc[0]].annotation, loc[1:])
+    return []

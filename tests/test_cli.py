@@ -52,11 +52,16 @@ def test_validate_ok_and_broken(tmp_path, capsys):
 def test_bad_client_yaml_is_reported_with_line(tmp_path, capsys):
     client = tmp_path / "acme"
     client.mkdir()
-    (client / "client.yaml").write_text("name: Acme\nheadcount: -3\ncolour: red\n")
+    (client / "client.yaml").write_text(
+        "name: Acme\nheadcount: -3\nsecter: Retail\nassessment_date: 2024-13-45\n")
     assert main(["validate", str(client)]) == 1
     out = capsys.readouterr().out
-    assert "acme/client.yaml, row 2, column 'headcount'" in out
-    assert "acme/client.yaml, row 3, column 'colour': Extra inputs are not permitted" in out
+    assert "acme/client.yaml, line 2, at 'headcount'" in out
+    assert ("acme/client.yaml, line 3, at 'secter': Extra inputs are not permitted; "
+            "expected 'sector'? keys allowed here: name, sector, headcount") in out
+    assert ("acme/client.yaml, line 4, at 'assessment_date': Input should be a valid date or "
+            "datetime, month value is outside expected range of 1-12 (value '2024-13-45'); "
+            "expected a date written YYYY-MM-DD") in out
 
 
 def test_score_reports_failure_without_stopping_others(tmp_path, capsys):

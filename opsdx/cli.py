@@ -1,6 +1,6 @@
 """The ``opsdx`` command: a thin layer over the library.
 
-    opsdx score CLIENT_DIR [CLIENT_DIR ...]   stage, probability, index, top blockers
+    opsdx score CLIENT_DIR|FILE [...]         stage, probability, index, top blockers
     opsdx validate CLIENT_DIR [...]           every data problem; exit 1 when any
     opsdx schema questionnaire|client         JSON Schema for editors
     opsdx questionnaires                      the bundled questionnaires
@@ -21,11 +21,13 @@ from .client import ClientSpec, find_clients, load_client
 from .errors import DataError, OpsdxError
 from .maturity import score_maturity
 from .questionnaire import list_questionnaires, load_questionnaire, questionnaire_schema
+from .responses import read_responses
 
 
 def _printable(text: str) -> str:
-    """Client text shown on a terminal: no control characters or escape sequences."""
-    return "".join(ch if ch.isprintable() else "?" for ch in str(text))
+    """Client text shown on a terminal: line breaks kept, other control characters
+    (escape sequences among them) replaced by ``?``."""
+    return "".join(ch if ch.isprintable() or ch in "\n\t" else "?" for ch in str(text))
 
 
 def _client_dirs(paths: list[str]) -> list[Path]:
@@ -40,49 +42,78 @@ def _client_dirs(paths: list[str]) -> list[Path]:
     return dirs
 
 
+def _jobs(args):
+    """(label, load) for each thing to score: a client folder or an answers file.
+
+    ``load()`` returns the title, the sector, the answers and the questionnaire.
+    """
+    for p in args.paths:
+        path = Path(p)
+        if path.is_file():
+            def load(path=path):
+                q = load_questionnaire(args.questionnaire)
+                return path.name, "", read_responses(path, q), q
+            yield path.name, load
+            continue
+        for folder in _client_dirs([p]):
+            def load(folder=folder):
+                client = load_client(folder)
+                return client.name, client.spec.sector, client.responses(), client.questionnaire
+            yield folder.name, load
+
+
+def _fmt(value: float) -> str:
+    return "n/a" if value != value else f"{value:.2f}"
+
+
 def _cmd_score(args) -> int:
-    failed = 0
-    dirs = _client_dirs(args.paths)
+    failed = n = 0
     results = []
-    for folder in dirs:
+    for label, load in _jobs(args):
+        n += 1
         try:
-            client = load_client(folder)
-            result = score_maturity(client.responses(), client.questionnaire,
-                                    threshold=args.threshold, seed=args.seed, n_boot=args.n_boot)
+            title, sector, responses, questionnaire = load()
+            result = score_maturity(responses, questionnaire, threshold=args.threshold,
+                                    seed=args.seed, n_boot=args.n_boot)
         except OpsdxError as exc:
             failed += 1
-            print(f"\n{_printable(folder.name)}: cannot score\n{_printable(exc)}", file=sys.stderr)
+            print(f"\n{_printable(label)}: cannot score\n{_printable(exc)}", file=sys.stderr)
             continue
         if args.json:
-            results.append({"client": client.name, "folder": str(folder), **result.to_dict()})
-            continue
-        lo, hi = result.index_ci
-        print(f"\n{_printable(client.name)} ({_printable(client.spec.sector) or 'sector not given'}, "
-              f"{result.n_respondents} respondents)")
-        print(f"  stage {result.stage}: {result.stage_name}  "
-              f"(probability {result.stage_probability:.2f})")
-        print(f"  maturity index {result.index:.2f}  "
-              f"({result.params['ci']:.0%} interval {lo:.2f} to {hi:.2f})")
-        probs = "  ".join(f"{s}: {p:.2f}" for s, p in result.stage_probabilities.items())
-        print(f"  stage probabilities  {probs}")
-        if len(result.blockers):
-            print(f"  top blockers of stage {result.stage + 1}:")
-            for _, b in result.blockers.head(args.top).iterrows():
-                print(f"    {b['item_id']:<9} score {b['score']:.2f}  {_printable(b['text'])}")
-                print(f"              -> {_printable(b['recommendation'])}")
-        roles = result.role_scores
-        if len(roles) > 1:
-            print("  mean score by role  " + "  ".join(
-                f"{_printable(r.role)} {r.overall:.2f} (n={r.n_respondents})"
-                for r in roles.itertuples()))
-        for warning in result.warnings:
-            print(f"  warning: {_printable(warning)}")
+            results.append({"client": title, "source": label, **result.to_dict()})
+        else:
+            _print_result(title, sector, result, args.top)
     if args.json:
-        json.dump(results, sys.stdout, indent=2, default=str)
+        json.dump(results, sys.stdout, indent=2)
         print()
-    if len(dirs) > 1 and not args.json:
-        print(f"\nscored {len(dirs) - failed} of {len(dirs)} clients")
+    elif n > 1:
+        print(f"\nscored {n - failed} of {n}")
     return 1 if failed else 0
+
+
+def _print_result(title: str, sector: str, result, top: int) -> None:
+    lo, hi = result.index_ci
+    print(f"\n{_printable(title)} ({_printable(sector) or 'sector not given'}, "
+          f"{result.n_respondents} respondents)")
+    print(f"  stage {result.stage}: {result.stage_name}  "
+          f"(probability {_fmt(result.stage_probability)})")
+    print(f"  maturity index {result.index:.2f}  "
+          f"({result.params['ci']:.0%} interval {_fmt(lo)} to {_fmt(hi)})")
+    probs = "  ".join(f"{s}: {_fmt(p)}" for s, p in result.stage_probabilities.items())
+    print(f"  stage probabilities  {probs}")
+    if len(result.blockers):
+        print(f"  top blockers of stage {result.stage + 1} "
+              f"({min(top, len(result.blockers))} of {len(result.blockers)}):")
+        for b in result.blockers.head(top).itertuples():
+            keyed = " (reverse-keyed: agreeing is bad)" if b.reverse else ""
+            print(f"    {b.item_id:<9} score {b.score:.2f}{keyed}  {_printable(b.text)}")
+            print(f"              -> {_printable(b.recommendation)}")
+    roles = result.role_scores
+    if len(roles) > 1:
+        print("  mean score by role  " + "  ".join(
+            f"{_printable(r.role)} {r.overall:.2f} (n={r.n_respondents})" for r in roles.itertuples()))
+    for warning in result.warnings:
+        print(f"  warning: {_printable(warning)}")
 
 
 def _cmd_validate(args) -> int:
@@ -113,7 +144,11 @@ def _cmd_schema(args) -> int:
 
 def _cmd_questionnaires(args) -> int:
     for name in list_questionnaires():
-        print(f"{name:<16} {load_questionnaire(name)!r}")
+        q = load_questionnaire(name)
+        per_stage = q.items.groupby("stage").size()
+        print(f"{name}: {q.title} (version {q.version})")
+        print(f"  {len(q.items)} items in {len(q.dimensions)} dimensions; items per stage: "
+              + ", ".join(f"{s}: {n}" for s, n in per_stage.items()))
     return 0
 
 
@@ -122,8 +157,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"opsdx {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    score = sub.add_parser("score", help="score the maturity of client folders")
-    score.add_argument("paths", nargs="+", metavar="CLIENT_DIR")
+    score = sub.add_parser("score", help="score the maturity of client folders or answer files")
+    score.add_argument("paths", nargs="+", metavar="CLIENT_DIR_OR_FILE",
+                       help="a client folder, a folder of client folders, or a CSV/XLSX answers file")
+    score.add_argument("--questionnaire", default="maturity",
+                       help="for answer files: bundled name or .yaml path (default maturity)")
     score.add_argument("--threshold", type=float, default=0.75)
     score.add_argument("--seed", type=int, default=0)
     score.add_argument("--n-boot", type=int, default=2000)

@@ -43,7 +43,9 @@ STAGES = (2, 3, 4, 5)
 NA_WARN_SHARE = 0.5
 SKIP_WARN_SHARE = 0.3
 #: Fewer respondents than this makes a warning about the bootstrap.
-FEW_RESPONDENTS = 3
+FEW_RESPONDENTS = 5
+#: A stage resting on fewer scored items than this makes a warning.
+FEW_ITEMS = 3
 #: Tolerance for "meets the threshold", so that an attainment of exactly
 #: 0.75 computed in floating point counts as meeting 0.75.
 _TOL = 1e-9
@@ -154,8 +156,11 @@ class MaturityResult:
     blockers : DataFrame
         Items keeping the next stage from being reached, by ``gap x weight``.
     agreement : DataFrame
-        Per item: spread, rwg against a uniform null, and the largest gap
-        between roles.
+        Per item: ``n`` answers, ``mean_score`` (0..1, reverse items flipped),
+        the spread of the answers as given on the scale (``sd_answer``,
+        ``min_answer``, ``max_answer``: not flipped), ``rwg`` against a uniform
+        null, and the largest gap between roles' mean scores (``role_gap``,
+        0..1, from ``role_low`` to ``role_high``).
     role_scores : DataFrame
         Per role, highest first: respondents, ``overall`` (weighted mean score
         of all items) and the attainment of each stage as that role sees it.
@@ -204,10 +209,17 @@ class MaturityResult:
         return float(self.stage_probabilities.loc[self.stage])
 
     def summary(self) -> pd.DataFrame:
-        """One row per stage 1..5: name, attainment with interval, met, probability.
+        """One row per stage 1..5.
+
+        Columns: ``stage``, ``name``, ``attainment`` (weighted mean item score,
+        0..1) with its bootstrap interval ``attainment_ci_low`` /
+        ``attainment_ci_high`` (level ``params["ci"]``), ``met`` (attainment at
+        or above the threshold), ``reached`` (this stage and every one below
+        met), ``p_at_stage`` (bootstrap probability that the organisation is at
+        exactly this stage) and ``p_at_least`` (at this stage or above).
 
         Stage 1 is the floor: it has no items, its attainment is NaN and it is
-        always met.
+        always met and reached.
         """
         att = self.attainment.set_index("stage")
         names = self.params.get("stage_names", {})
@@ -215,11 +227,12 @@ class MaturityResult:
             "stage": range(1, 6),
             "name": [names.get(s, "") for s in range(1, 6)],
             "attainment": att["attainment"].reindex(range(1, 6)).to_numpy(),
-            "ci_low": att["ci_low"].reindex(range(1, 6)).to_numpy(),
-            "ci_high": att["ci_high"].reindex(range(1, 6)).to_numpy(),
+            "attainment_ci_low": att["ci_low"].reindex(range(1, 6)).to_numpy(),
+            "attainment_ci_high": att["ci_high"].reindex(range(1, 6)).to_numpy(),
             "met": att["met"].reindex(range(1, 6), fill_value=True).astype(bool).to_numpy(),
             "reached": [s <= self.stage for s in range(1, 6)],
-            "probability": self.stage_probabilities.reindex(range(1, 6)).to_numpy(),
+            "p_at_stage": self.stage_probabilities.reindex(range(1, 6)).to_numpy(),
+            "p_at_least": self.stage_probabilities[::-1].cumsum()[::-1].reindex(range(1, 6)).to_numpy(),
         })
         return frame
 
@@ -228,13 +241,13 @@ class MaturityResult:
         return {
             "questionnaire": self.questionnaire,
             "stage": int(self.stage), "stage_name": self.stage_name,
-            "stage_probability": round(self.stage_probability, 6),
-            "index": round(float(self.index), 6),
-            "index_ci": [round(float(v), 6) for v in self.index_ci],
-            "stage_probabilities": {int(k): round(float(v), 6)
+            "stage_probability": _json_number(self.stage_probability),
+            "index": _json_number(self.index),
+            "index_ci": [_json_number(v) for v in self.index_ci],
+            "stage_probabilities": {int(k): _json_number(v)
                                     for k, v in self.stage_probabilities.items()},
             "n_respondents": int(self.n_respondents),
-            "blockers": self.blockers["item_id"].head(5).tolist(),
+            "blockers": self.blockers["item_id"].tolist(),
             "warnings": list(self.warnings),
             "params": {k: v for k, v in self.params.items() if k != "stage_names"},
         }
@@ -257,7 +270,7 @@ class MaturityResult:
         import seaborn as sns
 
         if ax is None:
-            _, ax = plt.subplots(figsize=(7, 0.5 + 0.45 * len(self.dimensions)))
+            _, ax = plt.subplots(figsize=(7, 0.5 + 0.45 * len(self.dimensions)), layout="constrained")
         threshold = self.params["threshold"]
         if kind == "heatmap":
             sns.heatmap(self.profile, vmin=0, vmax=1, cmap="RdYlGn", annot=True, fmt=".2f",
@@ -307,6 +320,12 @@ class MaturityResult:
         return "\n".join(lines)
 
 
+def _json_number(value) -> float | None:
+    """A float rounded for JSON, or None for NaN (which JSON cannot hold)."""
+    value = float(value)
+    return None if np.isnan(value) else round(value, 6)
+
+
 def score_maturity(responses, questionnaire: Questionnaire | str = "maturity", *,
                    threshold: float = 0.75, seed: int | np.random.Generator = 0,
                    n_boot: int = 2000, weights: Mapping[str, float] | None = None,
@@ -326,8 +345,8 @@ def score_maturity(responses, questionnaire: Questionnaire | str = "maturity", *
     seed : int or numpy Generator
         Seed of the bootstrap; the same seed gives identical results.
     n_boot : int
-        Bootstrap resamples (0 skips the bootstrap: probabilities then put
-        all mass on the point estimate and intervals are NaN).
+        Bootstrap resamples. 0 skips the bootstrap, for a fast point
+        estimate: stage probabilities and intervals are then NaN.
     weights : mapping item_id -> weight, optional
         Overrides the questionnaire's item weights (only the items named).
     aggregate : {"mean", "median"} or callable
@@ -435,8 +454,8 @@ def score_maturity(responses, questionnaire: Questionnaire | str = "maturity", *
         lo_q, hi_q = (1 - ci) / 2, 1 - (1 - ci) / 2
         index_ci = tuple(float(v) for v in np.quantile(b_index, [lo_q, hi_q]))
         att_lo, att_hi = _quiet(lambda a, axis: np.nanquantile(a, [lo_q, hi_q], axis=axis), boot_att, 0)
-    else:
-        probs = pd.Series(np.eye(5)[stage - 1], index=range(1, 6))
+    else:  # no bootstrap, no uncertainty to state
+        probs = pd.Series(np.nan, index=range(1, 6))
         index_ci = (np.nan, np.nan)
         att_lo = att_hi = np.full(len(STAGES), np.nan)
     probs.index.name = "stage"
@@ -461,7 +480,7 @@ def score_maturity(responses, questionnaire: Questionnaire | str = "maturity", *
     dimensions, profile = _dimensions(q, items, X, item_score, boot_items, weight, ci,
                                       min_respondents_alpha, mode, stage)
     blockers = _blockers(q, item_scores, stage, threshold)
-    agreement = _agreement(responses, scored, q)
+    agreement = _agreement(scored, q)
     role_scores = _role_scores(scored, items, weight, stage_pos, agg, q)
     coverage = counts.assign(total=counts.sum(axis=1))
     for col in ["answered", "n/a", "skipped"]:
@@ -556,6 +575,7 @@ def _dimensions(q, items, X, item_score, boot_items, weight, ci, min_alpha, mode
             total_var = complete.sum(axis=1).var(ddof=1)
             if total_var > 0:
                 a = k / (k - 1) * (1 - complete.var(axis=0, ddof=1).sum() / total_var)
+                a = 0.0 if abs(a) < 1e-12 else a  # floating-point noise around zero
         alpha.append(a)
         alpha_n.append(len(complete))
     dims = q.dimensions[["dimension", "title"]].assign(
@@ -571,8 +591,8 @@ def _dimensions(q, items, X, item_score, boot_items, weight, ci, min_alpha, mode
 
 
 def _blockers(q, item_scores, stage, threshold):
-    columns = ["item_id", "stage", "dimension", "text", "score", "gap", "weight", "priority",
-               "recommendation", "mechanism"]
+    columns = ["item_id", "stage", "dimension", "text", "reverse", "score", "gap", "weight",
+               "priority", "recommendation", "mechanism"]
     if stage >= 5:
         return pd.DataFrame(columns=columns)
     nxt = stage + 1
@@ -584,31 +604,35 @@ def _blockers(q, item_scores, stage, threshold):
     return cand.sort_values(["priority", "item_id"], ascending=[False, True])[columns].reset_index(drop=True)
 
 
-def _agreement(responses, scored, q):
-    """Per item: n, mean score, sd of raw answers, rwg (uniform null), role gap."""
+def _agreement(scored, q):
+    """Per item: answers' spread on the scale as answered, rwg (uniform null), role gap."""
     items = q.items.set_index("item_id")
     ans = scored[scored["status"] == "answered"]
-    g = ans.groupby("item_id")
+    # rwg's null variance (A^2 - 1) / 12 is for options 1..A: use each answer's option position
+    position = pd.Series(np.nan, index=ans.index)
+    for scale_id, scale in q.scales.items():
+        on = ans["item_id"].map(items["scale"]) == scale_id
+        if scale.numeric and on.any():
+            position[on] = np.searchsorted(np.asarray(scale.values, float), ans.loc[on, "value"])
+    g = ans.assign(position=position).groupby("item_id")
     out = pd.DataFrame({"n": g.size(), "mean_score": g["score"].mean(),
-                        "sd": g["value"].std(ddof=1), "min": g["value"].min(),
-                        "max": g["value"].max()}).reindex(q.items["item_id"])
+                        "sd_answer": g["value"].std(ddof=1), "min_answer": g["value"].min(),
+                        "max_answer": g["value"].max(),
+                        "var_position": g["position"].var(ddof=1)}).reindex(q.items["item_id"])
     out["n"] = out["n"].fillna(0).astype(int)
-    n_options = items["scale"].map(lambda s: q.scales[s].n_options)
-    sigma_eu = (n_options ** 2 - 1) / 12.0
-    rwg = 1.0 - out["sd"] ** 2 / sigma_eu.reindex(out.index)
+    n_options = items["scale"].map(lambda s: q.scales[s].n_options).reindex(out.index)
+    rwg = 1.0 - out.pop("var_position") / ((n_options ** 2 - 1) / 12.0)
     out["rwg"] = rwg.clip(lower=0.0).where(out["n"] >= 2)
 
     by_role = ans.groupby(["item_id", "role"])["score"].mean().unstack("role")
+    out["role_high"] = out["role_low"] = None
+    out["role_gap"] = np.nan
     if by_role.shape[1] >= 2:
-        valid = by_role.notna().sum(axis=1) >= 2
-        hi = by_role[valid].idxmax(axis=1)
-        lo = by_role[valid].idxmin(axis=1)
-        out["role_high"] = hi
-        out["role_low"] = lo
-        out["role_gap"] = (by_role.max(axis=1) - by_role.min(axis=1)).where(valid)
-    else:
-        out["role_high"] = out["role_low"] = None
-        out["role_gap"] = np.nan
+        gap = (by_role.max(axis=1) - by_role.min(axis=1)).where(by_role.notna().sum(axis=1) >= 2)
+        shown = gap[gap > 0].index
+        out.loc[shown, "role_high"] = by_role.loc[shown].idxmax(axis=1)
+        out.loc[shown, "role_low"] = by_role.loc[shown].idxmin(axis=1)
+        out["role_gap"] = gap
     out.index.name = "item_id"
     return out.reset_index()
 
@@ -628,27 +652,40 @@ def _role_scores(scored, items, weight, stage_pos, agg, q):
     return pd.DataFrame(rows).sort_values("overall", ascending=False, ignore_index=True)
 
 
+def _listing(names, limit: int = 8) -> str:
+    names = [str(n) for n in names]
+    more = f" and {len(names) - limit} more" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more
+
+
 def _warnings(responses, coverage, attainment, R, mode):
     out = []
     if R < FEW_RESPONDENTS:
         out.append(f"only {R} respondent{'s' if R != 1 else ''}: the stage probabilities come from "
                    f"resampling {'items' if mode == 'items' else 'very few respondents'} and "
                    "understate how much another set of respondents could disagree")
-    high_na = coverage[coverage["share_na"] > NA_WARN_SHARE]
-    if len(high_na):
-        out.append(f"{len(high_na)} item(s) answered N/A by more than {NA_WARN_SHARE:.0%} of "
-                   f"respondents: {', '.join(high_na['item_id'].head(8))}")
-    high_skip = coverage[coverage["share_skipped"] > SKIP_WARN_SHARE]
-    if len(high_skip):
-        out.append(f"{len(high_skip)} item(s) skipped by more than {SKIP_WARN_SHARE:.0%} of "
-                   f"respondents: {', '.join(high_skip['item_id'].head(8))}")
+    unanswered = coverage[coverage["answered"] == 0]
+    if len(unanswered):
+        out.append(f"{len(unanswered)} item(s) have no answer from any respondent: "
+                   f"{_listing(unanswered['item_id'])}")
+    answered = coverage[coverage["answered"] > 0]
+    for column, share, what in (("share_na", NA_WARN_SHARE, "answered N/A"),
+                                ("share_skipped", SKIP_WARN_SHARE, "skipped")):
+        high = answered[answered[column] > share]
+        if len(high):
+            out.append(f"{len(high)} item(s) {what} by more than {share:.0%} of respondents: "
+                       f"{_listing(high['item_id'])}")
     skip_by_resp = (responses["status"] == "skipped").groupby(responses["respondent"]).mean()
     heavy = skip_by_resp[skip_by_resp > SKIP_WARN_SHARE]
     if len(heavy):
         out.append(f"{len(heavy)} respondent(s) skipped more than {SKIP_WARN_SHARE:.0%} of items: "
-                   f"{', '.join(map(str, heavy.index[:8]))}")
-    for _, row in attainment[attainment["n_items_answered"] == 0].iterrows():
-        out.append(f"stage {row['stage']} has no answered item and cannot be reached")
+                   f"{_listing(heavy.index)}")
+    for row in attainment.itertuples():
+        if row.n_items_answered == 0:
+            out.append(f"stage {row.stage} has no answered item and cannot be reached")
+        elif row.n_items_answered < FEW_ITEMS:
+            out.append(f"stage {row.stage} rests on {row.n_items_answered} answered item(s): "
+                       "its attainment depends on very little evidence")
     return out
 
 

@@ -54,7 +54,8 @@ _COLUMNS = ["respondent", "role", "item_id", "dimension", "stage", "answer", "va
 
 
 def read_responses(source: Source, questionnaire: Questionnaire | str = "maturity", *,
-                   shape: str = "auto", ignore_columns=(), name: str | None = None) -> pd.DataFrame:
+                   shape: str = "auto", ignore_columns=(), name: str | None = None,
+                   sheet: str | int = 0) -> pd.DataFrame:
     """Read and validate questionnaire answers.
 
     Parameters
@@ -65,17 +66,25 @@ def read_responses(source: Source, questionnaire: Questionnaire | str = "maturit
         * **long**: columns ``respondent, role, item_id, answer`` and
           optionally ``comment``; one row per answer;
         * **wide**: a ``respondent`` column, optionally ``role``, and one
-          column per item id, one row per respondent (as form tools export).
+          column per item, one row per respondent (as form tools export). An
+          item's column is headed by its id, by its id followed by text
+          (``KNOW-2A: In the last month...``) or by the item's text itself.
           Columns such as ``Timestamp`` or ``Email`` are ignored (see
           :data:`WIDE_IGNORED_COLUMNS`), as are those in ``ignore_columns``.
+
+        Item ids, labels, N/A labels and the names of the columns above are
+        matched without regard to case; roles that differ only in case are
+        one role.
     questionnaire : Questionnaire or str
         The questionnaire answered, or the name/path to load it from.
     shape : {"auto", "long", "wide"}
-        ``"auto"`` reads a file with ``item_id`` and ``answer`` columns as long.
+        ``"auto"`` reads a file with an ``item_id`` or ``answer`` column as long.
     ignore_columns : iterable of str
         Further columns of a wide file that are not items.
     name : str, optional
         How the source is named in error messages.
+    sheet : str or int
+        The worksheet of an Excel workbook (default: the first).
 
     Returns
     -------
@@ -107,12 +116,12 @@ def read_responses(source: Source, questionnaire: Questionnaire | str = "maturit
                KNOW-2B    NaN   skipped
     """
     q = load_questionnaire(questionnaire)
-    table = read_table(source, name=name)
+    table = read_table(source, name=name, sheet=sheet)
     log = ProblemLog(table.name)
     table.frame.columns = _canonical_headers(table.frame.columns)
     columns = set(table.frame.columns)
     if shape == "auto":
-        shape = "long" if {"item_id", "answer"} <= columns else "wide"
+        shape = "long" if {"item_id", "answer"} & columns else "wide"
     if shape == "long":
         answers = _long(table, q, log)
     elif shape == "wide":
@@ -135,18 +144,35 @@ def _canonical_headers(columns) -> list[str]:
     return [c.casefold() if c.casefold() in meta else c for c in columns]
 
 
+def _clean_roles(role: pd.Series) -> pd.Series:
+    """Roles with spaces collapsed; spellings differing only in case become the most common one."""
+    role = role.str.split().str.join(" ").replace("", "unspecified")
+    key = role.str.casefold()
+    spelling = (pd.DataFrame({"key": key, "role": role}).value_counts(sort=True)
+                .reset_index().drop_duplicates("key").set_index("key")["role"])
+    return key.map(spelling)
+
+
 def _check_respondents(frame: pd.DataFrame, rows: pd.Series, log: ProblemLog) -> None:
     blank = frame["respondent"] == ""
     log.add_rows("respondent is blank", rows[blank], frame.loc[blank, "respondent"],
                  column="respondent", expected="a respondent identifier")
-    if "role" in frame:
-        roles = frame.loc[~blank, ["respondent", "role"]]
-        first = roles.groupby("respondent")["role"].transform("first")
-        clash = roles["role"] != first
-        for idx in roles.index[clash]:
-            log.add("respondent has a different role in another row", row=rows[idx],
-                    column="role", value=frame.at[idx, "role"],
-                    expected=f"the same role in every row ({first[idx]!r})")
+    if "role" not in frame:
+        return
+    # a respondent's role is the one most of their rows give (the earliest on a tie);
+    # only the rows that disagree with it are reported
+    sub = frame.loc[~blank, ["respondent", "role"]].assign(
+        key=lambda f: f["role"].str.casefold(), pos=lambda f: np.arange(len(f)))
+    usual = (sub.groupby(["respondent", "key"], sort=False)
+             .agg(n=("pos", "size"), first=("pos", "min"), role=("role", "first")).reset_index()
+             .sort_values(["n", "first"], ascending=[False, True])
+             .drop_duplicates("respondent").set_index("respondent"))
+    for idx in sub.index[sub["key"] != sub["respondent"].map(usual["key"])]:
+        respondent = frame.at[idx, "respondent"]
+        log.add("respondent has another role in their other rows", row=rows[idx], column="role",
+                value=frame.at[idx, "role"],
+                expected=f"the same role in every row of {respondent!r} "
+                         f"({usual.at[respondent, 'role']!r})")
 
 
 def _long(table: Table, q: Questionnaire, log: ProblemLog) -> pd.DataFrame | None:
@@ -158,29 +184,62 @@ def _long(table: Table, q: Questionnaire, log: ProblemLog) -> pd.DataFrame | Non
         return None
     _check_respondents(frame, rows, log)
 
-    known = set(q.items["item_id"])
-    unknown = ~frame["item_id"].isin(known)
+    by_fold = {i.casefold(): i for i in q.items["item_id"]}
+    item_id = frame["item_id"].str.casefold().map(by_fold)
+    unknown = item_id.isna()
     for idx in frame.index[unknown]:
         value = frame.at[idx, "item_id"]
         log.add("unknown item id", row=rows[idx], column="item_id", value=value,
                 expected=_item_hint(value, q))
 
-    keyed = frame.loc[~unknown]
+    keyed = pd.DataFrame({"respondent": frame["respondent"], "item_id": item_id,
+                          "_row": rows})[~unknown]
     dup = keyed.duplicated(["respondent", "item_id"], keep="first")
     if dup.any():
-        first_row = (keyed.assign(_row=rows[keyed.index])
-                     .groupby(["respondent", "item_id"])["_row"].transform("first"))
+        first_row = keyed.groupby(["respondent", "item_id"])["_row"].transform("first")
         for idx in keyed.index[dup]:
             log.add("duplicate answer for this respondent and item", row=rows[idx],
                     column="item_id", value=frame.at[idx, "item_id"],
                     expected=f"one answer per respondent and item (first at row {first_row[idx]})")
 
     return pd.DataFrame({
-        "respondent": frame["respondent"], "role": frame["role"].replace("", "unspecified"),
-        "item_id": frame["item_id"], "answer": frame["answer"],
+        "respondent": frame["respondent"], "role": _clean_roles(frame["role"]),
+        "item_id": item_id, "answer": frame["answer"],
         "comment": frame["comment"] if "comment" in frame else "",
         "row": rows, "column": "answer",
     })
+
+
+def _item_columns(columns, q: Questionnaire) -> dict[str, str]:
+    """Map wide-file headers to item ids.
+
+    A header names an item when it is the item id (any case), starts with the
+    id followed by punctuation or a space (``KNOW-2A: In the last month...``,
+    ``[KNOW-2A] ...``), or is the item's text (as form tools export the
+    question as the header).
+    """
+    ids = q.items["item_id"].tolist()
+    by_fold = {i.casefold(): i for i in ids}
+    by_text = {_norm_text(t): i for t, i in zip(q.items["text"], ids)}
+    out = {}
+    for col in columns:
+        folded = col.casefold().lstrip("[( ")
+        if col.casefold() in by_fold:
+            out[col] = by_fold[col.casefold()]
+        elif _norm_text(col) in by_text:
+            out[col] = by_text[_norm_text(col)]
+        else:
+            for key, item in by_fold.items():
+                if folded.startswith(key) and (len(folded) == len(key)
+                                               or not (folded[len(key)].isalnum()
+                                                       or folded[len(key)] in "-_.")):
+                    out[col] = item
+                    break
+    return out
+
+
+def _norm_text(text: str) -> str:
+    return " ".join(str(text).casefold().split()).rstrip(" .?!:")
 
 
 def _wide(table: Table, q: Questionnaire, log: ProblemLog, ignore: set[str]) -> pd.DataFrame | None:
@@ -195,23 +254,27 @@ def _wide(table: Table, q: Questionnaire, log: ProblemLog, ignore: set[str]) -> 
                  frame.loc[dup, "respondent"], column="respondent",
                  expected="one row per respondent in a wide file")
 
-    by_fold = {i.casefold(): i for i in q.items["item_id"]}
-    item_columns: dict[str, str] = {}
+    meta = {"respondent", "role", "comment"}
+    item_columns = _item_columns([c for c in frame.columns if c not in meta], q)
+    first_column: dict[str, str] = {}
+    for col, item in list(item_columns.items()):
+        if item in first_column:
+            log.add(f"a second column for item {item}", row=table.header_row, column=col,
+                    expected=f"one column per item (first: {first_column[item]!r})")
+            del item_columns[col]
+        first_column.setdefault(item, col)
     for col in frame.columns:
-        if col in {"respondent", "role", "comment"}:
-            continue
         folded = col.casefold()
-        if folded in by_fold:
-            item_columns[col] = by_fold[folded]
-        elif folded not in WIDE_IGNORED_COLUMNS and folded not in ignore:
-            log.add("column is not an item of the questionnaire", row=1, column=col,
-                    value=col, expected=_item_hint(col, q)
+        if col not in meta and col not in item_columns and col not in first_column.values() \
+                and folded not in WIDE_IGNORED_COLUMNS and folded not in ignore:
+            log.add("column is not an item of the questionnaire", row=table.header_row,
+                    column=col, expected=_item_hint(col, q)
                     + "; pass ignore_columns=[...] for columns that are not items")
     if not item_columns and not log:
-        log.add("no column is an item of the questionnaire", row=1,
+        log.add("no column is an item of the questionnaire", row=table.header_row,
                 expected=f"columns named by item ids of {q.id!r}, e.g. "
                          + ", ".join(q.items["item_id"].head(3)))
-    role = frame["role"].replace("", "unspecified") if "role" in frame else "unspecified"
+    role = _clean_roles(frame["role"]) if "role" in frame else "unspecified"
     base = pd.DataFrame({"respondent": frame["respondent"], "role": role, "row": rows})
     long = (base.join(frame[list(item_columns)])
             .melt(id_vars=["respondent", "role", "row"], var_name="column", value_name="answer"))

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import io
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Union
 
@@ -50,6 +50,8 @@ class Table:
     name: str
     rows: pd.Series
     encoding: str | None = None
+    header_row: int | None = None  #: 1 for files; None for a DataFrame (no header row)
+    sheets: list = field(default_factory=list)  #: sheet names of a workbook
 
 
 def _decode(raw: bytes) -> tuple[str, str]:
@@ -112,13 +114,21 @@ def read_table(source: Source, *, name: str | None = None, sheet: str | int = 0)
 
     suffix = path.suffix.lower()
     encoding = None
+    sheets: list[str] = []
     if suffix in {".xlsx", ".xlsm"}:
         if not raw.startswith(_ZIP_MAGIC):
             raise DataError([Problem(label, "not an Excel .xlsx workbook",
                                      expected="a file saved as Excel Workbook (.xlsx) or as CSV (.csv)")])
         try:
-            frame = pd.read_excel(io.BytesIO(raw), sheet_name=sheet, dtype=str,
-                                  keep_default_na=False, engine="openpyxl")
+            with pd.ExcelFile(io.BytesIO(raw), engine="openpyxl") as book:
+                sheets = [str(name) for name in book.sheet_names]
+                if isinstance(sheet, str) and sheet not in sheets:
+                    raise DataError([Problem(label, f"no sheet named {sheet!r}",
+                                             expected=f"one of {', '.join(sheets)}")])
+                grid = pd.read_excel(book, sheet_name=sheet, header=None, dtype=str,
+                                     keep_default_na=False)
+        except DataError:
+            raise
         except Exception as exc:  # openpyxl raises many types for corrupt files
             raise DataError([Problem(label, f"cannot read the workbook: {exc}")]) from None
     elif suffix == ".xls" or raw.startswith(_OLE_MAGIC):
@@ -126,30 +136,60 @@ def read_table(source: Source, *, name: str | None = None, sheet: str | int = 0)
                                  expected="the sheet saved as .xlsx or .csv")])
     else:
         if raw.startswith(_ZIP_MAGIC):
-            raise DataError([Problem(label, "this file is a zip/Excel workbook, not CSV text",
-                                     expected="rename it to .xlsx, or save it as CSV")])
+            raise DataError([Problem(label, "this file is an Excel workbook (zip), not CSV text",
+                                     expected="the file named .xlsx, or the sheet saved as CSV")])
         text, encoding = _decode(raw)
         if "\x00" in text:
             raise DataError([Problem(label, "binary content (NUL bytes) in a text file",
                                      expected="CSV text")])
         try:
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                                skipinitialspace=True, sep=_delimiter(text))
+            grid = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False,
+                               skipinitialspace=True, sep=_delimiter(text))
         except pd.errors.ParserError as exc:
-            raise DataError([Problem(label, f"malformed CSV: {exc}",
-                                     expected="comma-separated values with one header row")]) from None
+            detail = " ".join(str(exc).split())
+            raise DataError([Problem(label, f"malformed CSV: {detail}",
+                                     expected="the same number of fields on every line")]) from None
         except pd.errors.EmptyDataError:
             raise DataError([Problem(label, "file is empty",
                                      expected="a header row and data rows")]) from None
 
-    frame = pd.DataFrame({str(c).strip(): _column_text(frame[c]) for c in frame.columns})
+    frame = _with_header(grid, label)
     if frame.empty:
         raise DataError([Problem(label, "no data rows under the header", row=2,
                                  expected="at least one data row")])
-    frame = frame.reset_index(drop=True)
     rows = pd.Series(frame.index + 2, index=frame.index)
     frame.attrs["encoding"] = encoding
-    return Table(frame, label, rows, encoding)
+    return Table(frame, label, rows, encoding, header_row=1, sheets=sheets)
+
+
+def _with_header(grid: pd.DataFrame, label: str) -> pd.DataFrame:
+    """First row as header, checked: no duplicate names; blank ones only over empty columns.
+
+    Reading with ``header=None`` keeps pandas from renaming a repeated header
+    ``x`` to ``x.1``, which would hide the duplicate.
+    """
+    header = [str(h).strip() for h in grid.iloc[0]] if len(grid) else []
+    body = grid.iloc[1:].reset_index(drop=True)
+    body.columns = range(body.shape[1])
+    keep, problems = [], []
+    seen: dict[str, int] = {}
+    for i, name in enumerate(header):
+        cells = _column_text(body[i])
+        if not name:
+            if (cells != "").any():
+                problems.append(Problem(label, "column has data but no header", row=1,
+                                        column=f"#{i + 1}", expected="a header for every column"))
+            continue
+        if name in seen:
+            problems.append(Problem(label, f"column name appears twice (columns {seen[name] + 1} "
+                                           f"and {i + 1})", row=1, column=name,
+                                    expected="each column name once"))
+            continue
+        seen[name] = i
+        keep.append((name, cells))
+    if problems:
+        raise DataError(problems)
+    return pd.DataFrame(dict(keep), index=body.index)
 
 
 def _delimiter(text: str) -> str:
@@ -180,8 +220,10 @@ def require_columns(table: Table, required: list[str], log: ProblemLog,
                     *, hint: str | None = None) -> bool:
     """Record a problem for each missing column; return True when all are present."""
     missing = [c for c in required if c not in table.frame.columns]
+    found = ", ".join(map(str, table.frame.columns)) or "none"
+    sheets = f"; workbook sheets: {', '.join(table.sheets)}" if len(table.sheets) > 1 else ""
     for col in missing:
-        log.add("required column is missing", row=1, column=col,
-                expected=hint or f"a header with columns {', '.join(required)}"
-                + f" (found: {', '.join(map(str, table.frame.columns)) or 'none'})")
+        log.add("required column is missing", row=table.header_row, column=col,
+                expected=(hint or f"a header with columns {', '.join(required)}")
+                + f" (found: {found}{sheets})")
     return not missing

@@ -71,15 +71,18 @@ def test_weights_from_yaml_and_overridden(tiny):
 
 
 def test_na_and_skipped_both_leave_the_score_but_not_the_coverage(tiny):
-    na = score(tiny, {"x": {"a2": 4, "b2": 4, "r2": "N/A"}})
-    skipped = score(tiny, {"x": {"a2": 4, "b2": 4, "r2": ""}})
+    base = {"y": {"a2": 4, "b2": 4, "r2": 0}}
+    na = score(tiny, {**base, "x": {"a2": 4, "b2": 4, "r2": "N/A"}, "z": {"r2": "N/A"}})
+    skipped = score(tiny, {**base, "x": {"a2": 4, "b2": 4, "r2": ""}, "z": {"r2": ""}})
     assert na.attainment["attainment"].iloc[0] == skipped.attainment["attainment"].iloc[0] == 1.0
     cov_na = na.coverage.set_index("item_id").loc["r2"]
     cov_sk = skipped.coverage.set_index("item_id").loc["r2"]
-    assert (cov_na["n/a"], cov_na["skipped"]) == (1, 0)
-    assert (cov_sk["n/a"], cov_sk["skipped"]) == (0, 1)
-    assert any("N/A by more than 50%" in w and "r2" in w for w in na.warnings)
-    assert any("skipped by more than 30%" in w and "r2" in w for w in skipped.warnings)
+    assert (cov_na["answered"], cov_na["n/a"], cov_na["skipped"]) == (1, 2, 0)
+    assert (cov_sk["answered"], cov_sk["n/a"], cov_sk["skipped"]) == (1, 0, 2)
+    assert any(w.startswith("1 item(s) answered N/A by more than 50%") and "r2" in w for w in na.warnings)
+    assert any(w.startswith("3 item(s) skipped by more than 30%") and "r2" in w for w in skipped.warnings)
+    assert any("have no answer from any respondent: a3, b3, a4, b4, a5, b5" in w for w in na.warnings)
+    assert any(w.startswith("3 respondent(s) skipped more than 30%") for w in na.warnings)
 
 
 def test_aggregation_across_respondents_is_an_argument(tiny):
@@ -136,7 +139,9 @@ def test_same_seed_same_result_and_no_bootstrap(tiny, maturity):
     pd.testing.assert_series_equal(a.stage_probabilities, b.stage_probabilities)
     assert a.index_ci == b.index_ci
     fixed = opsdx.score_maturity(answers, maturity, n_boot=0)
-    assert fixed.stage_probabilities.loc[fixed.stage] == 1.0 and np.isnan(fixed.index_ci[0])
+    assert fixed.stage == a.stage and fixed.index == a.index  # the point estimate is unchanged
+    assert fixed.stage_probabilities.isna().all() and np.isnan(fixed.index_ci[0])
+    assert fixed.to_dict()["stage_probability"] is None
 
 
 def test_agreement_rwg_and_role_gaps(tiny):
@@ -145,7 +150,7 @@ def test_agreement_rwg_and_role_gaps(tiny):
     res = score(tiny, table, roles)
     ag = res.agreement.set_index("item_id")
     # a2: answers 4, 1, 1 -> sample variance 3; uniform null on 5 options: (25 - 1) / 12 = 2
-    assert ag.at["a2", "sd"] ** 2 == pytest.approx(3.0)
+    assert ag.at["a2", "sd_answer"] ** 2 == pytest.approx(3.0)
     assert ag.at["a2", "rwg"] == 0.0  # 1 - 3/2 < 0 is truncated
     # b2: 4, 4, 3 -> variance 1/3 -> rwg = 1 - (1/3)/2
     assert ag.at["b2", "rwg"] == pytest.approx(1 - (1 / 3) / 2)
@@ -185,7 +190,9 @@ def test_summary_to_dict_repr_and_plots(maturity):
     res = opsdx.score_maturity(answers, maturity, n_boot=300)
     summary = res.summary()
     assert summary["stage"].tolist() == [1, 2, 3, 4, 5]
-    assert summary["probability"].sum() == pytest.approx(1.0)
+    assert summary["p_at_stage"].sum() == pytest.approx(1.0)
+    assert summary["p_at_least"].iloc[0] == pytest.approx(1.0)
+    assert summary["p_at_least"].diff().dropna().le(1e-12).all()
     assert summary.loc[0, "name"] == "Single hero"
     assert summary["reached"].tolist() == [s <= res.stage for s in range(1, 6)]
     d = res.to_dict()

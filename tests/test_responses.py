@@ -103,7 +103,7 @@ def test_every_problem_of_a_long_file_at_once(tmp, tiny):
                  "ana,lead,zz9,3\n"         # row 3: unknown item
                  "ana,lead,a2,3\n"          # row 4: duplicate of row 2
                  ",lead,b2,3\n"             # row 5: blank respondent
-                 "ana,staff,b3,Sometimes\n"  # row 6: role differs
+                 "ana,staff,b3,Sometimes\n"  # row 6: role differs from ana's other rows
                  "ben,staff,b2,Mostly\n")   # row 7: not a label
     with pytest.raises(DataError) as info:
         opsdx.read_responses(path, tiny)
@@ -199,3 +199,57 @@ def test_dataframe_rows_are_index_labels(tiny):
 @pytest.fixture
 def tmp(tmp_path):
     return tmp_path
+
+
+def test_case_of_item_ids_and_roles_does_not_matter(tmp, tiny):
+    path = write(tmp, "case.csv", "Respondent,ROLE,Item_ID,Answer\n"
+                                  "ana,Dispatcher,A2,usually\nben,dispatcher ,b2,1\ncy,  Team  lead,a2,0\n")
+    r = opsdx.read_responses(path, tiny)
+    assert set(r["item_id"]) == set(tiny.items["item_id"])
+    assert r.set_index(["respondent", "item_id"]).loc[("ana", "a2"), "value"] == 3
+    assert sorted(r["role"].unique()) == ["Dispatcher", "Team lead"]
+
+
+def test_one_odd_role_row_is_the_one_reported(tmp, tiny):
+    lines = ["respondent,role,item_id,answer"] + [f"ana,manager,{i},2" for i in ["a2", "b2", "r2", "a3"]]
+    lines[1] = "ana,staff,a2,2"  # one row disagrees with the three others
+    path = write(tmp, "roles.csv", "\n".join(lines) + "\n")
+    with pytest.raises(DataError) as info:
+        opsdx.read_responses(path, tiny)
+    (p,) = info.value.problems
+    assert (p.row, p.column, p.value) == (2, "role", "staff")
+    assert "('manager')" in p.expected
+
+
+def test_wide_headers_may_carry_the_item_text(tmp, maturity):
+    text = maturity.items.set_index("item_id").at["KNOW-2A", "text"]
+    path = write(tmp, "form.csv",
+                 f'Respondent,Role,"{text.upper()}",KNOW-2B: work waited,[PODS-2A] Pod defined\n'
+                 "ana,lead,Always true,Rarely true,2\n")
+    r = opsdx.read_responses(path, maturity).set_index("item_id")
+    assert r.loc[["KNOW-2A", "KNOW-2B", "PODS-2A"], "value"].tolist() == [4, 1, 2]
+
+
+def test_two_columns_for_one_item(tmp, tiny):
+    path = write(tmp, "two.csv", "respondent,role,a2,A2 again\nana,lead,1,2\n")
+    with pytest.raises(DataError, match="a second column for item a2"):
+        opsdx.read_responses(path, tiny)
+
+
+def test_long_file_without_item_id_column_is_read_as_long(tmp, tiny):
+    path = write(tmp, "item.csv", "respondent,role,item,answer\nana,lead,a2,3\n")
+    with pytest.raises(DataError) as info:
+        opsdx.read_responses(path, tiny)
+    (p,) = info.value.problems
+    assert (p.row, p.column, p.message) == (1, "item_id", "required column is missing")
+
+
+def test_answers_on_a_named_sheet(tmp, tiny):
+    path = tmp / "book.xlsx"
+    with pd.ExcelWriter(path) as xl:
+        pd.DataFrame({"read": ["me"]}).to_excel(xl, sheet_name="README", index=False)
+        pd.DataFrame({"respondent": ["ana"], "role": ["x"], "a2": [3]}).to_excel(
+            xl, sheet_name="Answers", index=False)
+    with pytest.raises(DataError, match="workbook sheets: README, Answers"):
+        opsdx.read_responses(path, tiny)
+    assert opsdx.read_responses(path, tiny, sheet="Answers")["value"].max() == 3

@@ -54,7 +54,7 @@ def test_workbook_named_csv_is_explained(tmp_path):
     path = tmp_path / "answers.csv"
     pd.DataFrame({"a": [1]}).to_excel(tmp_path / "real.xlsx", index=False)
     path.write_bytes((tmp_path / "real.xlsx").read_bytes())
-    with pytest.raises(DataError, match="zip/Excel workbook, not CSV"):
+    with pytest.raises(DataError, match="Excel workbook \\(zip\\), not CSV text"):
         read_table(path)
 
 
@@ -93,3 +93,37 @@ def test_semicolon_and_tab_separated_files(tmp_path, sep):
     path.write_text(sep.join(["a", "b"]) + "\n" + sep.join(["1,5", "x"]) + "\n")
     t = read_table(path)
     assert t.frame.columns.tolist() == ["a", "b"] and t.frame.loc[0, "a"] == "1,5"
+
+
+def test_repeated_and_blank_headers(tmp_path):
+    path = tmp_path / "dup.csv"
+    path.write_text("respondent,KNOW-2A,KNOW-2A,,\nana,1,2,,\n")
+    with pytest.raises(DataError) as info:
+        read_table(path)
+    (p,) = info.value.problems
+    assert (p.row, p.column) == (1, "KNOW-2A") and "columns 2 and 3" in p.message
+    path.write_text("respondent,,\nana,1,\n")
+    with pytest.raises(DataError, match="column has data but no header"):
+        read_table(path)
+    path.write_text("respondent,,\nana,,\n")  # empty trailing columns are dropped
+    assert read_table(path).frame.columns.tolist() == ["respondent"]
+
+
+def test_ragged_csv_is_one_clear_line(tmp_path):
+    path = tmp_path / "ragged.csv"
+    path.write_text("a,b\n1,2\n1,2,3,4\n")
+    with pytest.raises(DataError) as info:
+        read_table(path)
+    assert "\n" not in info.value.problems[0].message
+    assert "malformed CSV" in str(info.value)
+
+
+def test_workbook_sheets(tmp_path):
+    path = tmp_path / "book.xlsx"
+    with pd.ExcelWriter(path) as xl:
+        pd.DataFrame({"read": ["me"]}).to_excel(xl, sheet_name="README", index=False)
+        pd.DataFrame({"a": [1]}).to_excel(xl, sheet_name="Answers", index=False)
+    assert read_table(path).sheets == ["README", "Answers"]
+    assert read_table(path, sheet="Answers").frame.columns.tolist() == ["a"]
+    with pytest.raises(DataError, match="no sheet named 'Nope'; expected one of README, Answers"):
+        read_table(path, sheet="Nope")

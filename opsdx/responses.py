@@ -49,6 +49,10 @@ WIDE_IGNORED_COLUMNS = frozenset({
     "last modified time", "email", "email address", "name",
 })
 
+#: What Excel shows in a cell whose formula failed.
+_EXCEL_ERRORS = frozenset({"#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!",
+                           "#SPILL!", "#CALC!"})
+
 _COLUMNS = ["respondent", "role", "item_id", "dimension", "stage", "answer", "value",
             "status", "comment", "row"]
 
@@ -327,9 +331,11 @@ def _parse_answers(answers: pd.DataFrame, q: Questionnaire, log: ProblemLog) -> 
         value[on_scale] = chosen
         invalid[on_scale] = ~ok
         for idx in ok.index[~ok.to_numpy()]:
-            log.add("answer is not on the item's scale", row=answers.at[idx, "row"],
-                    column=answers.at[idx, "column"], value=answers.at[idx, "answer"],
-                    expected=_scale_hint(scale, q.allow_na, q.na_labels))
+            value = answers.at[idx, "answer"]
+            message = ("a spreadsheet error value, not an answer"
+                       if str(value).strip().upper() in _EXCEL_ERRORS else "answer is not on the item's scale")
+            log.add(message, row=answers.at[idx, "row"], column=answers.at[idx, "column"],
+                    value=value, expected=_scale_hint(scale, q.allow_na, q.na_labels))
 
     forbidden = is_na & answers["item_id"].map(items["allow_na"]).eq(False)
     for idx in forbidden.index[forbidden.to_numpy()]:

@@ -121,6 +121,12 @@ def test_every_problem_of_a_long_file_at_once(tmp, tiny):
     assert frame["row"].tolist() == [2, 3, 4, 5, 6, 7]  # in file order
 
 
+def test_excel_error_values_are_named(tiny):
+    frame = pd.DataFrame({"respondent": ["a"], "role": ["x"], "item_id": ["a2"], "answer": ["#N/A"]})
+    with pytest.raises(DataError, match="a spreadsheet error value, not an answer"):
+        opsdx.read_responses(frame, tiny)
+
+
 def test_unknown_item_suggests_a_close_id(tmp, maturity):
     path = write(tmp, "a.csv", "respondent,role,item_id,answer\nana,lead,KNOW2A,3\n")
     with pytest.raises(DataError) as info:

@@ -331,11 +331,11 @@ def _parse_answers(answers: pd.DataFrame, q: Questionnaire, log: ProblemLog) -> 
         value[on_scale] = chosen
         invalid[on_scale] = ~ok
         for idx in ok.index[~ok.to_numpy()]:
-            value = answers.at[idx, "answer"]
+            given = answers.at[idx, "answer"]
             message = ("a spreadsheet error value, not an answer"
-                       if str(value).strip().upper() in _EXCEL_ERRORS else "answer is not on the item's scale")
+                       if str(given).strip().upper() in _EXCEL_ERRORS else "answer is not on the item's scale")
             log.add(message, row=answers.at[idx, "row"], column=answers.at[idx, "column"],
-                    value=value, expected=_scale_hint(scale, q.allow_na, q.na_labels))
+                    value=given, expected=_scale_hint(scale, q.allow_na, q.na_labels))
 
     forbidden = is_na & answers["item_id"].map(items["allow_na"]).eq(False)
     for idx in forbidden.index[forbidden.to_numpy()]:

@@ -29,7 +29,7 @@ from typing import Callable, Mapping, Union
 import numpy as np
 import pandas as pd
 
-from .errors import OpsdxError
+from .errors import DataError, OpsdxError, Problem
 from .questionnaire import Questionnaire, load_questionnaire
 from .responses import read_responses
 
@@ -148,7 +148,8 @@ class MaturityResult:
         flipped), weight and answer counts.
     dimensions : DataFrame
         Per dimension: ``score`` over all its items and ``score_to_next`` over
-        the items of stages up to the next one (each with its interval),
+        the items of stages up to the next one, each with an interval from
+        resampling respondents (NaN with a single respondent),
         ``n_items``, Cronbach's ``alpha`` and the respondents it used
         (``alpha_n``).
     profile : DataFrame
@@ -419,23 +420,23 @@ def score_maturity(responses, questionnaire: Questionnaire | str = "maturity", *
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
 
     items = q.items[q.items["scored"]].sort_values("stage", kind="stable").reset_index(drop=True)
-    w = items.set_index("item_id")["weight"].copy()
-    if weights:
-        unknown = sorted(set(weights) - set(w.index))
-        if unknown:
-            raise OpsdxError(f"weights name items not in questionnaire {q.id!r}: {', '.join(unknown)}")
-        w.update(pd.Series(weights, dtype=float))
-        if (w <= 0).any():
-            raise OpsdxError("item weights must be positive")
-    weight = w.to_numpy(float)
+    weight = _weights(q, items, weights)
     stage_pos = items["stage"].to_numpy() - 2
 
-    # respondents x items matrix of normalised scores (NaN = not answered)
+    # respondents x items matrix of normalised scores (NaN = not answered); respondents in
+    # sorted order, so that the same answers give the same bootstrap whatever their row order
     scored = _normalised(responses, q)
-    respondents = pd.unique(responses["respondent"])
+    respondents = sorted(pd.unique(responses["respondent"]), key=str)
     X = (scored.pivot_table(index="respondent", columns="item_id", values="score",
                             aggfunc="first", dropna=False)
          .reindex(index=respondents, columns=items["item_id"]).to_numpy(float))
+    has_score = ~np.isnan(X).all(axis=1)
+    if not has_score.any():
+        raise DataError([Problem(
+            responses.attrs.get("source") or "<answers>",
+            "nothing to score: every answer is N/A, skipped or on a scale without numeric values",
+            expected="at least one answer on a numeric scale")])
+    X = X[has_score]  # respondents without a scored answer carry no evidence to resample
     R = X.shape[0]
 
     item_score = _quiet(agg, X, 0)
@@ -487,6 +488,10 @@ def score_maturity(responses, questionnaire: Questionnaire | str = "maturity", *
         coverage[f"share_{col.replace('/', '')}"] = coverage[col] / coverage["total"].where(coverage["total"] > 0)
     coverage = coverage.reset_index()
     coverage_warnings = _warnings(responses, coverage, attainment, R, mode)
+    if (~has_score).any():
+        coverage_warnings.insert(0, f"{int((~has_score).sum())} respondent(s) gave no scored answer "
+                                    "and are left out of the score: "
+                                    + _listing(np.asarray(respondents, dtype=object)[~has_score]))
 
     return MaturityResult(
         stage=stage, stage_name=q.stage_names[stage], index=index, index_ci=index_ci,
@@ -498,6 +503,26 @@ def score_maturity(responses, questionnaire: Questionnaire | str = "maturity", *
                 "bootstrap": mode, "ci": ci, "stage_names": q.stage_names},
         n_respondents=R, questionnaire=q.id,
     )
+
+
+def _weights(q: Questionnaire, items: pd.DataFrame, weights) -> np.ndarray:
+    """Item weights in ``items`` order: the questionnaire's, overridden by ``weights``."""
+    w = items.set_index("item_id")["weight"].astype(float)
+    if not weights:
+        return w.to_numpy()
+    problems = []
+    for item, value in weights.items():
+        if item not in set(q.items["item_id"]):
+            problems.append(f"{item!r} is not an item of questionnaire {q.id!r}")
+        elif item not in w.index:
+            problems.append(f"{item!r} is on a scale without numeric values and is not scored")
+        elif not (isinstance(value, (int, float, np.number)) and np.isfinite(value) and value > 0):
+            problems.append(f"{item!r}: weight {value!r} is not a positive finite number")
+        else:
+            w[item] = float(value)
+    if problems:
+        raise OpsdxError("bad weights: " + "; ".join(problems))
+    return w.to_numpy()
 
 
 def _quiet(fn, *args):
@@ -535,10 +560,12 @@ def _bootstrap(X, item_score, weight, stage_pos, agg, rng, n_boot, mode):
     else:
         S = np.broadcast_to(item_score, (n_boot, I)).copy()
     if mode in {"items", "both"}:
-        # resample items with replacement within each stage: gather columns per stage
-        cols = np.empty((n_boot, I), dtype=np.intp)
+        # resample, with replacement within each stage, the items that have answers (as the
+        # point estimate does); unanswered items stay in place, NaN, and count for nothing
+        cols = np.broadcast_to(np.arange(I), (n_boot, I)).copy()
+        answered = ~np.isnan(item_score)
         for pos in range(len(STAGES)):
-            members = np.flatnonzero(stage_pos == pos)
+            members = np.flatnonzero((stage_pos == pos) & answered)
             if len(members):
                 cols[:, members] = members[rng.integers(0, len(members), size=(n_boot, len(members)))]
         S_items = np.take_along_axis(S, cols, axis=1)
@@ -567,7 +594,8 @@ def _dimensions(q, items, X, item_score, boot_items, weight, ci, min_alpha, mode
     alpha, alpha_n = [], []
     for d in dim_ids:
         sub = X[:, items["dimension"].to_numpy() == d]
-        sub = sub[:, ~np.isnan(sub).all(axis=0)]  # items nobody answered carry no information
+        # items answered by fewer than min_alpha respondents would void the listwise alpha
+        sub = sub[:, (~np.isnan(sub)).sum(axis=0) >= min_alpha]
         complete = sub[~np.isnan(sub).any(axis=1)]  # listwise: respondents who answered them all
         a = np.nan
         k = sub.shape[1]
@@ -681,8 +709,11 @@ def _warnings(responses, coverage, attainment, R, mode):
         out.append(f"{len(heavy)} respondent(s) skipped more than {SKIP_WARN_SHARE:.0%} of items: "
                    f"{_listing(heavy.index)}")
     for row in attainment.itertuples():
-        if row.n_items_answered == 0:
-            out.append(f"stage {row.stage} has no answered item and cannot be reached")
+        if row.n_items == 0:
+            out.append(f"the questionnaire has no scored item for stage {row.stage}: "
+                       f"the score cannot go above stage {row.stage - 1}")
+        elif row.n_items_answered == 0:
+            out.append(f"stage {row.stage} has no scored answer and cannot be reached")
         elif row.n_items_answered < FEW_ITEMS:
             out.append(f"stage {row.stage} rests on {row.n_items_answered} answered item(s): "
                        "its attainment depends on very little evidence")

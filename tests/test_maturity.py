@@ -66,7 +66,7 @@ def test_weights_from_yaml_and_overridden(tiny):
     equal = score(tiny, table, weights={"b2": 1})
     assert equal.attainment["attainment"].iloc[0] == pytest.approx(0.75)
     assert equal.stage == 2
-    with pytest.raises(OpsdxError, match="not in questionnaire 'tiny': zz"):
+    with pytest.raises(OpsdxError, match="'zz' is not an item of questionnaire 'tiny'"):
         score(tiny, table, weights={"zz": 2})
 
 
@@ -100,7 +100,7 @@ def test_aggregation_across_respondents_is_an_argument(tiny):
 def test_stage_without_answers_cannot_be_reached(tiny):
     res = score(tiny, {"x": {"a2": 4, "b2": 4, "r2": 0}})
     assert res.stage == 2 and res.index == 2.0
-    assert any("stage 3 has no answered item" in w for w in res.warnings)
+    assert any("stage 3 has no scored answer" in w for w in res.warnings)
 
 
 def test_stage_five_and_index_bounds(tiny):
@@ -224,3 +224,72 @@ def test_answers_for_another_questionnaire_are_refused(tiny, maturity):
 def test_bad_arguments(tiny, kw, message):
     with pytest.raises(OpsdxError, match=message):
         score(tiny, {"x": {"a2": 1}}, **kw)
+
+
+def test_item_bootstrap_resamples_answered_items_only(tiny):
+    # one respondent; stage 2 rests on a2 alone (b2 and r2 are N/A): every resample agrees
+    res = score(tiny, {"x": {"a2": 4, "b2": "N/A", "r2": "N/A"}}, n_boot=2000)
+    assert res.stage == 2
+    assert res.stage_probabilities.loc[2] == 1.0
+    both = score(tiny, {"x": {"a2": 4, "b2": "N/A", "r2": "N/A"}, "y": {"a2": 4}},
+                 bootstrap="both", n_boot=2000)
+    assert both.stage_probabilities.loc[2] == 1.0
+
+
+def test_respondents_without_scored_answers_are_left_out(tiny):
+    res = score(tiny, {"x": {"a2": 4, "b2": 4, "r2": 0}, "blank": {"a2": "", "b2": "N/A"}},
+                n_boot=2000)
+    assert res.n_respondents == 1 and res.params["bootstrap"] == "items"
+    assert res.stage_probabilities.loc[2] == 1.0
+    assert res.warnings[0].startswith("1 respondent(s) gave no scored answer") and "blank" in res.warnings[0]
+
+
+def test_nothing_to_score_is_an_error(tiny):
+    answers = opsdx.read_responses(long_answers({"x": {"a2": "N/A", "b2": ""}}), tiny)
+    with pytest.raises(opsdx.DataError, match="nothing to score"):
+        opsdx.score_maturity(answers, tiny)
+
+
+@pytest.mark.parametrize("weights, message", [
+    ({"b2": float("nan")}, "not a positive finite number"),
+    ({"b2": float("inf")}, "not a positive finite number"),
+    ({"b2": -1}, "not a positive finite number"),
+    ({"b2": "2"}, "not a positive finite number"),
+    ({"zz": 1}, "'zz' is not an item of questionnaire 'tiny'"),
+])
+def test_weights_are_validated(tiny, weights, message):
+    with pytest.raises(OpsdxError, match=message):
+        score(tiny, {"x": {"a2": 1}}, weights=weights)
+
+
+def test_row_order_does_not_change_the_bootstrap(maturity):
+    answers = opsdx.simulate_responses(maturity, stage=3, n_respondents=7, seed=5)
+    shuffled = answers.sample(frac=1, random_state=1)
+    a = opsdx.score_maturity(answers, maturity, seed=3, n_boot=500)
+    b = opsdx.score_maturity(shuffled, maturity, seed=3, n_boot=500)
+    pd.testing.assert_series_equal(a.stage_probabilities, b.stage_probabilities)
+    assert a.index_ci == b.index_ci
+
+
+def test_rwg_uses_option_positions_not_raw_values():
+    from conftest import TINY_YAML
+    spaced = TINY_YAML.replace("value: 1}", "value: 25}").replace("value: 2}", "value: 50}") \
+        .replace("value: 3}", "value: 75}").replace("value: 4}", "value: 100}")
+    q100 = opsdx.Questionnaire.from_yaml(spaced, name="spaced.yaml")
+    q4 = opsdx.Questionnaire.from_yaml(TINY_YAML, name="tiny.yaml")
+    table = {"a": {"b2": "Usually"}, "b": {"b2": "Always"}, "c": {"b2": "Always"}}
+    r4 = opsdx.score_maturity(opsdx.read_responses(long_answers(table), q4), q4, n_boot=0)
+    r100 = opsdx.score_maturity(opsdx.read_responses(long_answers(table), q100), q100, n_boot=0)
+    rwg4 = r4.agreement.set_index("item_id").at["b2", "rwg"]
+    assert rwg4 == pytest.approx(1 - (1 / 3) / 2)
+    assert r100.agreement.set_index("item_id").at["b2", "rwg"] == pytest.approx(rwg4)
+
+
+def test_questionnaire_without_items_for_a_stage_says_so():
+    from conftest import TINY_YAML
+    text = TINY_YAML.replace("stage: 4", "stage: 3")
+    q = opsdx.Questionnaire.from_yaml(text, name="short.yaml")
+    table = {"x": {i: (0 if i == "r2" else 4) for i in q.items["item_id"]}}
+    res = opsdx.score_maturity(opsdx.read_responses(long_answers(table), q), q, n_boot=0)
+    assert res.stage == 3
+    assert any("no scored item for stage 4: the score cannot go above stage 3" in w for w in res.warnings)

@@ -355,8 +355,12 @@ def score_maturity(responses, questionnaire: Questionnaire | str = "maturity", *
         gets ``(array, axis)`` with NaN for missing answers.
     bootstrap : {"auto", "respondents", "items", "both"}
         What is resampled: respondents, items within each stage, or both.
-        ``"auto"`` resamples respondents when there are several and items
-        when there is one.
+        ``"auto"`` resamples respondents when there are at least five, both
+        respondents and items with two to four, and items with one. With
+        fewer than five respondents a bootstrap over respondents alone is
+        over-confident (``bench/recovery.py --respondents 3-3 --scenario
+        hard`` measures it); adding the item resampling brings the stated
+        probabilities back in line with how often they are right.
     ci : float
         Level of the percentile intervals.
     min_respondents_alpha : int
@@ -381,7 +385,7 @@ def score_maturity(responses, questionnaire: Questionnaire | str = "maturity", *
        and 5 at stage 5: a stage's progress shows only once every stage under
        it is met (the gating of step 4), and raising any answer towards better
        practice never lowers it.
-    6. The bootstrap repeats steps 2-5 on ``n_boot`` resamples; the stage
+    6. The bootstrap (see ``bootstrap``) repeats steps 2-5 on ``n_boot`` resamples; the stage
        probabilities are the shares of resamples at each stage and the index
        interval is the percentile interval.
     7. Agreement: ``rwg = 1 - s^2 / sigma_EU^2`` with ``sigma_EU^2 = (A^2 -
@@ -444,7 +448,10 @@ def score_maturity(responses, questionnaire: Questionnaire | str = "maturity", *
     stage, index = stage_from_attainment(att, threshold)
     stage, index = int(stage), float(index)
 
-    mode = bootstrap if bootstrap != "auto" else ("respondents" if R >= 2 else "items")
+    if bootstrap == "auto":  # see the bootstrap parameter for why
+        mode = "items" if R == 1 else "both" if R < FEW_RESPONDENTS else "respondents"
+    else:
+        mode = bootstrap
     if mode not in {"respondents", "items", "both"}:
         raise OpsdxError(f"bootstrap must be 'auto', 'respondents', 'items' or 'both', not {bootstrap!r}")
     boot_items, boot_att = _bootstrap(X, item_score, weight, stage_pos, agg, rng, n_boot, mode)
@@ -760,8 +767,10 @@ def simulate_responses(questionnaire: Questionnaire | str = "maturity", *, stage
                               np.where(items["stage"] == stage + 1, next_level, beyond_level))
     practice = np.clip(level_by_stage + rng.normal(0, item_sd, len(items)), 0, 1)
 
+    # each role once, then roles at random: a sample's role mix varies as a real one would
     role_names = list(roles)
-    role_of = [role_names[i % len(role_names)] for i in range(n_respondents)]
+    role_of = (role_names[:n_respondents]
+               + list(rng.choice(role_names, max(0, n_respondents - len(role_names)))))
     offset = np.array([roles[r] for r in role_of]) + rng.normal(0, rater_sd, n_respondents)
     perceived = practice[None, :] + offset[:, None] + rng.normal(0, noise, (n_respondents, len(items)))
     perceived = np.clip(perceived, 0, 1)

@@ -45,7 +45,7 @@ CLIENTS = [
     },
     {
         "folder": "kestrel-software", "stage": 3, "n": 6, "seed": 303, "shape": "xlsx",
-        "levels": {"reached_level": 0.84, "noise": 0.15, "rater_sd": 0.08},
+        "levels": {"reached_level": 0.89, "noise": 0.14, "rater_sd": 0.07},
         "roles": {"cto": 0.05, "engineering manager": 0.02, "engineer": -0.02},
         "spec": {
             "name": "Kestrel Software GmbH", "sector": "Software", "headcount": 120,

@@ -114,7 +114,7 @@ def test_bootstrap_over_respondents(tiny):
     # two respondents at stage 2, one at stage 1: resamples land on either stage
     table = {"a": {"a2": 4, "b2": 4, "r2": 0}, "b": {"a2": 4, "b2": 4, "r2": 0},
              "c": {"a2": 1, "b2": 1, "r2": 3}}
-    res = score(tiny, table, n_boot=4000, seed=3)
+    res = score(tiny, table, n_boot=4000, seed=3, bootstrap="respondents")
     p = res.stage_probabilities
     assert p.index.tolist() == [1, 2, 3, 4, 5] and p.sum() == pytest.approx(1.0)
     # stage 2 needs at most one copy of "c" among three draws: P = (2/3)^3 + 3 (1/3)(2/3)^2 = 20/27
@@ -123,6 +123,14 @@ def test_bootstrap_over_respondents(tiny):
     lo, hi = res.index_ci
     assert 1 <= lo <= res.index <= hi <= 5
     assert res.params["bootstrap"] == "respondents"
+
+
+def test_auto_bootstrap_depends_on_the_number_of_respondents(maturity):
+    modes = {}
+    for n in (1, 2, 4, 5, 9):
+        answers = opsdx.simulate_responses(maturity, stage=2, n_respondents=n, seed=n)
+        modes[n] = opsdx.score_maturity(answers, maturity, n_boot=10).params["bootstrap"]
+    assert modes == {1: "items", 2: "both", 4: "both", 5: "respondents", 9: "respondents"}
 
 
 def test_single_respondent_bootstraps_items(tiny):

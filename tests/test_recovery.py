@@ -1,7 +1,13 @@
-"""Recovery: simulated organisations at a known stage are placed at that stage.
+"""Recovery and calibration on simulated organisations (see ``bench/recovery.py``).
 
-The simulation is the one of ``bench/recovery.py`` (which prints the full
-report on more cases); here a smaller, fixed-seed run is asserted.
+The simulation is the bench's; here smaller, fixed-seed runs are asserted:
+
+* standard scenario: the scored stage is the designed stage in at least 90%
+  of cases (issue 2);
+* hard scenario (practice levels near the threshold): the stated stage
+  probabilities are not over-confident about the population stage (what
+  800 respondents would give), and the index interval covers the population
+  index about as often as it says.
 """
 
 import importlib.util
@@ -16,27 +22,34 @@ spec.loader.exec_module(recovery)
 
 
 @pytest.fixture(scope="module")
-def outcomes():
-    return recovery.run(cases=150, n_boot=400, seed=11)
+def standard():
+    return recovery.run(cases=120, n_boot=300, seed=11, scenario="standard")
 
 
-def test_recovers_the_true_stage_in_at_least_90_percent(outcomes):
-    assert outcomes["correct"].mean() >= 0.90
-    # every stage is represented and recovered most of the time
-    by_stage = outcomes.groupby("true_stage")["correct"].mean()
+@pytest.fixture(scope="module")
+def hard():
+    return recovery.run(cases=120, n_boot=300, seed=12, scenario="hard")
+
+
+@pytest.mark.slow
+def test_recovers_the_designed_stage_in_at_least_90_percent(standard):
+    assert standard["recovered"].mean() >= 0.90
+    by_stage = standard.groupby("designed_stage")["recovered"].mean()
     assert by_stage.index.tolist() == [1, 2, 3, 4, 5]
     assert (by_stage >= 0.8).all()
 
 
-def test_stage_probabilities_are_not_over_confident(outcomes):
-    stated = outcomes["confidence"].mean()
-    observed = outcomes["correct"].mean()
-    assert stated - observed <= 0.03
-    # when the model says 95% or more, it is right at least 95% of the time
-    sure = outcomes[outcomes["confidence"] >= 0.95]
-    assert len(sure) >= 50 and sure["correct"].mean() >= 0.95
-    # when it is wrong, it was not sure: the true stage kept real probability
-    wrong = outcomes[~outcomes["correct"]]
-    if len(wrong):
-        assert wrong["confidence"].mean() < 0.9
-        assert wrong["p_true"].mean() > 0.1
+@pytest.mark.slow
+def test_confident_answers_are_right(standard):
+    sure = standard[standard["confidence"] >= 0.95]
+    assert len(sure) >= 60 and sure["correct"].mean() >= 0.95
+    wrong = standard[~standard["correct"]]
+    assert wrong.empty or wrong["confidence"].mean() < 0.9
+
+
+@pytest.mark.slow
+def test_stage_probabilities_are_not_over_confident_near_the_threshold(hard):
+    stated, observed = hard["confidence"].mean(), hard["correct"].mean()
+    assert stated - observed <= 0.05
+    assert (hard["confidence"] < 0.8).mean() >= 0.2  # the hard cases do look uncertain
+    assert hard["index_covered"].mean() >= 0.8       # nominal 90%

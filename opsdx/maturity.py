@@ -316,7 +316,7 @@ class MaturityResult:
             f"[{lo:.2f}, {hi:.2f}]; {self.n_respondents} respondents>",
         ]
         if len(self.blockers):
-            lines.append("  blockers: " + ", ".join(self.blockers["item_id"].head(5)))
+            lines.append("  blockers: " + _listing(self.blockers["item_id"], limit=5))
         lines += [f"  warning: {w}" for w in self.warnings]
         return "\n".join(lines)
 

@@ -1,0 +1,32 @@
+"""What the README shows is what the code does."""
+
+import re
+from pathlib import Path
+
+import opsdx
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_starts_with_the_two_commands():
+    first_block = README.split("```")[1]
+    assert "make demo" in first_block and "make test" in first_block
+
+
+def test_tour_result_is_what_the_sample_client_gives(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    quoted = re.search(r"result +# (<MaturityResult[^\n]*>)", README).group(1)
+    client = opsdx.load_client("sample_data/harbour-analytics")
+    result = opsdx.score_maturity(client.responses(), client.questionnaire, seed=0)
+    assert repr(result).splitlines()[0] == quoted
+
+
+def test_readme_counts_match_the_bundled_questionnaire():
+    q = opsdx.load_questionnaire("maturity")
+    assert f"has {len(q.items)} items in six dimensions" in README
+    assert len(q.dimensions) == 6
+    assert f"at least {q.items.groupby('stage').size().min()} per stage" in README
+    assert q.items.groupby("dimension")["stage"].nunique().eq(4).all()
+    n_reverse = int(q.items["reverse"].sum())
+    assert f"{['No', 'One', 'Two', 'Three', 'Four', 'Five', 'Six'][n_reverse]} items are reverse-keyed" in README

@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.opsdx-installed
 
-.PHONY: demo test lab bench sample-data schema clean
+.PHONY: demo test test-min lab bench sample-data schema clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "opsdx needs Python 3.10 or newer; set PYTHON=python3.x")'
@@ -21,6 +21,14 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# the same suite against the oldest dependency versions pyproject.toml declares
+test-min:
+	$(PYTHON) -m venv .venv-min
+	.venv-min/bin/python -m pip install --quiet --upgrade pip
+	.venv-min/bin/python -m pip install --quiet -r .ci/min-versions.txt
+	.venv-min/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	.venv-min/bin/python -m pytest -p no:cacheprovider
+
 lab: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[lab,test]'
 	$(BIN)/jupyter lab
@@ -36,4 +44,4 @@ schema: $(STAMP)
 	$(BIN)/opsdx schema questionnaire > questionnaires/questionnaire.schema.json
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) .venv-min build dist *.egg-info .pytest_cache .hypothesis

@@ -308,7 +308,6 @@ def _parse_answers(answers: pd.DataFrame, q: Questionnaire, log: ProblemLog) -> 
     status[key == ""] = "skipped"
     is_na = key.isin(na_keys)
     status[is_na] = "n/a"
-    invalid = pd.Series(False, index=answers.index)
 
     numbers = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")  # 3,0 = 3.0
     for scale_id, scale in q.scales.items():
@@ -329,7 +328,6 @@ def _parse_answers(answers: pd.DataFrame, q: Questionnaire, log: ProblemLog) -> 
             chosen = pd.Series(np.nan, index=by_label.index)
             ok = matched
         value[on_scale] = chosen
-        invalid[on_scale] = ~ok
         for idx in ok.index[~ok.to_numpy()]:
             given = answers.at[idx, "answer"]
             message = ("a spreadsheet error value, not an answer"

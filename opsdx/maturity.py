@@ -22,6 +22,7 @@ See :func:`score_maturity` for the formulas.
 
 from __future__ import annotations
 
+import numbers
 import warnings
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, Union
@@ -364,7 +365,9 @@ def score_maturity(responses, questionnaire: Questionnaire | str = "maturity", *
     ci : float
         Level of the percentile intervals.
     min_respondents_alpha : int
-        Complete respondents a dimension needs for Cronbach's alpha.
+        Respondents needed for Cronbach's alpha: an item joins a dimension's
+        alpha when at least this many answered it, and the alpha is given when
+        at least this many answered all those items.
 
     Returns
     -------
@@ -385,13 +388,16 @@ def score_maturity(responses, questionnaire: Questionnaire | str = "maturity", *
        and 5 at stage 5: a stage's progress shows only once every stage under
        it is met (the gating of step 4), and raising any answer towards better
        practice never lowers it.
-    6. The bootstrap (see ``bootstrap``) repeats steps 2-5 on ``n_boot`` resamples; the stage
-       probabilities are the shares of resamples at each stage and the index
-       interval is the percentile interval.
-    7. Agreement: ``rwg = 1 - s^2 / sigma_EU^2`` with ``sigma_EU^2 = (A^2 -
-       1) / 12`` for an A-option scale (James, Demaree and Wolf 1984),
-       truncated at 0. Cronbach's alpha per dimension uses complete
-       respondents only.
+    6. The bootstrap (see ``bootstrap``) repeats steps 2-5 on ``n_boot``
+       resamples; the stage probabilities are the shares of resamples at each
+       stage and the index interval is the percentile interval. Respondents
+       without any scored answer are left out of it (and named in a warning).
+    7. Agreement: ``rwg = 1 - s^2 / sigma_EU^2``, with ``s^2`` the variance of
+       the answers' option positions (1..A) and ``sigma_EU^2 = (A^2 - 1) / 12``
+       the variance of a uniform choice among A options (James, Demaree and
+       Wolf 1984), truncated at 0. Cronbach's alpha per dimension uses the
+       items answered by at least ``min_respondents_alpha`` respondents and
+       the respondents who answered all of them.
 
     References
     ----------
@@ -468,7 +474,6 @@ def score_maturity(responses, questionnaire: Questionnaire | str = "maturity", *
         att_lo = att_hi = np.full(len(STAGES), np.nan)
     probs.index.name = "stage"
 
-    answered = responses["status"] == "answered"
     counts = (responses.assign(n=1).pivot_table(index="item_id", columns="status", values="n",
                                                 aggfunc="sum", observed=False, fill_value=0)
               .reindex(index=q.items["item_id"], columns=["answered", "n/a", "skipped"], fill_value=0))
@@ -505,7 +510,8 @@ def score_maturity(responses, questionnaire: Questionnaire | str = "maturity", *
         stage_probabilities=probs, attainment=attainment, item_scores=item_scores,
         dimensions=dimensions, profile=profile, blockers=blockers, agreement=agreement,
         role_scores=role_scores, coverage=coverage, warnings=coverage_warnings,
-        params={"threshold": threshold, "seed": seed if isinstance(seed, int) else None,
+        params={"threshold": threshold,
+                "seed": int(seed) if isinstance(seed, numbers.Integral) else None,
                 "n_boot": n_boot, "aggregate": aggregate if isinstance(aggregate, str) else "custom",
                 "bootstrap": mode, "ci": ci, "stage_names": q.stage_names},
         n_respondents=R, questionnaire=q.id,
@@ -523,7 +529,8 @@ def _weights(q: Questionnaire, items: pd.DataFrame, weights) -> np.ndarray:
             problems.append(f"{item!r} is not an item of questionnaire {q.id!r}")
         elif item not in w.index:
             problems.append(f"{item!r} is on a scale without numeric values and is not scored")
-        elif not (isinstance(value, (int, float, np.number)) and np.isfinite(value) and value > 0):
+        elif isinstance(value, bool) or not (isinstance(value, numbers.Real)
+                                             and np.isfinite(value) and value > 0):
             problems.append(f"{item!r}: weight {value!r} is not a positive finite number")
         else:
             w[item] = float(value)

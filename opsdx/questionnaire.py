@@ -40,7 +40,7 @@ DEFAULT_STAGE_NAMES = {
 }
 
 #: Answers that mean "not applicable" unless a questionnaire says otherwise.
-DEFAULT_NA_LABELS = ["N/A", "NA", "n/a", "not applicable"]
+DEFAULT_NA_LABELS = ["N/A", "NA", "n.a.", "not applicable"]
 
 
 class _Strict(BaseModel):
@@ -183,6 +183,16 @@ def _cross_check(data: dict, log: ProblemLog, lines: dict[tuple, int]) -> None:
 
     dim_ids = unique("dimensions", "id", "dimension id")
     unique("items", "id", "item id")
+    # answer files match item ids without regard to case, so ids must differ in more than case
+    first_fold: dict[str, tuple[int, str]] = {}
+    for i, item in entries("items"):
+        if isinstance(item.get("id"), str):
+            fold = item["id"].casefold()
+            if fold in first_fold and first_fold[fold][1] != item["id"]:
+                add(("items", i, "id"), "item id differs from another only in case", item["id"],
+                    f"ids that differ in more than case (items[{first_fold[fold][0]}] is "
+                    f"{first_fold[fold][1]!r})")
+            first_fold.setdefault(fold, (i, item["id"]))
     unique("stages", "stage", "stage")
 
     scales = data.get("scales") if isinstance(data.get("scales"), dict) else {}

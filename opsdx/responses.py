@@ -29,11 +29,12 @@ duplicate answers and the like are collected and raised together as one
 from __future__ import annotations
 
 import difflib
+import re
 
 import numpy as np
 import pandas as pd
 
-from .errors import ProblemLog
+from .errors import OpsdxError, ProblemLog
 from .questionnaire import Questionnaire, load_questionnaire
 from .tables import Source, Table, read_table, require_columns
 
@@ -42,6 +43,10 @@ __all__ = ["read_responses", "STATUSES", "WIDE_IGNORED_COLUMNS"]
 #: The three answer statuses, in this order (a pandas categorical).
 STATUSES = ["answered", "n/a", "skipped"]
 _STATUS_DTYPE = pd.CategoricalDtype(STATUSES)
+
+#: In a wide file without a ``respondent`` column, the first of these columns present
+#: identifies the respondent (case-insensitive); without any, respondents are "row 2", ...
+RESPONDENT_STAND_INS = ("email address", "email", "e-mail", "name", "id")
 
 #: Columns that form tools add to wide exports and that are ignored (case-insensitive).
 WIDE_IGNORED_COLUMNS = frozenset({
@@ -120,6 +125,10 @@ def read_responses(source: Source, questionnaire: Questionnaire | str = "maturit
                KNOW-2B    NaN   skipped
     """
     q = load_questionnaire(questionnaire)
+    if shape not in {"auto", "long", "wide"}:
+        raise OpsdxError(f"shape must be 'auto', 'long' or 'wide', not {shape!r}")
+    if isinstance(source, pd.DataFrame) and "respondent" in (source.index.names or []):
+        source = source.reset_index()  # respondent moved to the index by set_index()
     table = read_table(source, name=name, sheet=sheet)
     log = ProblemLog(table.name)
     table.frame.columns = _canonical_headers(table.frame.columns)
@@ -128,10 +137,8 @@ def read_responses(source: Source, questionnaire: Questionnaire | str = "maturit
         shape = "long" if {"item_id", "answer"} & columns else "wide"
     if shape == "long":
         answers = _long(table, q, log)
-    elif shape == "wide":
-        answers = _wide(table, q, log, {c.casefold() for c in ignore_columns})
     else:
-        raise ValueError(f"shape must be 'auto', 'long' or 'wide', not {shape!r}")
+        answers = _wide(table, q, log, {c.casefold() for c in ignore_columns})
     if answers is None:  # the columns needed to go on are missing
         log.raise_if_any()
     answers = _parse_answers(answers, q, log)
@@ -143,9 +150,13 @@ def read_responses(source: Source, questionnaire: Questionnaire | str = "maturit
 
 
 def _canonical_headers(columns) -> list[str]:
-    """Meta headers are matched case-insensitively (``Respondent`` -> ``respondent``)."""
+    """Meta headers are matched loosely: ``Respondent``, ``Item ID``, ``item-id``."""
     meta = {"respondent", "role", "item_id", "answer", "comment"}
-    return [c.casefold() if c.casefold() in meta else c for c in columns]
+    out = []
+    for c in columns:
+        key = re.sub(r"[\s-]+", "_", c.strip().casefold())
+        out.append(key if key in meta else c)
+    return out
 
 
 def _clean_roles(role: pd.Series) -> pd.Series:
@@ -248,6 +259,12 @@ def _norm_text(text: str) -> str:
 
 def _wide(table: Table, q: Questionnaire, log: ProblemLog, ignore: set[str]) -> pd.DataFrame | None:
     frame, rows = table.frame, table.rows
+    if "respondent" not in frame:
+        # form exports: the e-mail address or name identifies the respondent, else the row
+        by_fold = {c.casefold(): c for c in frame.columns}
+        stand_in = next((by_fold[c] for c in RESPONDENT_STAND_INS if c in by_fold), None)
+        frame = frame.rename(columns={stand_in: "respondent"}) if stand_in else \
+            frame.assign(respondent=[f"row {r}" for r in rows])
     if not require_columns(table, ["respondent"], log,
                            hint="a wide file with a respondent column and one column per item id, "
                                 "or long answers with columns respondent, role, item_id, answer"):
@@ -269,7 +286,7 @@ def _wide(table: Table, q: Questionnaire, log: ProblemLog, ignore: set[str]) -> 
         first_column.setdefault(item, col)
     for col in frame.columns:
         folded = col.casefold()
-        if col not in meta and col not in item_columns and col not in first_column.values() \
+        if col not in meta and _item_columns([col], q) == {} \
                 and folded not in WIDE_IGNORED_COLUMNS and folded not in ignore:
             log.add("column is not an item of the questionnaire", row=table.header_row,
                     column=col, expected=_item_hint(col, q)
@@ -299,9 +316,9 @@ def _parse_answers(answers: pd.DataFrame, q: Questionnaire, log: ProblemLog) -> 
     items = q.items.set_index("item_id")
     answers = answers.reset_index(drop=True)
     text = answers["answer"].astype(str).str.strip()
-    key = text.str.casefold()
+    key = text.str.split().str.join(" ").str.casefold()  # "Usually  true" = "usually true"
     scale_of = answers["item_id"].map(items["scale"])
-    na_keys = {label.strip().casefold() for label in q.na_labels}
+    na_keys = {" ".join(label.split()).casefold() for label in q.na_labels}
 
     value = pd.Series(np.nan, index=answers.index)
     status = pd.Series("answered", index=answers.index, dtype=object)
@@ -314,14 +331,15 @@ def _parse_answers(answers: pd.DataFrame, q: Questionnaire, log: ProblemLog) -> 
         on_scale = (scale_of == scale_id) & (status == "answered")
         if not on_scale.any():
             continue
-        labels = {o.label.strip().casefold(): o.value for o in scale.options}
+        labels = {" ".join(o.label.split()).casefold(): o.value for o in scale.options}
         by_label = key[on_scale].map(labels)
         matched = key[on_scale].isin(labels.keys())
         if scale.numeric:
             values = np.asarray(scale.values, dtype=float)
             num = numbers[on_scale]
-            hit = np.isclose(num.to_numpy()[:, None], values[None, :]).any(axis=1)
-            by_number = num.where(hit)
+            close = np.isclose(num.to_numpy()[:, None], values[None, :])
+            hit = close.any(axis=1)
+            by_number = pd.Series(values[close.argmax(axis=1)], index=num.index).where(hit)
             chosen = by_label.where(matched, by_number)
             ok = matched | pd.Series(hit, index=num.index)
         else:
@@ -331,7 +349,9 @@ def _parse_answers(answers: pd.DataFrame, q: Questionnaire, log: ProblemLog) -> 
         for idx in ok.index[~ok.to_numpy()]:
             given = answers.at[idx, "answer"]
             message = ("a spreadsheet error value, not an answer"
-                       if str(given).strip().upper() in _EXCEL_ERRORS else "answer is not on the item's scale")
+                       if str(given).strip().upper() in _EXCEL_ERRORS
+                       else "a formula without a saved value (paste the values instead)"
+                       if str(given).startswith("=") else "answer is not on the item's scale")
             log.add(message, row=answers.at[idx, "row"], column=answers.at[idx, "column"],
                     value=given, expected=_scale_hint(scale, q.allow_na, q.na_labels))
 

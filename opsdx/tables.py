@@ -11,7 +11,10 @@ Every loader in opsdx goes through :func:`read_table`, so all of them agree on
   default would turn the strings ``"NA"`` and ``"N/A"`` into missing values,
   which would confuse *not applicable* with *skipped*.
 * separators: comma, or semicolon (what Excel writes where the decimal mark
-  is a comma) or tab, whichever the header line uses;
+  is a comma), tab or pipe, whichever the header line uses most;
+* workbooks are read cell by cell with openpyxl: an error cell keeps its text
+  (``#N/A``) and a formula without a saved value its formula, so that neither
+  passes for a blank; formulas are never evaluated;
 * row numbers as a person sees them in a spreadsheet: the header is row 1 and
   the first data row is row 2 (``frame.attrs["row_offset"]``). Problems are
   reported against these numbers.
@@ -23,13 +26,14 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Union
 
 import pandas as pd
 
-from .errors import DataError, Problem, ProblemLog
+from .errors import DataError, OpsdxError, Problem, ProblemLog
 
 __all__ = ["Source", "Table", "read_table", "require_columns"]
 
@@ -97,14 +101,25 @@ def read_table(source: Source, *, name: str | None = None, sheet: str | int = 0)
     """
     if isinstance(source, pd.DataFrame):
         label = name or "<DataFrame>"
-        frame = pd.DataFrame({str(c): _column_text(source[c]) for c in source.columns})
+        names = [str(c).strip() for c in source.columns]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise DataError([Problem(label, "column name appears more than once", column=n,
+                                     expected="each column name once") for n in repeated])
+        frame = pd.DataFrame({n: _column_text(source.iloc[:, i]) for i, n in enumerate(names)})
         if frame.empty:
             raise DataError([Problem(label, "no data rows", expected="at least one row")])
         rows = pd.Series(source.index, index=frame.index)
         return Table(frame.reset_index(drop=True), label, rows.reset_index(drop=True))
+    if not isinstance(source, (str, os.PathLike)):
+        raise OpsdxError(f"cannot read answers from a {type(source).__name__}: "
+                         "give the path of a CSV or XLSX file, or a pandas DataFrame")
 
     path = Path(source)
-    label = name or path.name
+    label = name or path.name or str(path)
+    if path.is_dir():
+        raise DataError([Problem(label, f"{path} is a folder, not a file",
+                                 expected="the path of a CSV or XLSX file")])
     if not path.is_file():
         raise DataError([Problem(label, f"file not found: {path}")])
     with path.open("rb") as fh:
@@ -119,18 +134,7 @@ def read_table(source: Source, *, name: str | None = None, sheet: str | int = 0)
         if not raw.startswith(_ZIP_MAGIC):
             raise DataError([Problem(label, "not an Excel .xlsx workbook",
                                      expected="a file saved as Excel Workbook (.xlsx) or as CSV (.csv)")])
-        try:
-            with pd.ExcelFile(io.BytesIO(raw), engine="openpyxl") as book:
-                sheets = [str(name) for name in book.sheet_names]
-                if isinstance(sheet, str) and sheet not in sheets:
-                    raise DataError([Problem(label, f"no sheet named {sheet!r}",
-                                             expected=f"one of {', '.join(sheets)}")])
-                grid = pd.read_excel(book, sheet_name=sheet, header=None, dtype=str,
-                                     keep_default_na=False)
-        except DataError:
-            raise
-        except Exception as exc:  # openpyxl raises many types for corrupt files
-            raise DataError([Problem(label, f"cannot read the workbook: {exc}")]) from None
+        grid, sheets = _read_workbook(raw, sheet, label)
     elif suffix == ".xls" or raw.startswith(_OLE_MAGIC):
         raise DataError([Problem(label, "legacy .xls workbooks are not read",
                                  expected="the sheet saved as .xlsx or .csv")])
@@ -147,6 +151,12 @@ def read_table(source: Source, *, name: str | None = None, sheet: str | int = 0)
                                skipinitialspace=True, sep=_delimiter(text))
         except pd.errors.ParserError as exc:
             detail = " ".join(str(exc).split())
+            found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", detail)
+            if found:
+                n, line, saw = (int(g) for g in found.groups())
+                raise DataError([Problem(label, f"row has {saw} fields but the header has {n}",
+                                         row=line, expected="the same number of fields on every "
+                                         "row (quote cells that contain the separator)")]) from None
             raise DataError([Problem(label, f"malformed CSV: {detail}",
                                      expected="the same number of fields on every line")]) from None
         except pd.errors.EmptyDataError:
@@ -160,6 +170,55 @@ def read_table(source: Source, *, name: str | None = None, sheet: str | int = 0)
     rows = pd.Series(frame.index + 2, index=frame.index)
     frame.attrs["encoding"] = encoding
     return Table(frame, label, rows, encoding, header_row=1, sheets=sheets)
+
+
+def _read_workbook(raw: bytes, sheet, label: str) -> tuple[pd.DataFrame, list[str]]:
+    """A worksheet as a grid of text, with openpyxl directly.
+
+    pandas turns error cells (``#N/A``) and formulas without a saved value
+    into blanks, which would read as *skipped* answers; here an error cell
+    keeps its text (``#N/A``) and a formula without a saved value its formula
+    (``=1+2``), so that both are reported instead. Formulas are never
+    evaluated.
+    """
+    import openpyxl
+
+    try:
+        values = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        formulas = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many types for corrupt files
+        raise DataError([Problem(label, f"cannot read the workbook: {exc}")]) from None
+    sheets = list(values.sheetnames)
+    if isinstance(sheet, int):
+        if not 0 <= sheet < len(sheets):
+            raise DataError([Problem(label, f"no sheet number {sheet}",
+                                     expected=f"0 to {len(sheets) - 1}")])
+        sheet = sheets[sheet]
+    if sheet not in sheets:
+        raise DataError([Problem(label, f"no sheet named {sheet!r}",
+                                 expected=f"one of {', '.join(sheets)}")])
+    rows = []
+    for cached, written in zip(values[sheet].iter_rows(values_only=True),
+                               formulas[sheet].iter_rows(values_only=True)):
+        rows.append([_cell_text(v if v is not None else w) for v, w in zip(cached, written)])
+    values.close()
+    formulas.close()
+    width = max((len(r) for r in rows), default=0)
+    grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
+    return grid, sheets
+
+
+def _cell_text(value) -> str:
+    """Text of one workbook cell: whole numbers without ``.0``, dates as ISO text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()
+    return str(value)
 
 
 def _with_header(grid: pd.DataFrame, label: str) -> pd.DataFrame:
@@ -199,7 +258,7 @@ def _delimiter(text: str) -> str:
     (';', ',')
     """
     header = text.split("\n", 1)[0]
-    counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
+    counts = {sep: header.count(sep) for sep in (",", ";", "\t", "|")}
     best = max(counts, key=counts.get)
     return best if counts[best] > counts[","] else ","
 

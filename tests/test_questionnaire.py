@@ -124,3 +124,9 @@ def test_schema_command_prints_json():
     out = subprocess.run([sys.executable, "-m", "opsdx.cli", "schema", "questionnaire"],
                          capture_output=True, text=True, check=True).stdout
     assert json.loads(out)["properties"]["items"]["type"] == "array"
+
+
+def test_item_ids_must_differ_in_more_than_case():
+    err = _errors(_broken(lambda d: d["items"][4].update(id="A2")))
+    assert [p.column for p in err.problems] == ["items[4].id"]
+    assert "differs from another only in case" in err.problems[0].message

@@ -259,3 +259,34 @@ def test_answers_on_a_named_sheet(tmp, tiny):
     with pytest.raises(DataError, match="workbook sheets: README, Answers"):
         opsdx.read_responses(path, tiny)
     assert opsdx.read_responses(path, tiny, sheet="Answers")["value"].max() == 3
+
+
+def test_forms_export_without_respondent_column(tmp, maturity):
+    texts = maturity.items.set_index("item_id")["text"]
+    path = write(tmp, "google.csv",
+                 f'Timestamp,Email address,"{texts["KNOW-2A"]}","{texts["KNOW-2B"]}"\n'
+                 "2026-01-01,ana@example.com,Usually  true,Not true\n")
+    r = opsdx.read_responses(path, maturity)
+    assert set(r["respondent"]) == {"ana@example.com"}
+    assert r.set_index("item_id").loc["KNOW-2A", "value"] == 3  # double space in the label too
+    path = write(tmp, "anonymous.csv", f'"{texts["KNOW-2A"]}"\nAlways true\nNot true\n')
+    assert sorted(opsdx.read_responses(path, maturity)["respondent"].unique()) == ["row 2", "row 3"]
+
+
+def test_loose_meta_headers_and_exact_scale_values(tiny):
+    frame = pd.DataFrame({"Respondent": ["a", "a"], "Role": ["x", "x"], "Item ID": ["a2", "b2"],
+                          "Answer": ["3.0000000001", " 4 "]})
+    r = opsdx.read_responses(frame, tiny).set_index("item_id")
+    assert r.loc["a2", "value"] == 3.0 and r.loc["b2", "value"] == 4.0
+
+
+def test_respondent_in_the_index_and_formulas(tiny):
+    frame = pd.DataFrame({"respondent": ["a"], "role": ["x"], "a2": ["=1+2"]}).set_index("respondent")
+    with pytest.raises(DataError, match="a formula without a saved value") as info:
+        opsdx.read_responses(frame, tiny)
+    assert info.value.problems[0].column == "a2"
+
+
+def test_bad_shape_argument(tiny):
+    with pytest.raises(opsdx.OpsdxError, match="shape must be"):
+        opsdx.read_responses(pd.DataFrame({"a": [1]}), tiny, shape="tall")

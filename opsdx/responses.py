@@ -257,7 +257,7 @@ def _norm_text(text: str) -> str:
     return " ".join(str(text).casefold().split()).rstrip(" .?!:")
 
 
-def _wide(table: Table, q: Questionnaire, log: ProblemLog, ignore: set[str]) -> pd.DataFrame | None:
+def _wide(table: Table, q: Questionnaire, log: ProblemLog, ignore: set[str]) -> pd.DataFrame:
     frame, rows = table.frame, table.rows
     if "respondent" not in frame:
         # form exports: the e-mail address or name identifies the respondent, else the row
@@ -265,10 +265,6 @@ def _wide(table: Table, q: Questionnaire, log: ProblemLog, ignore: set[str]) -> 
         stand_in = next((by_fold[c] for c in RESPONDENT_STAND_INS if c in by_fold), None)
         frame = frame.rename(columns={stand_in: "respondent"}) if stand_in else \
             frame.assign(respondent=[f"row {r}" for r in rows])
-    if not require_columns(table, ["respondent"], log,
-                           hint="a wide file with a respondent column and one column per item id, "
-                                "or long answers with columns respondent, role, item_id, answer"):
-        return None
     _check_respondents(frame, rows, log)
     dup = (frame["respondent"] != "") & frame.duplicated("respondent", keep="first")
     log.add_rows("respondent appears in more than one row", rows[dup],
@@ -291,10 +287,12 @@ def _wide(table: Table, q: Questionnaire, log: ProblemLog, ignore: set[str]) -> 
             log.add("column is not an item of the questionnaire", row=table.header_row,
                     column=col, expected=_item_hint(col, q)
                     + "; pass ignore_columns=[...] for columns that are not items")
-    if not item_columns and not log:
+    if not item_columns:
+        sheets = (f" (workbook sheets: {', '.join(table.sheets)}; pass sheet=...)"
+                  if len(table.sheets) > 1 else "")
         log.add("no column is an item of the questionnaire", row=table.header_row,
                 expected=f"columns named by item ids of {q.id!r}, e.g. "
-                         + ", ".join(q.items["item_id"].head(3)))
+                         + ", ".join(q.items["item_id"].head(3)) + sheets)
     role = _clean_roles(frame["role"]) if "role" in frame else "unspecified"
     base = pd.DataFrame({"respondent": frame["respondent"], "role": role, "row": rows})
     long = (base.join(frame[list(item_columns)])

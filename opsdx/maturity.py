@@ -30,9 +30,11 @@ from typing import Callable, Mapping, Union
 import numpy as np
 import pandas as pd
 
-from .errors import DataError, OpsdxError, Problem
+from .errors import DataError, OpsdxError, Problem, ProblemLog
 from .questionnaire import Questionnaire, load_questionnaire
-from .responses import read_responses
+from .responses import STATUSES, read_responses
+
+STATUSES_ALLOWED = frozenset(STATUSES)
 
 __all__ = ["score_maturity", "MaturityResult", "simulate_responses", "stage_from_attainment",
            "STAGES"]
@@ -94,8 +96,20 @@ def stage_from_attainment(attainment: np.ndarray, threshold: float = 0.75):
     return stage, index
 
 
+def _is_real(value) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and np.isfinite(value)
+
+
 def _aggregator(aggregate: Aggregate) -> Callable[[np.ndarray, int], np.ndarray]:
     if callable(aggregate):
+        probe = np.array([[0.25, 0.5], [np.nan, 0.5], [0.75, 0.5]])
+        try:
+            result = np.asarray(aggregate(probe, 0), dtype=float)
+        except Exception as exc:
+            raise OpsdxError(f"aggregate must be called as f(x, axis): {exc}") from None
+        if result.shape != (2,) or np.isnan(result).any():
+            raise OpsdxError("aggregate must combine along the given axis and ignore NaN "
+                             "(missing answers), as np.nanmean or np.nanmedian do")
         return aggregate
     if aggregate == "mean":
         return lambda x, axis: np.nanmean(x, axis=axis)
@@ -127,7 +141,7 @@ def _weighted_stage_means(scores: np.ndarray, weights: np.ndarray, stage_pos: np
     return _weighted_group_means(scores, weights, _onehot(stage_pos, range(len(STAGES))))
 
 
-@dataclass
+@dataclass(eq=False)
 class MaturityResult:
     """The scored assessment; see :func:`score_maturity` for how each part is computed.
 
@@ -246,7 +260,7 @@ class MaturityResult:
             "stage_probability": _json_number(self.stage_probability),
             "index": _json_number(self.index),
             "index_ci": [_json_number(v) for v in self.index_ci],
-            "stage_probabilities": {int(k): _json_number(v)
+            "stage_probabilities": {str(k): _json_number(v)
                                     for k, v in self.stage_probabilities.items()},
             "n_respondents": int(self.n_respondents),
             "blockers": self.blockers["item_id"].tolist(),
@@ -284,18 +298,19 @@ class MaturityResult:
             y = np.arange(len(dims))
             err = np.vstack([dims["score_to_next"] - dims["score_to_next_ci_low"],
                              dims["score_to_next_ci_high"] - dims["score_to_next"]])
-            ax.barh(y, dims["score_to_next"], color=sns.color_palette("crest", len(dims)),
+            ax.barh(y, dims["score_to_next"], color=sns.color_palette("crest", 3)[1],
                     xerr=np.nan_to_num(err, nan=0.0), capsize=3)
             ax.set_yticks(y, dims["title"])
             ax.axvline(threshold, color="0.3", ls="--", lw=1, label=f"threshold {threshold:g}")
             ax.legend(loc="lower right", fontsize=8, frameon=False)
             ax.set_xlim(0, 1)
             upto = min(self.stage + 1, 5)
-            ax.set_xlabel(f"score of the practices of stages 2 to {upto} (0 = absent, 1 = always)")
+            ax.set_xlabel(f"score of the practices of stages 2 to {upto}\n(0 = absent, 1 = always true)")
         else:
             raise ValueError(f"kind must be 'bar' or 'heatmap', not {kind!r}")
-        ax.set_title(f"Stage {self.stage}: {self.stage_name} "
-                     f"(p = {self.stage_probability:.2f}, index {self.index:.2f})")
+        ax.set_title(f"Stage {self.stage}: {self.stage_name}\n"
+                     f"probability {_text_number(self.stage_probability)}, "
+                     f"maturity index {self.index:.2f}", fontsize=10)
         return ax
 
     def _repr_html_(self) -> str:
@@ -313,13 +328,18 @@ class MaturityResult:
         lo, hi = self.index_ci
         lines = [
             f"<MaturityResult stage {self.stage} ({self.stage_name}), "
-            f"probability {self.stage_probability:.2f}; index {self.index:.2f} "
-            f"[{lo:.2f}, {hi:.2f}]; {self.n_respondents} respondents>",
+            f"probability {_text_number(self.stage_probability)}; index {self.index:.2f} "
+            f"[{lo:.2f}, {hi:.2f}]; {self.n_respondents} "
+            f"respondent{'s' if self.n_respondents != 1 else ''}>",
         ]
         if len(self.blockers):
             lines.append("  blockers: " + _listing(self.blockers["item_id"], limit=5))
         lines += [f"  warning: {w}" for w in self.warnings]
         return "\n".join(lines)
+
+
+def _text_number(value: float) -> str:
+    return "not computed" if np.isnan(value) else f"{value:.2f}"
 
 
 def _json_number(value) -> float | None:
@@ -420,12 +440,14 @@ def score_maturity(responses, questionnaire: Questionnaire | str = "maturity", *
     elif responses.attrs.get("questionnaire") not in (None, q.id):
         raise OpsdxError(f"these answers were read for questionnaire "
                          f"{responses.attrs['questionnaire']!r}, not {q.id!r}")
-    if not 0 < threshold <= 1:
-        raise OpsdxError(f"threshold must be in (0, 1], not {threshold!r}")
-    if not 0 < ci < 1:
-        raise OpsdxError(f"ci must be in (0, 1), not {ci!r}")
-    if n_boot < 0:
-        raise OpsdxError(f"n_boot must be >= 0, not {n_boot!r}")
+    else:
+        _check_tidy(responses, q)  # edited or combined after reading: check again
+    if not (_is_real(threshold) and 0 < threshold <= 1):
+        raise OpsdxError(f"threshold must be a number in (0, 1], not {threshold!r}")
+    if not (_is_real(ci) and 0 < ci < 1):
+        raise OpsdxError(f"ci must be a number in (0, 1), not {ci!r}")
+    if not (isinstance(n_boot, numbers.Integral) and not isinstance(n_boot, bool) and n_boot >= 0):
+        raise OpsdxError(f"n_boot must be a whole number >= 0, not {n_boot!r}")
     agg = _aggregator(aggregate)
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
 
@@ -499,11 +521,10 @@ def score_maturity(responses, questionnaire: Questionnaire | str = "maturity", *
     for col in ["answered", "n/a", "skipped"]:
         coverage[f"share_{col.replace('/', '')}"] = coverage[col] / coverage["total"].where(coverage["total"] > 0)
     coverage = coverage.reset_index()
-    coverage_warnings = _warnings(responses, coverage, attainment, R, mode)
-    if (~has_score).any():
-        coverage_warnings.insert(0, f"{int((~has_score).sum())} respondent(s) gave no scored answer "
-                                    "and are left out of the score: "
-                                    + _listing(np.asarray(respondents, dtype=object)[~has_score]))
+    coverage.columns.name = None
+    left_out = [r for r, scored_any in zip(respondents, has_score) if not scored_any]
+    coverage_warnings = _warnings(responses, coverage, attainment, item_scores, boot_att,
+                                  threshold, R, mode, left_out)
 
     return MaturityResult(
         stage=stage, stage_name=q.stage_names[stage], index=index, index_ci=index_ci,
@@ -516,6 +537,44 @@ def score_maturity(responses, questionnaire: Questionnaire | str = "maturity", *
                 "bootstrap": mode, "ci": ci, "stage_names": q.stage_names},
         n_respondents=R, questionnaire=q.id,
     )
+
+
+def _check_tidy(responses: pd.DataFrame, q: Questionnaire) -> None:
+    """Check a frame that claims to be read_responses' output (it may have been edited)."""
+    file = responses.attrs.get("source") or "<answers>"
+    log = ProblemLog(file)
+    required = ["respondent", "role", "item_id", "value", "status"]
+    missing = [c for c in required if c not in responses.columns]
+    for col in missing:
+        log.add("required column is missing", column=col,
+                expected="the frame read_responses returns (columns " + ", ".join(required) + ")")
+    log.raise_if_any()
+    items = q.items.set_index("item_id")
+    unknown = ~responses["item_id"].isin(items.index)
+    log.add_rows("unknown item id", responses.index[unknown].to_series(),
+                 responses.loc[unknown, "item_id"], column="item_id",
+                 expected=f"an item id of questionnaire {q.id!r}")
+    bad_status = ~responses["status"].astype(str).isin(STATUSES_ALLOWED)
+    log.add_rows("unknown status", responses.index[bad_status].to_series(),
+                 responses.loc[bad_status, "status"], column="status",
+                 expected="answered, n/a or skipped")
+    dup = responses.duplicated(["respondent", "item_id"], keep="first")
+    log.add_rows("more than one answer for this respondent and item (frames of several "
+                 "clients combined?)", responses.index[dup].to_series(),
+                 responses.loc[dup, "item_id"], column="item_id",
+                 expected="one row per respondent and item")
+    answered = (responses["status"].astype(str) == "answered") & ~unknown
+    for scale_id, scale in q.scales.items():
+        on = answered & (responses["item_id"].map(items["scale"]) == scale_id)
+        if not (scale.numeric and on.any()):
+            continue
+        values = responses.loc[on, "value"].to_numpy(float)
+        ok = np.isclose(values[:, None], np.asarray(scale.values, float)[None, :]).any(axis=1)
+        off = responses.index[on][~ok]
+        log.add_rows("value is not on the item's scale", off.to_series(),
+                     responses.loc[off, "value"], column="value",
+                     expected="one of " + ", ".join(f"{v:g}" for v in scale.values))
+    log.raise_if_any()
 
 
 def _weights(q: Questionnaire, items: pd.DataFrame, weights) -> np.ndarray:
@@ -675,6 +734,7 @@ def _agreement(scored, q):
         out.loc[shown, "role_high"] = by_role.loc[shown].idxmax(axis=1)
         out.loc[shown, "role_low"] = by_role.loc[shown].idxmin(axis=1)
         out["role_gap"] = gap
+    out.insert(0, "reverse", items["reverse"].reindex(out.index).to_numpy())
     out.index.name = "item_id"
     return out.reset_index()
 
@@ -700,12 +760,20 @@ def _listing(names, limit: int = 8) -> str:
     return ", ".join(names[:limit]) + more
 
 
-def _warnings(responses, coverage, attainment, R, mode):
+def _warnings(responses, coverage, attainment, item_scores, boot_att, threshold, R, mode,
+              left_out):
+    """Plain-language warnings about coverage, evidence and the stability of the stage."""
     out = []
+    if len(left_out):
+        out.append(f"{len(left_out)} respondent(s) gave no scored answer and are left out of the "
+                   f"score: {_listing(left_out)}")
     if R < FEW_RESPONDENTS:
-        out.append(f"only {R} respondent{'s' if R != 1 else ''}: the stage probabilities come from "
-                   f"resampling {'items' if mode == 'items' else 'very few respondents'} and "
-                   "understate how much another set of respondents could disagree")
+        out.append(f"only {R} respondent{'s' if R != 1 else ''} with scored answers: the stage "
+                   "probabilities rest on very little evidence of how much another set of "
+                   "respondents could disagree")
+    if 0 < len(boot_att) < 200:
+        out.append(f"the stage probabilities come from only {len(boot_att)} bootstrap resamples "
+                   "and are coarse (the default is 2000)")
     unanswered = coverage[coverage["answered"] == 0]
     if len(unanswered):
         out.append(f"{len(unanswered)} item(s) have no answer from any respondent: "
@@ -718,19 +786,34 @@ def _warnings(responses, coverage, attainment, R, mode):
             out.append(f"{len(high)} item(s) {what} by more than {share:.0%} of respondents: "
                        f"{_listing(high['item_id'])}")
     skip_by_resp = (responses["status"] == "skipped").groupby(responses["respondent"]).mean()
-    heavy = skip_by_resp[skip_by_resp > SKIP_WARN_SHARE]
+    heavy = skip_by_resp[(skip_by_resp > SKIP_WARN_SHARE) & ~skip_by_resp.index.isin(left_out)]
     if len(heavy):
         out.append(f"{len(heavy)} respondent(s) skipped more than {SKIP_WARN_SHARE:.0%} of items: "
                    f"{_listing(heavy.index)}")
-    for row in attainment.itertuples():
-        if row.n_items == 0:
-            out.append(f"the questionnaire has no scored item for stage {row.stage}: "
-                       f"the score cannot go above stage {row.stage - 1}")
-        elif row.n_items_answered == 0:
-            out.append(f"stage {row.stage} has no scored answer and cannot be reached")
-        elif row.n_items_answered < FEW_ITEMS:
-            out.append(f"stage {row.stage} rests on {row.n_items_answered} answered item(s): "
-                       "its attainment depends on very little evidence")
+
+    missing = attainment[attainment["n_items"] == 0]
+    if len(missing):
+        first = int(missing["stage"].iloc[0])
+        out.append(f"the questionnaire has no scored item for stage {first}: "
+                   f"the score cannot go above stage {first - 1}")
+    empty = attainment[(attainment["n_items"] > 0) & (attainment["n_items_answered"] == 0)]
+    if len(empty):
+        out.append(f"stage(s) {_listing(empty['stage'])} have no scored answer and cannot be reached")
+    thin = attainment[attainment["n_items_answered"].between(1, FEW_ITEMS - 1)]
+    if len(thin):
+        out.append("little evidence behind stage(s) "
+                   + ", ".join(f"{r.stage} ({r.n_items_answered} answered item"
+                               f"{'s' if r.n_items_answered > 1 else ''})" for r in thin.itertuples()))
+
+    # a gate the organisation passes, but not in every resample: name what holds it up
+    if len(boot_att):
+        fails = (np.nan_to_num(boot_att, nan=-1.0) < threshold - _TOL).mean(axis=0)
+        for pos, row in enumerate(attainment.itertuples()):
+            if row.met and fails[pos] >= 0.05 and all(attainment["met"].iloc[:pos]):
+                weak = (item_scores[item_scores["stage"] == row.stage]
+                        .nsmallest(2, "score")["item_id"])
+                out.append(f"stage {row.stage} is met (attainment {row.attainment:.2f}) but fails "
+                           f"in {fails[pos]:.0%} of resamples; its weakest items: {_listing(weak)}")
     return out
 
 

@@ -82,7 +82,8 @@ def test_na_and_skipped_both_leave_the_score_but_not_the_coverage(tiny):
     assert any(w.startswith("1 item(s) answered N/A by more than 50%") and "r2" in w for w in na.warnings)
     assert any(w.startswith("3 item(s) skipped by more than 30%") and "r2" in w for w in skipped.warnings)
     assert any("have no answer from any respondent: a3, b3, a4, b4, a5, b5" in w for w in na.warnings)
-    assert any(w.startswith("3 respondent(s) skipped more than 30%") for w in na.warnings)
+    assert na.warnings[0] == "1 respondent(s) gave no scored answer and are left out of the score: z"
+    assert "2 respondent(s) skipped more than 30% of items: x, y" in na.warnings
 
 
 def test_aggregation_across_respondents_is_an_argument(tiny):
@@ -100,7 +101,7 @@ def test_aggregation_across_respondents_is_an_argument(tiny):
 def test_stage_without_answers_cannot_be_reached(tiny):
     res = score(tiny, {"x": {"a2": 4, "b2": 4, "r2": 0}})
     assert res.stage == 2 and res.index == 2.0
-    assert any("stage 3 has no scored answer" in w for w in res.warnings)
+    assert "stage(s) 3, 4, 5 have no scored answer and cannot be reached" in res.warnings
 
 
 def test_stage_five_and_index_bounds(tiny):
@@ -301,3 +302,41 @@ def test_questionnaire_without_items_for_a_stage_says_so():
     res = opsdx.score_maturity(opsdx.read_responses(long_answers(table), q), q, n_boot=0)
     assert res.stage == 3
     assert any("no scored item for stage 4: the score cannot go above stage 3" in w for w in res.warnings)
+
+
+def test_a_gate_at_risk_is_named(tiny):
+    # stage 2 just met on average, but one of four respondents would fail it
+    table = {r: {"a2": 3, "b2": 3, "r2": 1} for r in ["a", "b", "c"]}
+    table["d"] = {"a2": 4, "b2": 4, "r2": 0}
+    table["e"] = {"a2": 2, "b2": 2, "r2": 2}
+    res = score(tiny, table, n_boot=1000, bootstrap="respondents")
+    assert res.stage == 2
+    risk = [w for w in res.warnings if w.startswith("stage 2 is met")]
+    assert len(risk) == 1 and "of resamples; its weakest items: " in risk[0]
+
+
+def test_edited_or_combined_frames_are_checked_again(maturity):
+    answers = opsdx.read_responses(opsdx.simulate_responses(maturity, stage=2, n_respondents=5,
+                                                           seed=2), maturity)
+    both = pd.concat([answers, answers])
+    with pytest.raises(opsdx.DataError, match="more than one answer for this respondent and item"):
+        opsdx.score_maturity(both, maturity)
+    edited = answers.copy()
+    edited.loc[edited["status"] == "answered", "value"] = 99
+    with pytest.raises(opsdx.DataError, match="value is not on the item's scale"):
+        opsdx.score_maturity(edited, maturity)
+
+
+def test_result_objects_compare_by_identity_and_aggregate_is_checked(tiny, maturity):
+    res = score(tiny, {"x": {"a2": 4}}, n_boot=0)
+    assert res == res and res != score(tiny, {"x": {"a2": 4}}, n_boot=0)
+    with pytest.raises(OpsdxError, match="ignore NaN"):
+        score(tiny, {"x": {"a2": 4}}, aggregate=np.median)
+    with pytest.raises(OpsdxError, match="f\\(x, axis\\)"):
+        score(tiny, {"x": {"a2": 4}}, aggregate=lambda x: x)
+    with pytest.raises(OpsdxError, match="threshold must be a number"):
+        score(tiny, {"x": {"a2": 4}}, threshold="0.8")
+    with pytest.raises(OpsdxError, match="n_boot must be a whole number"):
+        score(tiny, {"x": {"a2": 4}}, n_boot=100.0)
+    few = score(tiny, {"x": {"a2": 4}}, n_boot=50)
+    assert any("only 50 bootstrap resamples" in w for w in few.warnings)

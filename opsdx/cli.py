@@ -33,6 +33,8 @@ def _printable(text: str) -> str:
 def _client_dirs(paths: list[str]) -> list[Path]:
     dirs: list[Path] = []
     for p in paths:
+        if not Path(p).exists():
+            raise OpsdxError(f"no such file or folder: {p}")
         if not Path(p).is_dir():
             raise OpsdxError(f"not a folder: {p}")
         found = find_clients(p)
@@ -101,13 +103,14 @@ def _print_result(title: str, sector: str, result, top: int) -> None:
           f"({result.params['ci']:.0%} interval {_fmt(lo)} to {_fmt(hi)})")
     probs = "  ".join(f"{s}: {_fmt(p)}" for s, p in result.stage_probabilities.items())
     print(f"  stage probabilities  {probs}")
-    if len(result.blockers):
+    if len(result.blockers) and top > 0:
         print(f"  top blockers of stage {result.stage + 1} "
               f"({min(top, len(result.blockers))} of {len(result.blockers)}):")
         for b in result.blockers.head(top).itertuples():
             keyed = " (reverse-keyed: agreeing is bad)" if b.reverse else ""
             print(f"    {b.item_id:<9} score {b.score:.2f}{keyed}  {_printable(b.text)}")
-            print(f"              -> {_printable(b.recommendation)}")
+            if b.recommendation:
+                print(f"              -> {_printable(b.recommendation)}")
     roles = result.role_scores
     if len(roles) > 1:
         print("  mean score by role  " + "  ".join(
@@ -118,18 +121,19 @@ def _print_result(title: str, sector: str, result, top: int) -> None:
 
 def _cmd_validate(args) -> int:
     n_problems = 0
-    for folder in _client_dirs(args.paths):
+    for label, load in _jobs(args):
         try:
-            problems = load_client(folder).validate()
+            load()
+            problems = []
         except DataError as exc:
             problems = exc.problems
         except OpsdxError as exc:
-            print(f"{_printable(folder.name)}: {_printable(exc)}")
+            print(f"{_printable(label)}: {_printable(exc)}")
             n_problems += 1
             continue
         n_problems += len(problems)
         status = "ok" if not problems else f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
-        print(f"{_printable(folder.name)}: {status}")
+        print(f"{_printable(label)}: {status}")
         for p in problems:
             print(f"  {_printable(p)}")
     return 1 if n_problems else 0
@@ -162,15 +166,21 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a client folder, a folder of client folders, or a CSV/XLSX answers file")
     score.add_argument("--questionnaire", default="maturity",
                        help="for answer files: bundled name or .yaml path (default maturity)")
-    score.add_argument("--threshold", type=float, default=0.75)
-    score.add_argument("--seed", type=int, default=0)
-    score.add_argument("--n-boot", type=int, default=2000)
+    score.add_argument("--threshold", type=float, default=0.75,
+                       help="attainment a stage needs to be reached, 0 to 1 (default 0.75)")
+    score.add_argument("--seed", type=int, default=0,
+                       help="seed of the bootstrap: the same seed gives the same result (default 0)")
+    score.add_argument("--n-boot", type=int, default=2000,
+                       help="bootstrap resamples; 0 for a point estimate without probabilities")
     score.add_argument("--top", type=int, default=3, help="blockers to list (default 3)")
     score.add_argument("--json", action="store_true", help="print machine-readable results")
     score.set_defaults(func=_cmd_score)
 
-    validate = sub.add_parser("validate", help="report every data problem of client folders")
-    validate.add_argument("paths", nargs="+", metavar="CLIENT_DIR")
+    validate = sub.add_parser("validate", help="report every data problem of client folders "
+                                                "or answer files")
+    validate.add_argument("paths", nargs="+", metavar="CLIENT_DIR_OR_FILE")
+    validate.add_argument("--questionnaire", default="maturity",
+                          help="for answer files: bundled name or .yaml path (default maturity)")
     validate.set_defaults(func=_cmd_validate)
 
     schema = sub.add_parser("schema", help="print a JSON Schema for editors")

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .errors import DataError, OpsdxError, Problem, ProblemLog
 from .questionnaire import Questionnaire, load_questionnaire
 from .responses import read_responses
-from .yamlfile import parse_yaml, validate_model
+from .yamlfile import line_of, parse_yaml, read_yaml_text, validate_model, yaml_lines
 
 __all__ = ["Team", "ClientSpec", "Client", "load_client", "find_clients", "slugify"]
 
@@ -99,10 +99,13 @@ class Client:
                 raise OpsdxError(f"{self.path / 'client.yaml'}: responses path "
                                  f"{self.spec.responses!r} leaves the client folder")
             return candidate
-        for name in ("responses.csv", "responses.xlsx"):
-            if (self.path / name).is_file():
-                return self.path / name
-        return self.path / "responses.csv"
+        found = [self.path / n for n in ("responses.csv", "responses.xlsx") if (self.path / n).is_file()]
+        if len(found) > 1:
+            raise DataError([Problem(f"{self.path.name}/client.yaml",
+                                     "both responses.csv and responses.xlsx are in the folder",
+                                     column="responses", kind="yaml",
+                                     expected="one of them, or `responses:` naming the one to read")])
+        return found[0] if found else self.path / "responses.csv"
 
     def responses(self):
         """The validated answers (see :func:`opsdx.read_responses`)."""
@@ -127,23 +130,45 @@ class Client:
 def load_client(path) -> Client:
     """Read and validate ``client.yaml`` in a client folder.
 
+    Checks the fields (unknown keys, types, dates, team sizes against the
+    headcount) and that the questionnaire it names exists. The answers are
+    read and checked by :meth:`Client.responses` (or all at once, without
+    raising, by :meth:`Client.validate`).
+
     Raises
     ------
     DataError
         With the line and YAML path of every problem in ``client.yaml``.
     """
     folder = Path(path)
+    label = f"{folder.name or folder}/client.yaml"
+    if not folder.is_dir():
+        raise DataError([Problem(label, f"no such folder: {folder}",
+                                 expected="a client folder with client.yaml")])
     file = folder / "client.yaml"
-    label = f"{folder.name}/client.yaml"
     if not file.is_file():
         raise DataError([Problem(label, f"no client.yaml in {folder}",
                                  expected="a client folder with client.yaml")])
-    text = file.read_text(encoding="utf-8-sig")
+    text = read_yaml_text(file, label)
     log = ProblemLog(label, kind="yaml")
     data = parse_yaml(text, log, expected="name, sector, headcount, ...")
     spec = validate_model(ClientSpec, data, text, log)
+    lines = yaml_lines(text)
+    if spec is not None:
+        client = Client(folder, spec)
+        try:
+            client.questionnaire
+        except OpsdxError as exc:
+            log.add(str(exc).splitlines()[0], row=line_of(lines, ("questionnaire",)),
+                    column="questionnaire", value=spec.questionnaire,
+                    expected="a bundled questionnaire name or a .yaml file in the client folder")
+        in_teams = sum(t.size for t in spec.teams)
+        if spec.headcount is not None and in_teams > spec.headcount:
+            log.add(f"the teams add up to {in_teams} people, more than the headcount",
+                    row=line_of(lines, ("headcount",)), column="headcount", value=spec.headcount,
+                    expected=f"a headcount of at least {in_teams}")
     log.raise_if_any()
-    return Client(folder, spec)
+    return client
 
 
 def find_clients(path) -> list[Path]:

@@ -22,7 +22,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .errors import OpsdxError, ProblemLog, QuestionnaireError
-from .yamlfile import line_of, parse_yaml, path_text, validate_model, yaml_lines
+from .yamlfile import line_of, parse_yaml, path_text, read_yaml_text, validate_model, yaml_lines
 
 __all__ = [
     "ScaleOption", "Scale", "Dimension", "Item", "StageInfo", "QuestionnaireSpec",
@@ -404,7 +404,7 @@ def load_questionnaire(name_or_path: Union[str, os.PathLike, Questionnaire] = "m
     if path.suffix.lower() in {".yaml", ".yml"} or path.is_file():
         if not path.is_file():
             raise OpsdxError(f"questionnaire file not found: {path}")
-        return Questionnaire.from_yaml(path.read_text(encoding="utf-8"), name=path.name)
+        return Questionnaire.from_yaml(read_yaml_text(path, path.name), name=path.name)
     resource = _bundled_dir().joinpath(f"{text_name}.yaml")
     if not resource.is_file():
         known = list_questionnaires()

@@ -8,16 +8,18 @@ line in ``Problem.row``.
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
+from pathlib import Path
 from typing import Any, Optional, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .errors import ProblemLog
+from .errors import DataError, Problem, ProblemLog
 
-__all__ = ["yaml_lines", "path_text", "line_of", "parse_yaml", "validate_model"]
+__all__ = ["yaml_lines", "path_text", "line_of", "parse_yaml", "validate_model", "read_yaml_text"]
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -68,18 +70,36 @@ def line_of(lines: dict[tuple, int], loc: tuple) -> Optional[int]:
     return lines.get(loc)
 
 
-class _TextDatesLoader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as text, so that pydantic validates them.
+class _Loader(yaml.SafeLoader):
+    """SafeLoader with fewer surprises for people writing YAML by hand.
 
-    PyYAML would otherwise build ``datetime.date`` objects itself and fail on
-    ``2024-13-45`` with a bare ValueError that names neither file nor line.
+    * Dates stay text, so that pydantic validates them: PyYAML would build
+      ``datetime.date`` itself and fail on ``2024-13-45`` with a bare
+      ValueError naming neither file nor line.
+    * Only ``true`` and ``false`` are booleans: YAML 1.1 also reads ``yes``,
+      ``no``, ``on`` and ``off`` as booleans, which turns an answer option
+      labelled ``Yes`` into ``True``.
     """
 
 
-_TextDatesLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+_BOOL = "tag:yaml.org,2002:bool"
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers
+            if tag != "tag:yaml.org,2002:timestamp" and tag != _BOOL]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                              list("tTfF"))
+
+
+def read_yaml_text(path: Path, label: str) -> str:
+    """The text of a YAML file, decoded as :mod:`opsdx.tables` decodes CSV (UTF-8, UTF-16
+    with a BOM, else Windows-1252), so that a file saved by Notepad reads as well."""
+    from .tables import _decode
+
+    if not path.is_file():
+        raise DataError([Problem(label, f"file not found: {path}", kind="yaml")])
+    return _decode(path.read_bytes())[0]
 
 
 def parse_yaml(text: str, log: ProblemLog, *, expected: str) -> Any:
@@ -88,17 +108,37 @@ def parse_yaml(text: str, log: ProblemLog, *, expected: str) -> Any:
     >>> parse_yaml("when: 2026-11-02", ProblemLog("x.yaml"), expected="a date")
     {'when': '2026-11-02'}
     """
+    if not text.strip():
+        log.add("file is empty", expected=expected)
+        log.raise_if_any()
     try:
-        data = yaml.load(text, Loader=_TextDatesLoader)
+        data = yaml.load(text, Loader=_Loader)
+        _check_repeated_keys(yaml.compose(text, Loader=_Loader), log)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         log.add(f"not valid YAML: {getattr(exc, 'problem', None) or exc}",
                 row=mark.line + 1 if mark else None)
-        log.raise_if_any()
+    log.raise_if_any()
     if not isinstance(data, dict):
         log.add(f"the document must be a YAML mapping ({expected})", value=type(data).__name__)
         log.raise_if_any()
     return data
+
+
+def _check_repeated_keys(node, log: ProblemLog, path: tuple = ()) -> None:
+    """A key written twice in one mapping: YAML keeps the last silently; we report it."""
+    if isinstance(node, yaml.MappingNode):
+        seen: dict = {}
+        for key, value in node.value:
+            if key.value in seen:
+                log.add(f"key written twice (first on line {seen[key.value]})",
+                        row=key.start_mark.line + 1, column=path_text(path + (key.value,)),
+                        expected="each key once in a mapping")
+            seen.setdefault(key.value, key.start_mark.line + 1)
+            _check_repeated_keys(value, log, path + (key.value,))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, value in enumerate(node.value):
+            _check_repeated_keys(value, log, path + (i,))
 
 
 def validate_model(model: type[Model], data: dict, text: str, log: ProblemLog) -> Model | None:
@@ -123,7 +163,8 @@ def validate_model(model: type[Model], data: dict, text: str, log: ProblemLog) -
                 value = None
             elif err["type"].startswith(("date", "datetime")):
                 expected = "a date written YYYY-MM-DD"
-            log.add(err["msg"], row=line_of(lines, loc), column=path_text(loc),
+            message = err["msg"].removeprefix("Value error, ")
+            log.add(message, row=line_of(lines, loc), column=path_text(loc),
                     value=None if isinstance(value, (dict, list)) else value, expected=expected)
         return None
 

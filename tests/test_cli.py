@@ -118,3 +118,43 @@ def test_score_an_answers_file_and_without_bootstrap(tmp_path, capsys):
     assert "answers.csv (sector not given, 6 respondents)" in out
     assert "(probability n/a)" in out and "interval n/a to n/a" in out
     assert "reverse-keyed" in out or "top blockers" in out
+
+
+def test_client_yaml_in_windows_1252_and_yaml_surprises(tmp_path, capsys):
+    client = tmp_path / "cafe"
+    shutil.copytree(SAMPLES / "harbour-analytics", client)
+    (client / "client.yaml").write_bytes("name: Café Zoë\nsector: yes\n".encode("cp1252"))
+    loaded = opsdx.load_client(client)
+    assert loaded.name == "Café Zoë" and loaded.spec.sector == "yes"
+    (client / "client.yaml").write_text("name: A\nname: B\nheadcount: 2\nteams: [{name: x, size: 5}]\n")
+    assert main(["validate", str(client)]) == 1
+    out = capsys.readouterr().out
+    assert "cafe/client.yaml, line 2, at 'name': key written twice (first on line 1)" in out
+    (client / "client.yaml").write_text("name: A\nheadcount: 2\nteams: [{name: x, size: 5}]\n"
+                                        "questionnaire: nosuch\n")
+    assert main(["validate", str(client)]) == 1
+    out = capsys.readouterr().out
+    assert "line 2, at 'headcount': the teams add up to 5 people, more than the headcount" in out
+    assert "line 4, at 'questionnaire': no bundled questionnaire named 'nosuch'" in out
+    (client / "client.yaml").write_text("")
+    assert main(["validate", str(client)]) == 1
+    assert "cafe/client.yaml: file is empty" in capsys.readouterr().out
+
+
+def test_two_answer_files_are_ambiguous(tmp_path):
+    client = tmp_path / "two"
+    shutil.copytree(SAMPLES / "harbour-analytics", client)
+    shutil.copy(SAMPLES / "kestrel-software" / "responses.xlsx", client / "responses.xlsx")
+    with pytest.raises(opsdx.DataError, match="both responses.csv and responses.xlsx"):
+        opsdx.load_client(client).responses()
+
+
+def test_validate_an_answers_file_and_missing_paths(tmp_path, capsys):
+    path = tmp_path / "answers.csv"
+    path.write_text("respondent,role,item_id,answer\nana,lead,KNOW-2A,Sometimes\nana,lead,KNOW-2B,7\n")
+    assert main(["validate", str(path)]) == 1
+    assert "answers.csv, row 3, column 'answer'" in capsys.readouterr().out
+    assert main(["score", str(tmp_path / "nope.csv")]) == 2
+    assert "no such file or folder" in capsys.readouterr().err
+    with pytest.raises(opsdx.DataError, match="no such folder"):
+        opsdx.load_client(tmp_path / "nope")

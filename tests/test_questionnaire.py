@@ -130,3 +130,20 @@ def test_item_ids_must_differ_in_more_than_case():
     err = _errors(_broken(lambda d: d["items"][4].update(id="A2")))
     assert [p.column for p in err.problems] == ["items[4].id"]
     assert "differs from another only in case" in err.problems[0].message
+
+
+def test_yes_no_labels_stay_text_and_files_in_other_encodings_load(tmp_path):
+    text = TINY_YAML.replace("- {label: Never, value: 0}", "- {label: No, value: 0}") \
+        .replace("- {label: Rarely, value: 1}", "- {label: Yes, value: 1}")
+    q = Questionnaire.from_yaml(text)
+    assert q.scale.labels[:2] == ["No", "Yes"]
+    path = tmp_path / "latin.yaml"
+    path.write_bytes(TINY_YAML.replace("Tiny test questionnaire", "Qüestionnaire").encode("cp1252"))
+    assert opsdx.load_questionnaire(path).title == "Qüestionnaire"
+
+
+def test_repeated_keys_and_pydantic_prefixes():
+    err = _errors(TINY_YAML.replace('version: "1"', 'version: "1"\nversion: "2"'))
+    assert [(p.row, p.column) for p in err.problems] == [(3, "version")]
+    err = _errors(_broken(lambda d: d["scales"]["five"].update(options=[])))
+    assert err.problems[0].message.startswith("a scale needs at least two options")

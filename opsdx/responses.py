@@ -16,7 +16,8 @@ value      the numeric scale value (NaN unless answered on a numeric scale)
 status     ``answered``, ``n/a`` (not applicable: excluded from scoring) or
            ``skipped`` (blank: missing, reported in coverage)
 comment    free text, when the file has a ``comment`` column
-row        where the answer is in the source (spreadsheet row, header = 1)
+row        where the answer is in the source: the spreadsheet row (header =
+           row 1), or the index label of a DataFrame
 ========== ============================================================
 
 Reading is lenient about presentation (case and surrounding spaces of labels
@@ -98,9 +99,14 @@ def read_responses(source: Source, questionnaire: Questionnaire | str = "maturit
     Returns
     -------
     DataFrame
-        The tidy frame described in the module docstring, with
-        ``attrs["source"]``, ``attrs["shape"]``, ``attrs["questionnaire"]``
-        and ``attrs["encoding"]``.
+        One row per respondent x item of the questionnaire (absent answers
+        filled in as skipped), with columns ``respondent, role, item_id,
+        dimension, stage, answer`` (the text as given), ``value`` (the scale
+        value, NaN unless answered), ``status`` (``answered``, ``n/a`` or
+        ``skipped``), ``comment`` and ``row`` (where the answer is in the
+        source: the spreadsheet row with the header as row 1, or the
+        DataFrame's index label); ``attrs`` hold ``source``, ``shape``,
+        ``questionnaire`` and ``encoding``.
 
     Raises
     ------

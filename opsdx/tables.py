@@ -148,6 +148,7 @@ def read_table(source: Source, *, name: str | None = None, sheet: str | int = 0)
                                      expected="CSV text")])
         try:
             grid = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False,
+                               skip_blank_lines=False,  # keep row numbers those of the file
                                skipinitialspace=True, sep=_delimiter(text))
         except pd.errors.ParserError as exc:
             detail = " ".join(str(exc).split())
@@ -248,7 +249,10 @@ def _with_header(grid: pd.DataFrame, label: str) -> pd.DataFrame:
         keep.append((name, cells))
     if problems:
         raise DataError(problems)
-    return pd.DataFrame(dict(keep), index=body.index)
+    frame = pd.DataFrame(dict(keep), index=body.index)
+    # rows with no content at all (spreadsheets keep them after deletions) carry no data;
+    # the index keeps every other row's position, so row numbers stay those of the file
+    return frame[(frame != "").any(axis=1)] if len(frame.columns) else frame
 
 
 def _delimiter(text: str) -> str:

@@ -154,3 +154,11 @@ def test_odd_sources(tmp_path):
         read_table(tmp_path)
     with pytest.raises(DataError, match="column name appears more than once"):
         read_table(pd.DataFrame([[1, 2]], columns=["answer", "answer"]))
+
+
+def test_empty_rows_are_dropped_and_row_numbers_kept(tmp_path):
+    path = tmp_path / "gaps.csv"
+    path.write_text("a,b\n1,2\n,\n\n3,4\n")
+    t = read_table(path)
+    assert t.frame["a"].tolist() == ["1", "3"]
+    assert t.rows.tolist() == [2, 5]

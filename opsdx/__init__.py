@@ -10,6 +10,8 @@ from .maturity import MaturityResult, score_maturity, simulate_responses
 from .questionnaire import Questionnaire, list_questionnaires, load_questionnaire, questionnaire_schema
 from .responses import read_responses
 from .client import Client, load_client
+from .errors import OpsdxWarning, SmallSampleWarning
+from .forecast import PublishedReferenceClass, ReferenceClass, published_class, read_estimates
 
 try:
     __version__ = _version("opsdx")
@@ -20,5 +22,7 @@ __all__ = [
     "OpsdxError", "DataError", "QuestionnaireError", "Problem",
     "Questionnaire", "load_questionnaire", "list_questionnaires", "questionnaire_schema",
     "read_responses", "score_maturity", "MaturityResult", "simulate_responses",
-    "Client", "load_client", "__version__",
+    "Client", "load_client", "OpsdxWarning", "SmallSampleWarning",
+    "read_estimates", "ReferenceClass", "PublishedReferenceClass", "published_class",
+    "__version__",
 ]

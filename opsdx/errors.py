@@ -15,7 +15,8 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-__all__ = ["OpsdxError", "DataError", "QuestionnaireError", "Problem", "ProblemLog"]
+__all__ = ["OpsdxError", "DataError", "QuestionnaireError", "Problem", "ProblemLog",
+           "OpsdxWarning", "SmallSampleWarning"]
 
 #: How many problems the exception message spells out; all of them stay in
 #: ``DataError.problems`` and ``DataError.to_frame()``.
@@ -64,6 +65,14 @@ def _show(value: Any) -> str:
 
 class OpsdxError(ValueError):
     """Base class of every error opsdx raises about its inputs or arguments."""
+
+
+class OpsdxWarning(UserWarning):
+    """Base class of opsdx's warnings: results computed, but read them with care."""
+
+
+class SmallSampleWarning(OpsdxWarning):
+    """Too little data for what was asked (e.g. a P90 from five past tasks)."""
 
 
 class DataError(OpsdxError):

@@ -33,7 +33,7 @@ def test_installed_wheel_loads_bundled_questionnaire_away_from_checkout(wheel, t
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--quiet",
                     "--target", str(target), str(wheel)], check=True)
-    code = ("import opsdx, opsdx.questionnaire as q; "
+    code = ("import opsdx, opsdx.forecast, opsdx.questionnaire as q; "
             "assert str(q._bundled_dir()).find('questionnaires') >= 0; "
             "assert 'site' in str(opsdx.__file__), opsdx.__file__; "
             "print(opsdx.load_questionnaire('maturity').id, len(opsdx.list_questionnaires()))")

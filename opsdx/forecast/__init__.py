@@ -1,0 +1,13 @@
+"""Planning reality: estimates against actuals, and the outside view.
+
+* :func:`read_estimates` reads estimates and actuals;
+* :class:`ReferenceClass` is the outside view: the distribution of
+  ``actual / estimate`` over similar past work, and forecasts from it;
+* :func:`published_class` gives reference classes published with their
+  sources (e.g. the UK DfT/Flyvbjerg 2004 road uplifts).
+"""
+
+from .estimates import read_estimates
+from .reference_class import PublishedReferenceClass, ReferenceClass, published_class
+
+__all__ = ["read_estimates", "ReferenceClass", "PublishedReferenceClass", "published_class"]

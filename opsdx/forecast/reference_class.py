@@ -1,0 +1,425 @@
+"""The outside view: reference-class forecasting from past estimates and actuals.
+
+The planning fallacy (Kahneman and Tversky 1979; Lovallo and Kahneman 2003)
+makes inside-view estimates systematically optimistic, typically by 30 to
+100% (seed 003). The outside view corrects an estimate with the distribution
+of outcomes of a reference class of similar past work: here the ratios
+``r = actual / estimate`` of finished items. A P80 forecast is the estimate
+times the 80th percentile of ``r``: in the past, 80% of similar items finished
+within that budget.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ..errors import DataError, OpsdxError, Problem, SmallSampleWarning
+
+__all__ = ["ReferenceClass", "PublishedReferenceClass", "published_class", "weighted_quantile",
+           "PUBLISHED"]
+
+#: Relative tolerance for "finished exactly on estimate".
+_ON_ESTIMATE = 1e-9
+
+
+def weighted_quantile(sorted_values: np.ndarray, sorted_weights: np.ndarray, p) -> np.ndarray:
+    """Quantiles of weighted data that reduce to Hyndman-Fan type 7 with equal weights.
+
+    The k-th smallest value sits at cumulative position ``(S_k - w_k) / (S_n -
+    w_n)`` (``S`` the running sum of weights); quantiles interpolate linearly
+    between positions. With equal weights the positions are ``(k - 1) / (n -
+    1)``, numpy's default ("linear", type 7).
+
+    >>> x = np.arange(30, 130, 5.0)
+    >>> weighted_quantile(x, np.ones_like(x), [0.25, 0.5, 0.75]).tolist()
+    [53.75, 77.5, 101.25]
+    """
+    x = np.asarray(sorted_values, float)
+    w = np.asarray(sorted_weights, float)
+    if len(x) == 1:
+        return np.full(np.shape(p), x[0])
+    if np.all(w == w[0]):  # equal weights: numpy's own type 7, exactly
+        return np.quantile(x, p, method="linear")
+    cum = np.cumsum(w)
+    position = (cum - w) / (cum[-1] - w[-1])
+    return np.interp(p, position, x)
+
+
+@dataclass
+class PublishedReferenceClass:
+    """A reference class known only by its published uplift table.
+
+    ``uplifts`` maps the acceptable chance of overrun's complement (the
+    probability that the budget is enough, e.g. 0.8) to the uplift on the
+    estimate (0.32 = +32%). Between published points the uplift is
+    interpolated linearly; outside them it is not extrapolated.
+    """
+
+    name: str
+    uplifts: Mapping[float, float]
+    citation: str
+    notes: str = ""
+
+    def uplift(self, p) -> np.ndarray | float:
+        ps = np.array(sorted(self.uplifts))
+        p_arr = np.asarray(p, float)
+        if np.any(p_arr < ps[0] - 1e-12) or np.any(p_arr > ps[-1] + 1e-12):
+            raise OpsdxError(f"{self.name} publishes uplifts for p = "
+                             f"{', '.join(f'{v:g}' for v in ps)} only; {p} is outside them")
+        out = np.interp(p_arr, ps, [self.uplifts[v] for v in ps])
+        return float(out) if out.ndim == 0 else out
+
+    def ratio_quantile(self, p):
+        return 1.0 + np.asarray(self.uplift(p)) if np.ndim(p) else 1.0 + self.uplift(p)
+
+    def forecast(self, estimate, p: Sequence[float] = (0.5, 0.8)) -> pd.DataFrame:
+        """Outside-view budgets: ``estimate * (1 + uplift(p))`` for each p."""
+        return _forecast_frame(estimate, p, self.ratio_quantile)
+
+    def __repr__(self) -> str:
+        table = ", ".join(f"P{v * 100:g} +{u:.0%}" for v, u in sorted(self.uplifts.items()))
+        return f"<PublishedReferenceClass {self.name!r}: {table}>"
+
+
+#: Reference classes published with their sources.
+PUBLISHED = {
+    "uk-dft-roads-2004": PublishedReferenceClass(
+        name="uk-dft-roads-2004",
+        uplifts={0.5: 0.15, 0.8: 0.32},
+        citation=("Flyvbjerg, B. in association with COWI (2004). Procedures for Dealing with "
+                  "Optimism Bias in Transport Planning: Guidance Document. UK Department for "
+                  "Transport. Roads: required uplift of the capital-cost estimate for a given "
+                  "acceptable chance of cost overrun."),
+        notes=("Capital costs of road projects. Only the two points stated in the opsdx issue "
+               "are included (15% at 50%, 32% at 80%); other points of the published curve "
+               "have not been checked against the source and are left out."),
+    ),
+}
+
+
+def published_class(name: str) -> PublishedReferenceClass:
+    """A published reference class by name (see :data:`PUBLISHED`).
+
+    >>> roads = published_class("uk-dft-roads-2004")
+    >>> roads.forecast(100)[["p50", "p80"]].round(6).values.tolist()
+    [[115.0, 132.0]]
+    """
+    try:
+        return PUBLISHED[name]
+    except KeyError:
+        raise OpsdxError(f"no published reference class {name!r}; known: "
+                         f"{', '.join(PUBLISHED)}") from None
+
+
+def _forecast_frame(estimate, p, quantile) -> pd.DataFrame:
+    est = np.atleast_1d(np.asarray(estimate, float))
+    if np.any(~(est > 0)):
+        raise OpsdxError("estimates must be positive numbers")
+    ps = list(np.atleast_1d(np.asarray(p, float)))
+    frame = pd.DataFrame({"estimate": est})
+    ratios = np.atleast_1d(quantile(ps))
+    for level, ratio in zip(ps, ratios):
+        frame[f"p{level * 100:g}"] = est * ratio
+    return frame
+
+
+class ReferenceClass:
+    """The distribution of ``actual / estimate`` over a class of finished work.
+
+    Parameters
+    ----------
+    history : DataFrame
+        Past work, e.g. from :func:`~opsdx.read_estimates`. Unfinished rows
+        (no actual) are ignored; finished rows need positive numbers.
+    estimate, actual : str
+        Column names.
+    by : list of str, optional
+        Attribute columns defining sub-classes (``["kind", "team"]``).
+        :meth:`select` picks the sub-class of a new item and falls back to a
+        parent class (dropping attributes from the right, then all history)
+        when the sub-class has fewer than ``min_size`` items.
+    weights : None, "recency" or array-like
+        ``"recency"`` weights each item by ``0.5 ** (age / half_life_days)``,
+        its age counted back from the newest ``date``: estimation practice
+        drifts, so recent work says more about the next item.
+    half_life_days : float
+        Half-life of the recency weights.
+    date : str
+        Date column for the recency weights.
+    min_size : int
+        Smallest sub-class :meth:`select` accepts before falling back.
+
+    Attributes
+    ----------
+    ratios_ : ndarray
+        Sorted ratios of the class.
+    weights_ : ndarray
+        Their weights, normalised to sum to 1.
+    n_ : int
+        Items in the class; ``n_effective_`` is Kish's effective size with
+        weights, ``(sum w)^2 / sum w^2``.
+    label_ : str
+        Which class this is (``"all history"`` or ``"kind=bug"``).
+    notes_ : list of str
+        Fall-backs and suppressed figures, in plain words.
+
+    Examples
+    --------
+    >>> history = pd.DataFrame({"estimate": [10.0] * 20, "actual": np.arange(30, 130, 5.0)})
+    >>> rc = ReferenceClass(history)
+    >>> rc.ratio_quantile([0.25, 0.5, 0.75]).round(6).tolist()
+    [5.375, 7.75, 10.125]
+    >>> rc.forecast(10, p=(0.5, 0.8))[["p50", "p80"]].round(6).values.tolist()
+    [[77.5, 106.0]]
+    """
+
+    def __init__(self, history: pd.DataFrame, estimate: str = "estimate", actual: str = "actual",
+                 *, by: Sequence[str] | None = None, weights=None, half_life_days: float = 365.0,
+                 date: str = "finished_on", min_size: int = 20, label: str = "all history"):
+        if not isinstance(history, pd.DataFrame):
+            raise OpsdxError("history must be a DataFrame (see opsdx.read_estimates)")
+        by = [by] if isinstance(by, str) else list(by or [])
+        missing = [c for c in [estimate, actual, *by] if c not in history.columns]
+        if missing:
+            raise OpsdxError(f"history has no column {', '.join(map(repr, missing))}; "
+                             f"columns: {', '.join(map(str, history.columns))}")
+        self.estimate_col, self.actual_col, self.by = estimate, actual, by
+        self.half_life_days, self.date, self.min_size = half_life_days, date, min_size
+        self.weights_arg = weights
+        self.label_ = label
+        self.notes_: list[str] = []
+
+        est = pd.to_numeric(history[estimate], errors="coerce")
+        act = pd.to_numeric(history[actual], errors="coerce")
+        finished = act.notna()
+        bad = finished & ~((est > 0) & (act > 0))
+        if bad.any():
+            source = history.attrs.get("source", "<history>")
+            raise DataError([Problem(source, "estimate and actual must be positive numbers",
+                                     row=i, column=f"{estimate}/{actual}",
+                                     value=f"{history.at[i, estimate]}/{history.at[i, actual]}")
+                             for i in history.index[bad]])
+        self.history = history[finished]
+        w = self._weights(self.history, weights)
+        ratio = (act[finished] / est[finished]).to_numpy(float)
+        order = np.argsort(ratio, kind="stable")
+        self.ratios_ = ratio[order]
+        self.weights_ = w[order] / w.sum() if len(w) and w.sum() > 0 else w[order]
+        self.n_ = len(ratio)
+        self.n_effective_ = float(1.0 / np.sum(self.weights_ ** 2)) if self.n_ else 0.0
+        if self.n_ == 0:
+            raise OpsdxError(f"the reference class {label!r} has no finished item")
+
+    # ------------------------------------------------------------------ construction helpers
+    def _weights(self, frame: pd.DataFrame, weights) -> np.ndarray:
+        if weights is None:
+            return np.ones(len(frame))
+        if isinstance(weights, str):
+            if weights != "recency":
+                raise OpsdxError(f"weights must be None, 'recency' or an array, not {weights!r}")
+            if self.date not in frame.columns:
+                raise OpsdxError(f"recency weights need a date column {self.date!r}")
+            dates = pd.to_datetime(frame[self.date], errors="coerce")
+            if dates.isna().any():
+                raise OpsdxError(f"recency weights need a date for every finished item; "
+                                 f"{int(dates.isna().sum())} have none in {self.date!r}")
+            age = (dates.max() - dates).dt.total_seconds().to_numpy() / 86400.0
+            return 0.5 ** (age / self.half_life_days)
+        w = np.asarray(weights, float)
+        if w.shape != (len(frame),) or np.any(~np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
+            raise OpsdxError("weights must be one non-negative number per finished item")
+        return w
+
+    def select(self, **attributes) -> "ReferenceClass":
+        """The class of an item with these attributes, falling back when it is too small.
+
+        The attributes are tried in the order of ``by``; when the sub-class has
+        fewer than ``min_size`` items the last attribute is dropped, and so on
+        down to all history. ``notes_`` of the result says what happened.
+        """
+        unknown = set(attributes) - set(self.by)
+        if unknown:
+            raise OpsdxError(f"{', '.join(sorted(unknown))} not among the class attributes "
+                             f"by={self.by}")
+        keys = [k for k in self.by if k in attributes]
+        notes = []
+        for depth in range(len(keys), -1, -1):
+            used = keys[:depth]
+            mask = np.ones(len(self.history), bool)
+            for k in used:
+                mask &= self.history[k].astype(str).to_numpy() == str(attributes[k])
+            label = ", ".join(f"{k}={attributes[k]}" for k in used) or "all history"
+            size = int(mask.sum())
+            if size >= self.min_size or depth == 0:
+                rc = ReferenceClass(self.history[mask], self.estimate_col, self.actual_col,
+                                    weights=self._subset_weights(mask), date=self.date,
+                                    half_life_days=self.half_life_days, min_size=self.min_size,
+                                    label=label) if size else None
+                if rc is None:
+                    continue
+                rc.notes_ = notes + rc.notes_
+                return rc
+            notes.append(f"class {label} has {size} finished item(s), fewer than {self.min_size}: "
+                         "falling back to a broader class")
+        raise OpsdxError("no finished item in the history")  # pragma: no cover
+
+    def _subset_weights(self, mask):
+        if self.weights_arg is None or isinstance(self.weights_arg, str):
+            return self.weights_arg
+        return np.asarray(self.weights_arg, float)[np.flatnonzero(mask)]
+
+    # ------------------------------------------------------------------ the distribution
+    @property
+    def point_mass(self) -> pd.Series:
+        """Weighted shares of items under, exactly on, and over estimate."""
+        on = np.isclose(self.ratios_, 1.0, rtol=_ON_ESTIMATE, atol=0)
+        under = (self.ratios_ < 1.0) & ~on
+        return pd.Series({"under": self.weights_[under].sum(), "on": self.weights_[on].sum(),
+                          "over": self.weights_[~under & ~on].sum()}, name="share")
+
+    def _check_p(self, p) -> np.ndarray:
+        ps = np.asarray(p, float)
+        if np.any((ps <= 0) | (ps >= 1)):
+            raise OpsdxError(f"p must be strictly between 0 and 1, not {p}")
+        n = self.n_effective_
+        lo, hi = 1.0 / (n + 1.0), n / (n + 1.0)
+        outside = ps[(ps < lo) | (ps > hi)]
+        if outside.size:
+            warnings.warn(
+                f"{self.label_}: {n:.0f} items cannot support p = {', '.join(f'{v:g}' for v in outside)}: "
+                f"the next item falls below the largest past ratio with probability "
+                f"n/(n+1) = {hi:.2f} only, so the quantile is the largest ratio seen, not an "
+                f"estimate of the tail", SmallSampleWarning, stacklevel=3)
+        return ps
+
+    def ratio_quantile(self, p):
+        """Quantile(s) of ``actual / estimate`` (type 7; weighted generalisation with weights)."""
+        ps = self._check_p(p)
+        out = weighted_quantile(self.ratios_, self.weights_, ps)
+        return float(out) if np.ndim(out) == 0 else out
+
+    def uplift(self, p):
+        """``ratio_quantile(p) - 1``: the share to add to an estimate for a P(p) budget."""
+        q = self.ratio_quantile(p)
+        return q - 1.0
+
+    def forecast(self, estimate, p: Sequence[float] = (0.5, 0.8, 0.9), **attributes) -> pd.DataFrame:
+        """Outside-view budgets ``estimate * ratio_quantile(p)``, one column per p.
+
+        With attributes (``kind="bug"``), the class of :meth:`select` is used.
+        """
+        rc = self.select(**attributes) if attributes else self
+        return _forecast_frame(estimate, p, rc.ratio_quantile)
+
+    def p_overrun(self, estimate, budget=None):
+        """Probability that the actual exceeds ``budget`` (default: the estimate itself).
+
+        The share (weighted) of past ratios above ``budget / estimate``.
+        """
+        est = np.asarray(estimate, float)
+        limit = (np.asarray(budget, float) if budget is not None else est) / est
+        cum_after = np.concatenate([np.cumsum(self.weights_[::-1])[::-1], [0.0]])
+        idx = np.searchsorted(self.ratios_, limit * (1 + _ON_ESTIMATE), side="right")
+        out = cum_after[idx]
+        return float(out) if np.ndim(out) == 0 else out
+
+    def quantile_ci(self, p=(0.5, 0.8, 0.9), level: float = 0.9) -> pd.DataFrame:
+        """Distribution-free confidence intervals of quantiles, from order statistics.
+
+        For a quantile p of n (effective) items, ranks ``l < u`` are chosen so
+        that ``P(l <= B < u) >= level`` with ``B ~ Binomial(n, p)``; the interval
+        runs from the l-th to the u-th smallest ratio (Hahn and Meeker 1991).
+        Where n is too small to reach ``level``, the open side is NaN.
+        """
+        ps = np.atleast_1d(np.asarray(p, float))
+        n = max(int(round(self.n_effective_)), 1)
+        alpha = 1.0 - level
+        rows = []
+        for q in ps:
+            lo_rank = int(stats.binom.ppf(alpha / 2, n, q))          # B < lo_rank w.p. <= alpha/2
+            hi_rank = int(stats.binom.ppf(1 - alpha / 2, n, q)) + 1  # B >= hi_rank w.p. <= alpha/2
+            # the k-th smallest of n sits at type-7 position (k - 1) / (n - 1)
+            def order_statistic(k):
+                return float(weighted_quantile(self.ratios_, self.weights_,
+                                               (k - 1) / max(n - 1, 1)))
+            low = order_statistic(lo_rank) if lo_rank >= 1 else np.nan
+            high = order_statistic(hi_rank) if hi_rank <= n else np.nan
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", SmallSampleWarning)
+                estimate = self.ratio_quantile(q)
+            rows.append({"p": q, "ratio": estimate, "ci_low": low, "ci_high": high, "n": n})
+        return pd.DataFrame(rows)
+
+    # ------------------------------------------------------------------ parametric view
+    def lognormal(self) -> dict:
+        """Lognormal fit of the ratios (scipy.stats.lognorm, floc=0).
+
+        A continuous fit spreads the point mass at r = 1 over a smooth curve;
+        read it next to :attr:`point_mass`, never instead of it.
+        """
+        shape, _, scale = stats.lognorm.fit(self.ratios_, floc=0)
+        return {"sigma": float(shape), "median": float(scale),
+                "p80": float(stats.lognorm.ppf(0.8, shape, scale=scale)),
+                "p90": float(stats.lognorm.ppf(0.9, shape, scale=scale)),
+                "share_on_estimate_hidden": float(self.point_mass["on"])}
+
+    def tail_index(self, k: int | None = None) -> float:
+        """Hill estimator of the right tail index of the ratios.
+
+        ``alpha = 1 / mean(log r_(n-i+1) - log r_(n-k))`` over the k largest
+        ratios (default: the largest 10%, at least 10; NaN below 30 items).
+        At or below 1 the distribution has no finite mean (Hill 1975).
+        """
+        n = self.n_
+        if k is None:
+            if n < 30:
+                return float("nan")
+            k = max(10, n // 10)
+        if not 1 <= k < n:
+            raise OpsdxError(f"k must be between 1 and n - 1 = {n - 1}")
+        logs = np.log(self.ratios_)
+        excess = logs[n - k:] - logs[n - k - 1]
+        mean = excess.mean()
+        return float("inf") if mean == 0 else float(1.0 / mean)
+
+    @property
+    def mean_ratio(self) -> float:
+        """Weighted mean ratio, or NaN with a note when the tail is too heavy for a mean."""
+        alpha = self.tail_index()
+        if not math.isnan(alpha) and alpha <= 1.0:
+            note = (f"{self.label_}: the right tail index is {alpha:.2f} (at or below 1): the mean "
+                    "ratio is not finite in such a distribution, so mean-based figures are "
+                    "left out; use quantiles")
+            if note not in self.notes_:
+                self.notes_.append(note)
+            return float("nan")
+        return float(np.sum(self.ratios_ * self.weights_))
+
+    # ------------------------------------------------------------------ reporting
+    def summary(self, p: Sequence[float] = (0.5, 0.8, 0.9), level: float = 0.9) -> pd.DataFrame:
+        """One row per p: ratio quantile, its interval, uplift; and the class's headline facts."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SmallSampleWarning)
+            table = self.quantile_ci(p, level)
+        table["uplift"] = table["ratio"] - 1.0
+        table.insert(0, "class", self.label_)
+        shares = self.point_mass
+        table["share_under"], table["share_on"], table["share_over"] = (
+            shares["under"], shares["on"], shares["over"])
+        return table
+
+    def __repr__(self) -> str:
+        shares = self.point_mass
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SmallSampleWarning)
+            p50, p80 = self.ratio_quantile([0.5, 0.8])
+        return (f"<ReferenceClass {self.label_!r}: {self.n_} items; median ratio {p50:.2f}, "
+                f"P80 {p80:.2f}; under/on/over estimate {shares['under']:.0%}/"
+                f"{shares['on']:.0%}/{shares['over']:.0%}>")

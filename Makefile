@@ -36,6 +36,7 @@ lab: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/maturity.py
 	$(BIN)/python bench/recovery.py
+	$(BIN)/python bench/forecast.py
 
 sample-data: $(STAMP)
 	$(BIN)/python sample_data/generate.py

@@ -11,7 +11,8 @@ from .questionnaire import Questionnaire, list_questionnaires, load_questionnair
 from .responses import read_responses
 from .client import Client, load_client
 from .errors import OpsdxWarning, SmallSampleWarning
-from .forecast import PublishedReferenceClass, ReferenceClass, published_class, read_estimates
+from .forecast import (PublishedReferenceClass, ReferenceClass, daily_throughput,
+                       forecast_how_many, forecast_when, published_class, read_estimates)
 
 try:
     __version__ = _version("opsdx")
@@ -24,5 +25,6 @@ __all__ = [
     "read_responses", "score_maturity", "MaturityResult", "simulate_responses",
     "Client", "load_client", "OpsdxWarning", "SmallSampleWarning",
     "read_estimates", "ReferenceClass", "PublishedReferenceClass", "published_class",
+    "daily_throughput", "forecast_when", "forecast_how_many",
     "__version__",
 ]

@@ -12,7 +12,8 @@ from .responses import read_responses
 from .client import Client, load_client
 from .errors import OpsdxWarning, SmallSampleWarning
 from .forecast import (PublishedReferenceClass, ReferenceClass, daily_throughput,
-                       forecast_how_many, forecast_when, published_class, read_estimates)
+                       forecast_how_many, forecast_when, published_class, read_estimates,
+                       simulate_schedule)
 
 try:
     __version__ = _version("opsdx")
@@ -25,6 +26,6 @@ __all__ = [
     "read_responses", "score_maturity", "MaturityResult", "simulate_responses",
     "Client", "load_client", "OpsdxWarning", "SmallSampleWarning",
     "read_estimates", "ReferenceClass", "PublishedReferenceClass", "published_class",
-    "daily_throughput", "forecast_when", "forecast_how_many",
+    "daily_throughput", "forecast_when", "forecast_how_many", "simulate_schedule",
     "__version__",
 ]

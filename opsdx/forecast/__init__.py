@@ -12,8 +12,9 @@
 from .estimates import read_estimates
 from .montecarlo import (HowManyForecast, WhenForecast, daily_throughput, forecast_how_many,
                          forecast_when)
+from .schedule import ScheduleForecast, simulate_schedule
 from .reference_class import PublishedReferenceClass, ReferenceClass, published_class
 
 __all__ = ["read_estimates", "ReferenceClass", "PublishedReferenceClass", "published_class",
            "daily_throughput", "forecast_when", "forecast_how_many", "WhenForecast",
-           "HowManyForecast"]
+           "HowManyForecast", "simulate_schedule", "ScheduleForecast"]

@@ -46,3 +46,25 @@ def test_clients_span_the_stages():
     assert stages == [1, 2, 3, 4]
     shapes = {c["shape"] for c in generate.CLIENTS}
     assert shapes == {"long", "wide", "xlsx"}
+
+
+@pytest.mark.parametrize("client", generate.CLIENTS, ids=lambda c: c["folder"])
+def test_sample_estimates_show_the_planning_fallacy(client):
+    estimates = opsdx.read_estimates(SAMPLES / client["folder"] / "estimates.csv")
+    assert len(estimates) >= 250 and (~estimates["finished"]).sum() >= 1  # some work still open
+    span = estimates["estimated_on"].max() - estimates["estimated_on"].min()
+    assert span.days >= 365
+    rc = opsdx.ReferenceClass(estimates)
+    shares = rc.point_mass
+    assert 0.1 <= shares["on"] <= 0.45            # a point mass on estimate
+    assert 1.0 < rc.ratio_quantile(0.5) <= 2.0    # the inside view is optimistic
+    assert rc.ratio_quantile(0.9) / rc.ratio_quantile(0.5) > 1.4  # with a long right tail
+    backtest = opsdx.backtest_reference_class(estimates, p=(0.8,))
+    coverage = backtest.summary().set_index("method").at["reference class", "coverage"]
+    assert abs(coverage - 0.8) <= 0.06
+
+
+def test_clients_differ_in_optimism():
+    medians = [opsdx.ReferenceClass(opsdx.read_estimates(SAMPLES / c["folder"] / "estimates.csv"))
+               .ratio_quantile(0.5) for c in generate.CLIENTS]
+    assert medians == sorted(medians, reverse=True)  # the least mature plan the worst

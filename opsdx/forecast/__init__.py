@@ -9,7 +9,7 @@
   sources (e.g. the UK DfT/Flyvbjerg 2004 road uplifts).
 """
 
-from .backtest import BacktestResult, backtest_reference_class
+from .backtest import BacktestResult, backtest_forecast_when, backtest_reference_class
 from .estimates import read_estimates
 from .montecarlo import (HowManyForecast, WhenForecast, daily_throughput, forecast_how_many,
                          forecast_when)
@@ -19,4 +19,4 @@ from .reference_class import PublishedReferenceClass, ReferenceClass, published_
 __all__ = ["read_estimates", "ReferenceClass", "PublishedReferenceClass", "published_class",
            "daily_throughput", "forecast_when", "forecast_how_many", "WhenForecast",
            "HowManyForecast", "simulate_schedule", "ScheduleForecast",
-           "backtest_reference_class", "BacktestResult"]
+           "backtest_reference_class", "backtest_forecast_when", "BacktestResult"]

@@ -20,41 +20,54 @@ import pandas as pd
 from ..errors import OpsdxError, SmallSampleWarning
 from .reference_class import ReferenceClass
 
-__all__ = ["backtest_reference_class", "BacktestResult"]
+__all__ = ["backtest_reference_class", "backtest_forecast_when", "BacktestResult"]
 
 
 @dataclass
 class BacktestResult:
-    """Walk-forward forecasts and outcomes, one row per forecast item (``items``)."""
+    """Walk-forward forecasts and outcomes, one row per forecast (``items``).
+
+    ``outcome`` names the column forecast (``ratio`` for reference classes,
+    ``days`` for completion forecasts); ``q50, q80, ...`` hold the forecasts
+    and ``covered50, ...`` whether the outcome was at or below them.
+    """
 
     items: pd.DataFrame
     p: tuple
+    method: str = "reference class"
+    outcome: str = "ratio"
+    unit: str = "later tasks"
 
     def summary(self) -> pd.DataFrame:
-        """Per p: coverage against nominal, after recalibration, pinball loss; plus the inside view."""
+        """Per p: coverage against nominal, after recalibration, pinball loss; plus the baseline."""
         rows = []
-        y = self.items["ratio"].to_numpy()
+        y = self.items[self.outcome].to_numpy(float)
         for level in self.p:
             key = f"{level * 100:g}"
-            q = self.items[f"q{key}"].to_numpy()
+            q = self.items[f"q{key}"].to_numpy(float)
             pinball = np.mean((y - q) * (level - (y < q)))
-            recal = self.items[f"covered{key}_recalibrated"].dropna()
-            rows.append({"method": "reference class", "p": level, "n": len(self.items),
+            recal_col = f"covered{key}_recalibrated"
+            recal = self.items[recal_col].dropna() if recal_col in self.items else pd.Series([])
+            rows.append({"method": self.method, "p": level, "n": len(self.items),
                          "coverage": self.items[f"covered{key}"].mean(),
                          "coverage_recalibrated": recal.mean() if len(recal) else np.nan,
                          "n_recalibrated": len(recal), "pinball_loss": pinball})
-        rows.append({"method": "inside view (the estimate)", "p": np.nan, "n": len(self.items),
-                     "coverage": float(np.mean(y <= 1.0 + 1e-9)),
-                     "coverage_recalibrated": np.nan, "n_recalibrated": 0, "pinball_loss": np.nan})
+        if "inside_view_covered" in self.items:
+            rows.append({"method": "inside view (the estimate)", "p": np.nan, "n": len(self.items),
+                         "coverage": float(self.items["inside_view_covered"].mean()),
+                         "coverage_recalibrated": np.nan, "n_recalibrated": 0,
+                         "pinball_loss": np.nan})
         return pd.DataFrame(rows)
 
     def sentence(self, p: float = 0.8) -> str:
-        """A line for a report: how the P(p) budget and the inside view fared."""
+        """A line for a report: how the P(p) forecast (and the inside view) fared."""
         table = self.summary()
         row = table[np.isclose(table["p"], p)].iloc[0]
-        inside = table.iloc[-1]["coverage"]
-        return (f"In backtest, our P{p * 100:g} covered {row['coverage']:.0%} of {int(row['n'])} "
-                f"later tasks; the inside view covered {inside:.0%}.")
+        text = (f"In backtest, our P{p * 100:g} covered {row['coverage']:.0%} of {int(row['n'])} "
+                f"{self.unit}")
+        if "inside_view_covered" in self.items:
+            text += f"; the inside view covered {table.iloc[-1]['coverage']:.0%}"
+        return text + "."
 
     def plot_calibration(self, ax=None):
         """Reliability diagram: share of outcomes below each nominal quantile, against p."""
@@ -152,7 +165,8 @@ def backtest_reference_class(history: pd.DataFrame, *, date: str = "estimated_on
         pit = float(np.clip(below + 0.5 * equal, 0.0, 1.0))
         pit_known.append((known[i], pit))
         row = {"item_id": done.at[i, "item_id"] if "item_id" in done else i, "date": dates[i],
-               "class": rc.label_, "n_class": rc.n_, "ratio": y, "pit": pit}
+               "class": rc.label_, "n_class": rc.n_, "ratio": y, "pit": pit,
+               "inside_view_covered": bool(y <= 1.0 + 1e-9)}
         for level, qv, qr in zip(ps, q, q_recal):
             key = f"{level * 100:g}"
             row[f"q{key}"] = qv
@@ -163,3 +177,52 @@ def backtest_reference_class(history: pd.DataFrame, *, date: str = "estimated_on
     if not rows:
         raise OpsdxError("no item had enough history before it to be forecast")
     return BacktestResult(items=pd.DataFrame(rows), p=ps)
+
+
+def backtest_forecast_when(finished_on, *, items: int = 10, window_days: int = 90,
+                           step_days: int = 14, p: Sequence[float] = (0.5, 0.7, 0.85, 0.95),
+                           trials: int = 2000, seed=0, calendar: str = "calendar",
+                           weekmask: str = "Mon Tue Wed Thu Fri",
+                           holidays: Sequence = ()) -> BacktestResult:
+    """Walk-forward backtest of :func:`~opsdx.forecast_when`.
+
+    Every ``step_days``, from the first date with ``window_days`` of history
+    behind it: forecast when the next ``items`` items will be finished from
+    the daily throughput of the preceding window, then compare with the day
+    they actually were. Outcomes are day counts from the cut (the cut day is
+    day 1); ``covered85`` says whether the items were done by the P85 date.
+
+    Because outcomes are whole days, "done by the P(p) day" holds at least p
+    of the time even for a calibrated forecast (the day itself carries
+    probability); the PIT counts ties half, so its mean is 0.5 when calibrated.
+    """
+    from .montecarlo import daily_throughput, forecast_when
+
+    series = daily_throughput(finished_on, calendar=calendar, weekmask=weekmask, holidays=holidays)
+    counts = series.to_numpy()
+    ps = tuple(float(v) for v in p)
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    period = window_days if calendar == "calendar" else max(1, round(window_days * 5 / 7))
+    step = step_days if calendar == "calendar" else max(1, round(step_days * 5 / 7))
+    rows = []
+    for cut in range(period, len(counts), step):
+        history = counts[cut - period:cut]
+        ahead = np.cumsum(counts[cut:])
+        if history.sum() == 0 or ahead.size == 0 or ahead[-1] < items:
+            continue
+        actual_days = int(np.argmax(ahead >= items)) + 1
+        window = series.iloc[cut - period:cut].copy()
+        window.attrs = dict(series.attrs)
+        forecast = forecast_when(window, items, start=series.index[cut], trials=trials, seed=rng)
+        q = np.quantile(forecast.days, ps, method="inverted_cdf")
+        pit = float(np.mean(forecast.days < actual_days) + 0.5 * np.mean(forecast.days == actual_days))
+        row = {"cut": series.index[cut], "days": actual_days, "pit": pit}
+        for level, qv in zip(ps, q):
+            row[f"q{level * 100:g}"] = float(qv)
+            row[f"covered{level * 100:g}"] = bool(actual_days <= qv)
+        rows.append(row)
+    if not rows:
+        raise OpsdxError("not enough history for a walk-forward backtest: need more than "
+                         f"{period} days of throughput followed by {items} finished items")
+    return BacktestResult(items=pd.DataFrame(rows), p=ps, method="throughput Monte Carlo",
+                          outcome="days", unit=f"forecasts of the next {items} items")

@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/maturity.py
 	$(BIN)/python bench/recovery.py
 	$(BIN)/python bench/forecast.py
+	$(BIN)/python bench/backtest.py
 
 sample-data: $(STAMP)
 	$(BIN)/python sample_data/generate.py

@@ -30,3 +30,18 @@ def test_readme_counts_match_the_bundled_questionnaire():
     assert q.items.groupby("dimension")["stage"].nunique().eq(4).all()
     n_reverse = int(q.items["reverse"].sum())
     assert f"{['No', 'One', 'Two', 'Three', 'Four', 'Five', 'Six'][n_reverse]} items are reverse-keyed" in README
+
+
+def test_planning_snippet_runs(monkeypatch):
+    import matplotlib
+    import pandas as pd
+
+    matplotlib.use("Agg")
+    monkeypatch.chdir(ROOT)
+    block = README.split("## Planning reality (outside view)")[1].split("```python")[1].split("```")[0]
+    namespace = {"opsdx": opsdx, "open_tasks": pd.DataFrame(
+        {"estimate": [8.0, 16.0], "estimator": ["founder", "analyst"]})}
+    exec(compile(block, "README.md", "exec"), namespace)
+    assert namespace["backtest"].sentence(0.8).startswith("In backtest, our P80 covered")
+    roads = opsdx.published_class("uk-dft-roads-2004").forecast(100)
+    assert roads[["p50", "p80"]].iloc[0].round(9).tolist() == [115.0, 132.0]

@@ -44,24 +44,38 @@ def _client_dirs(paths: list[str]) -> list[Path]:
     return dirs
 
 
-def _jobs(args):
-    """(label, load) for each thing to score: a client folder or an answers file.
+class _Job:
+    """One thing to score or validate: a client folder or an answers file."""
 
-    ``load()`` returns the title, the sector, the answers and the questionnaire.
-    """
+    def __init__(self, path: Path, questionnaire: str):
+        self.path, self.questionnaire, self.label = path, questionnaire, path.name
+
+    def load(self):
+        """Title, sector, answers and questionnaire."""
+        if self.path.is_file():
+            q = load_questionnaire(self.questionnaire)
+            return self.path.name, "", read_responses(self.path, q), q
+        client = load_client(self.path)
+        return client.name, client.spec.sector, client.responses(), client.questionnaire
+
+    def validate(self) -> list:
+        """Every problem, without raising (all data files of a client folder)."""
+        try:
+            if self.path.is_file():
+                self.load()
+                return []
+            return load_client(self.path).validate()
+        except DataError as exc:
+            return exc.problems
+
+
+def _jobs(args) -> list[_Job]:
+    jobs = []
     for p in args.paths:
         path = Path(p)
-        if path.is_file():
-            def load(path=path):
-                q = load_questionnaire(args.questionnaire)
-                return path.name, "", read_responses(path, q), q
-            yield path.name, load
-            continue
-        for folder in _client_dirs([p]):
-            def load(folder=folder):
-                client = load_client(folder)
-                return client.name, client.spec.sector, client.responses(), client.questionnaire
-            yield folder.name, load
+        folders = [path] if path.is_file() else _client_dirs([p])
+        jobs += [_Job(f, args.questionnaire) for f in folders]
+    return jobs
 
 
 def _fmt(value: float) -> str:
@@ -71,10 +85,11 @@ def _fmt(value: float) -> str:
 def _cmd_score(args) -> int:
     failed = n = 0
     results = []
-    for label, load in _jobs(args):
+    for job in _jobs(args):
+        label = job.label
         n += 1
         try:
-            title, sector, responses, questionnaire = load()
+            title, sector, responses, questionnaire = job.load()
             result = score_maturity(responses, questionnaire, threshold=args.threshold,
                                     seed=args.seed, n_boot=args.n_boot)
         except OpsdxError as exc:
@@ -121,19 +136,16 @@ def _print_result(title: str, sector: str, result, top: int) -> None:
 
 def _cmd_validate(args) -> int:
     n_problems = 0
-    for label, load in _jobs(args):
+    for job in _jobs(args):
         try:
-            load()
-            problems = []
-        except DataError as exc:
-            problems = exc.problems
+            problems = job.validate()
         except OpsdxError as exc:
-            print(f"{_printable(label)}: {_printable(exc)}")
+            print(f"{_printable(job.label)}: {_printable(exc)}")
             n_problems += 1
             continue
         n_problems += len(problems)
         status = "ok" if not problems else f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
-        print(f"{_printable(label)}: {status}")
+        print(f"{_printable(job.label)}: {status}")
         for p in problems:
             print(f"  {_printable(p)}")
     return 1 if n_problems else 0

@@ -112,15 +112,34 @@ class Client:
         return read_responses(self.responses_path, self.questionnaire,
                               name=f"{self.path.name}/{self.responses_path.name}")
 
+    @property
+    def estimates_path(self) -> Path | None:
+        """``estimates.csv`` or ``estimates.xlsx`` when the folder has one."""
+        for name in ("estimates.csv", "estimates.xlsx"):
+            if (self.path / name).is_file():
+                return self.path / name
+        return None
+
+    def estimates(self):
+        """The validated estimates and actuals (see :func:`opsdx.read_estimates`)."""
+        from .forecast import read_estimates
+
+        path = self.estimates_path
+        if path is None:
+            raise OpsdxError(f"{self.path.name}: no estimates.csv or estimates.xlsx in the folder")
+        return read_estimates(path, name=f"{self.path.name}/{path.name}")
+
     def validate(self) -> list[Problem]:
-        """Every problem in the folder's data, without raising."""
+        """Every problem in the folder's data files, without raising."""
         problems: list[Problem] = []
-        try:
-            self.responses()
-        except DataError as exc:
-            problems += exc.problems
-        except OpsdxError as exc:
-            problems.append(Problem(str(self.path.name), str(exc)))
+        loaders = [self.responses] + ([self.estimates] if self.estimates_path else [])
+        for load in loaders:
+            try:
+                load()
+            except DataError as exc:
+                problems += exc.problems
+            except OpsdxError as exc:
+                problems.append(Problem(str(self.path.name), str(exc)))
         return problems
 
     def __repr__(self) -> str:

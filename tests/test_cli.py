@@ -158,3 +158,21 @@ def test_validate_an_answers_file_and_missing_paths(tmp_path, capsys):
     assert "no such file or folder" in capsys.readouterr().err
     with pytest.raises(opsdx.DataError, match="no such folder"):
         opsdx.load_client(tmp_path / "nope")
+
+
+def test_validate_reports_estimate_problems_of_a_client(tmp_path, capsys):
+    client = tmp_path / "est"
+    shutil.copytree(SAMPLES / "meridian-care", client)
+    lines = (client / "estimates.csv").read_text().splitlines()
+    header = lines[0].split(",")
+    cells = lines[5].split(",")
+    cells[header.index("estimate")] = "-3"
+    lines[5] = ",".join(cells)
+    (client / "estimates.csv").write_text("\n".join(lines) + "\n")
+    assert main(["validate", str(client)]) == 1
+    out = capsys.readouterr().out
+    assert "est/estimates.csv, row 6, column 'estimate'" in out
+    assert len(opsdx.load_client(SAMPLES / "meridian-care").estimates()) == 300
+    (client / "estimates.csv").unlink()
+    with pytest.raises(opsdx.OpsdxError, match="no estimates.csv"):
+        opsdx.load_client(client).estimates()

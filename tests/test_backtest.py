@@ -82,3 +82,17 @@ def test_throughput_backtest_on_a_steady_team_is_calibrated():
 def test_throughput_backtest_needs_history():
     with pytest.raises(OpsdxError, match="not enough history"):
         opsdx.backtest_forecast_when(pd.date_range("2024-01-01", periods=30, freq="D"), items=10)
+
+
+def test_backtest_weights_follow_rows_and_no_silent_look_ahead():
+    h = make_history(200, seed=4)
+    w = np.where(np.arange(200) % 2 == 0, 1.0, 1e-6)
+    shuffled = h.sample(frac=1, random_state=3)
+    ws = w[shuffled.index.to_numpy()]
+    a = opsdx.backtest_reference_class(h, weights=w).items.set_index("item_id")["q50"]
+    b = opsdx.backtest_reference_class(shuffled, weights=ws).items.set_index("item_id")["q50"]
+    pd.testing.assert_series_equal(a.sort_index(), b.sort_index())
+    with pytest.raises(OpsdxError, match="no 'finished_on' column"):
+        opsdx.backtest_reference_class(h.drop(columns="finished_on"))
+    with pytest.warns(opsdx.OpsdxWarning, match="sees outcomes before they happened"):
+        opsdx.backtest_reference_class(h.drop(columns="finished_on"), known_from="estimated_on")

@@ -68,3 +68,10 @@ def test_bad_arguments():
         opsdx.forecast_how_many([1, 2])
     with pytest.raises(OpsdxError, match="split must be"):
         opsdx.forecast_when([1, 2], 3, start="2026-01-01", split=(2, 1))
+
+
+def test_weekend_finishes_after_the_last_working_day_are_kept_and_thin_history_refused():
+    tp = opsdx.daily_throughput(["2026-01-08", "2026-01-09", "2026-01-10"], calendar="working")
+    assert tp.sum() == 3
+    with pytest.raises(OpsdxError, match="too thin"):
+        opsdx.forecast_when([1] + [0] * 999, 100, start="2026-01-01", trials=50)

@@ -67,7 +67,8 @@ def test_by_falls_back_to_parent_classes_and_says_so():
     fb = rc.select(kind="feature", team="b")
     assert fb.label_ == "kind=feature" and fb.n_ == 45
     assert "class kind=feature, team=b has 5 finished item(s), fewer than 20" in fb.notes_[0]
-    assert rc.select(kind="chore").label_ == "all history"
+    with pytest.warns(opsdx.OpsdxWarning, match="no finished item matches kind=chore"):
+        assert rc.select(kind="chore").label_ == "all history"
     f = rc.forecast(10, p=(0.5,), kind="bug", team="b")
     assert f["p50"].iloc[0] == pytest.approx(10 * rc.select(kind="bug", team="b").ratio_quantile(0.5))
     with pytest.raises(OpsdxError, match="colour not among the class attributes"):
@@ -145,3 +146,25 @@ def test_from_read_estimates_ignores_open_items(tmp_path):
     assert rc.n_ == 2 and rc.point_mass["on"] == 0.5
     summary = rc.summary(p=(0.5,))
     assert summary.loc[0, "ratio"] == pytest.approx(1.25) and summary.loc[0, "class"] == "all history"
+
+
+def test_review_fixes_weighted_quantile_select_and_overrun():
+    from opsdx.forecast.reference_class import weighted_quantile
+
+    x = np.array([1.0, 2.0, 3.0])
+    assert float(weighted_quantile(x, np.array([1.0, 0.0, 1.0]), 0.5)) == 2.0
+    assert float(weighted_quantile(x, np.array([0.0, 0.0, 1.0]), 0.5)) == 3.0
+    # symmetric: mirroring the values and their weights mirrors the median
+    heavy_top = float(weighted_quantile(x, np.array([1.0, 1, 100]), 0.5))
+    heavy_bottom = float(weighted_quantile(x, np.array([100.0, 1, 1]), 0.5))
+    assert heavy_top == pytest.approx(4 - heavy_bottom) and heavy_top > 2.95
+    # numbers match numbers whatever their type; a NaN attribute is its own class
+    h = history(np.r_[np.full(25, 2.0), np.full(25, 1.0), [1.5]], team=[1.0] * 25 + [2.0] * 25 + [np.nan])
+    rc = ReferenceClass(h, by=["team"], min_size=20)
+    assert rc.select(team=1).label_ == "team=1" and rc.select(team=1).ratio_quantile(0.5) == 2.0
+    with pytest.raises(OpsdxError, match="positive numbers"):
+        rc.p_overrun(0)
+    with pytest.raises(OpsdxError, match="positive numbers"):
+        rc.p_overrun(10, budget=-5)
+    # rounded actuals: tied top ratios give no tail index
+    assert np.isnan(ReferenceClass(history(np.minimum(np.arange(1, 201) / 20, 3.0))).tail_index())

@@ -19,8 +19,8 @@ def test_each_estimator_draws_from_their_own_history_or_the_pool():
     assert set(f.by_estimator["dee"]) <= {4.0, 8.0, 12.0}  # dee borrows everyone's ratios
     assert f.sources["dee"] == "pooled (30 items)" and "dee has 0 finished" in f.notes[0]
     table = f.percentiles([0.5])
-    assert table["estimator"].tolist() == ["ana", "ben", "dee", "total"]
-    assert table.set_index("estimator").at["total", "tasks_inside_view"] == 14.0
+    assert table["estimator"].tolist() == ["ana", "ben", "dee", "(all estimators)"]
+    assert table.set_index("estimator").at["(all estimators)", "tasks_inside_view"] == 14.0
     assert f.p_within(20.0) == pytest.approx(np.mean(f.totals <= 20.0))
 
 
@@ -34,3 +34,12 @@ def test_same_seed_same_schedule_and_bad_input():
         opsdx.simulate_schedule(todo.drop(columns="estimator"), past)
     with pytest.raises(OpsdxError, match="positive estimate"):
         opsdx.simulate_schedule(pd.DataFrame({"estimate": [0], "estimator": ["a"]}), past)
+
+
+def test_an_estimator_called_total_and_bad_actuals():
+    past = pd.DataFrame({"estimate": [1.0, 1.0], "actual": [2.0, 2.0], "estimator": ["total"] * 2})
+    todo = pd.DataFrame({"estimate": [5.0, 5.0], "estimator": ["total", "x"]})
+    table = opsdx.simulate_schedule(todo, past, trials=10, min_history=1).percentiles([0.5])
+    assert table.set_index("estimator").at["total", "tasks_inside_view"] == 5.0
+    with pytest.raises(opsdx.DataError, match="positive numbers"):
+        opsdx.simulate_schedule(todo, past.assign(actual=[2.0, -1.0]))

@@ -17,7 +17,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ..errors import OpsdxError, SmallSampleWarning
+from ..errors import OpsdxError, OpsdxWarning, SmallSampleWarning
 from .reference_class import ReferenceClass
 
 __all__ = ["backtest_reference_class", "backtest_forecast_when", "BacktestResult"]
@@ -48,15 +48,19 @@ class BacktestResult:
             pinball = np.mean((y - q) * (level - (y < q)))
             recal_col = f"covered{key}_recalibrated"
             recal = self.items[recal_col].dropna() if recal_col in self.items else pd.Series([])
+            covered = self.items[f"covered{key}"]
             rows.append({"method": self.method, "p": level, "n": len(self.items),
-                         "coverage": self.items[f"covered{key}"].mean(),
+                         "coverage": covered.mean(),
                          "coverage_recalibrated": recal.mean() if len(recal) else np.nan,
-                         "n_recalibrated": len(recal), "pinball_loss": pinball})
+                         "n_recalibrated": len(recal),
+                         # raw coverage on the rows that could be recalibrated: a fair comparison
+                         "coverage_same_rows": covered[recal.index].mean() if len(recal) else np.nan,
+                         "pinball_loss": pinball})
         if "inside_view_covered" in self.items:
             rows.append({"method": "inside view (the estimate)", "p": np.nan, "n": len(self.items),
                          "coverage": float(self.items["inside_view_covered"].mean()),
                          "coverage_recalibrated": np.nan, "n_recalibrated": 0,
-                         "pinball_loss": np.nan})
+                         "coverage_same_rows": np.nan, "pinball_loss": np.nan})
         return pd.DataFrame(rows)
 
     def sentence(self, p: float = 0.8) -> str:
@@ -102,7 +106,8 @@ def backtest_reference_class(history: pd.DataFrame, *, date: str = "estimated_on
     class is built from the items whose outcome was known strictly before
     that date (``known_from``, their finish date; ``date`` itself when the
     history has no finish dates), honouring ``by`` and ``weights``. Items with
-    fewer than ``min_history`` known predecessors are not forecast.
+    fewer than ``min_history`` known predecessors are not forecast. An array
+    of ``weights`` has one value per row of ``history``.
 
     Reported per item: the forecast ratio quantiles ``q50, q80, ...``, whether
     the actual ratio was at or below each (``covered50, ...``), and the
@@ -125,9 +130,23 @@ def backtest_reference_class(history: pd.DataFrame, *, date: str = "estimated_on
     missing = [c for c in need if c not in history.columns]
     if missing:
         raise OpsdxError(f"history has no column {', '.join(map(repr, missing))}")
+    if known_from not in history.columns:
+        raise OpsdxError(
+            f"history has no {known_from!r} column: a walk-forward backtest must know when each "
+            "outcome became known, or it trains on the future. Pass known_from=" f"{date!r} to "
+            "accept that look-ahead knowingly (the backtest is then optimistic)")
+    if known_from == date:
+        warnings.warn(f"known_from={date!r}: items estimated earlier but finished later count as "
+                      "known, so the backtest sees outcomes before they happened",
+                      OpsdxWarning, stacklevel=2)
+    if weights is not None and not isinstance(weights, str):
+        weights = np.asarray(weights, float)
+        if weights.shape != (len(history),):
+            raise OpsdxError("weights must have one value per row of history")
+        history = history.assign(_weight=weights)
     done = history[pd.to_numeric(history[actual], errors="coerce").notna()].copy()
     done["_date"] = pd.to_datetime(done[date], errors="coerce")
-    known_col = known_from if known_from in done.columns else date
+    known_col = known_from
     done["_known"] = pd.to_datetime(done[known_col], errors="coerce")
     done = done.dropna(subset=["_date", "_known"]).sort_values("_date", kind="stable")
     if len(done) <= min_history:
@@ -137,7 +156,7 @@ def backtest_reference_class(history: pd.DataFrame, *, date: str = "estimated_on
     known = done["_known"].to_numpy()
     dates = done["_date"].to_numpy()
     ratios = (pd.to_numeric(done[actual]) / pd.to_numeric(done[estimate])).to_numpy(float)
-    all_weights = None if weights is None or isinstance(weights, str) else np.asarray(weights, float)
+    row_weights = "_weight" in done.columns
 
     rows = []
     pit_known: list[tuple[np.datetime64, float]] = []  # (when the outcome was known, pit)
@@ -145,7 +164,7 @@ def backtest_reference_class(history: pd.DataFrame, *, date: str = "estimated_on
         train = known < dates[i]
         if train.sum() < min_history:
             continue
-        w = weights if all_weights is None else all_weights[done.index[train]]
+        w = done.loc[train, "_weight"].to_numpy() if row_weights else weights
         rc = ReferenceClass(done[train], estimate, actual, by=by, weights=w,
                             half_life_days=half_life_days, date=known_col, min_size=min_history)
         if by:

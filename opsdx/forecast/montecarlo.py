@@ -80,13 +80,15 @@ def daily_throughput(finished_on, *, start=None, end=None, calendar: str = "cale
     if dates.empty:
         raise OpsdxError("no finish dates: throughput needs finished items")
     days = dates.dt.normalize().to_numpy().astype("datetime64[D]")
+    if calendar == "working":
+        holidays = np.asarray([_as_day(h, "holiday") for h in holidays], dtype="datetime64[D]")
+        # a finish on a non-working day counts on the next working day (window defaults too)
+        days = np.busday_offset(days, 0, roll="forward", weekmask=weekmask, holidays=holidays)
     first = _as_day(start, "start") if start is not None else days.min()
     last = _as_day(end, "end") if end is not None else days.max()
     if last < first:
         raise OpsdxError(f"end {last} is before start {first}")
     if calendar == "working":
-        holidays = np.asarray([_as_day(h, "holiday") for h in holidays], dtype="datetime64[D]")
-        days = np.busday_offset(days, 0, roll="forward", weekmask=weekmask, holidays=holidays)
         first = np.busday_offset(first, 0, roll="forward", weekmask=weekmask, holidays=holidays)
         n = int(np.busday_count(first, last + 1, weekmask=weekmask, holidays=holidays))
         index = np.busday_offset(first, np.arange(n), roll="forward", weekmask=weekmask,
@@ -223,8 +225,12 @@ def forecast_when(throughput, items: int, *, start, trials: int = 10_000, seed=0
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     first = _as_day(start, "start")
     target = _targets(items, split, trials, rng)
+    expected_days = target.max() / values.mean()
+    if expected_days > MAX_DAYS:
+        raise OpsdxError(f"about {expected_days:,.0f} days would be needed on average: the "
+                         f"throughput history is too thin for {target.max():g} items")
     # a horizon long enough for almost every trial; the rare stragglers get more days
-    horizon = int(np.ceil(target.max() / values.mean() * 1.5)) + 20
+    horizon = int(min(np.ceil(expected_days * 1.5) + 20, MAX_DAYS))
     done_day = np.full(trials, -1, dtype=np.int64)
     total = np.zeros(trials)
     offset = 0

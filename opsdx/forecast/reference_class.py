@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..errors import DataError, OpsdxError, Problem, SmallSampleWarning
+from ..errors import DataError, OpsdxError, OpsdxWarning, Problem, SmallSampleWarning
 
 __all__ = ["ReferenceClass", "PublishedReferenceClass", "published_class", "weighted_quantile",
            "PUBLISHED"]
@@ -30,25 +30,37 @@ _ON_ESTIMATE = 1e-9
 
 
 def weighted_quantile(sorted_values: np.ndarray, sorted_weights: np.ndarray, p) -> np.ndarray:
-    """Quantiles of weighted data that reduce to Hyndman-Fan type 7 with equal weights.
+    """Quantiles of weighted data: type 7 with equal weights, Hazen's rule otherwise.
 
-    The k-th smallest value sits at cumulative position ``(S_k - w_k) / (S_n -
-    w_n)`` (``S`` the running sum of weights); quantiles interpolate linearly
-    between positions. With equal weights the positions are ``(k - 1) / (n -
-    1)``, numpy's default ("linear", type 7).
+    With equal weights this is numpy's default, Hyndman-Fan type 7, exactly.
+    With unequal weights (recency weighting, say), items of zero weight are
+    left out and each remaining item sits at the centre of its share of the
+    total weight, ``(S_k - w_k / 2) / S_n`` (``S`` the running sum): the
+    weighted form of Hazen's rule (type 5). Quantiles interpolate linearly
+    between these positions and stay at the smallest or largest value beyond
+    them. The rule is symmetric (mirroring values and weights mirrors the
+    quantiles) and follows the weight: an item carrying 98% of it carries the
+    median.
 
     >>> x = np.arange(30, 130, 5.0)
     >>> weighted_quantile(x, np.ones_like(x), [0.25, 0.5, 0.75]).tolist()
     [53.75, 77.5, 101.25]
+    >>> float(weighted_quantile(np.array([1.0, 2, 3]), np.array([1.0, 0, 1]), 0.5))
+    2.0
+    >>> round(float(weighted_quantile(np.array([1.0, 2, 3]), np.array([1.0, 1, 100]), 0.5)), 3)
+    2.98
     """
     x = np.asarray(sorted_values, float)
     w = np.asarray(sorted_weights, float)
+    keep = w > 0
+    x, w = x[keep], w[keep]
+    if len(x) == 0:
+        raise OpsdxError("no item with a positive weight")
     if len(x) == 1:
         return np.full(np.shape(p), x[0])
     if np.all(w == w[0]):  # equal weights: numpy's own type 7, exactly
         return np.quantile(x, p, method="linear")
-    cum = np.cumsum(w)
-    position = (cum - w) / (cum[-1] - w[-1])
+    position = (np.cumsum(w) - w / 2) / w.sum()
     return np.interp(p, position, x)
 
 
@@ -116,6 +128,20 @@ def published_class(name: str) -> PublishedReferenceClass:
     except KeyError:
         raise OpsdxError(f"no published reference class {name!r}; known: "
                          f"{', '.join(PUBLISHED)}") from None
+
+
+def _matches(column: pd.Series, value) -> np.ndarray:
+    """Rows whose attribute equals ``value``: same-type comparison (1 matches 1.0), NaN matches
+    NaN, and text compared as text when the types differ."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return column.isna().to_numpy()
+    try:
+        same = (column == value).to_numpy(dtype=bool)
+    except (TypeError, ValueError):
+        same = np.zeros(len(column), bool)
+    if not same.any():
+        same = (column.astype(str).str.strip() == str(value).strip()).to_numpy() & column.notna().to_numpy()
+    return same
 
 
 def _forecast_frame(estimate, p, quantile) -> pd.DataFrame:
@@ -254,12 +280,18 @@ class ReferenceClass:
             used = keys[:depth]
             mask = np.ones(len(self.history), bool)
             for k in used:
-                mask &= self.history[k].astype(str).to_numpy() == str(attributes[k])
+                mask &= _matches(self.history[k], attributes[k])
             label = ", ".join(f"{k}={attributes[k]}" for k in used) or "all history"
+            sub_weights = self._subset_weights(mask)
             size = int(mask.sum())
+            if isinstance(sub_weights, np.ndarray) and sub_weights.sum() <= 0:
+                size = 0  # every item of the sub-class has zero weight
+            if depth == len(keys) and keys and size == 0:
+                warnings.warn(f"no finished item matches {label}: check the attribute values "
+                              f"(the class falls back)", OpsdxWarning, stacklevel=2)
             if size >= self.min_size or depth == 0:
                 rc = ReferenceClass(self.history[mask], self.estimate_col, self.actual_col,
-                                    weights=self._subset_weights(mask), date=self.date,
+                                    weights=sub_weights, date=self.date,
                                     half_life_days=self.half_life_days, min_size=self.min_size,
                                     label=label) if size else None
                 if rc is None:
@@ -295,12 +327,12 @@ class ReferenceClass:
             warnings.warn(
                 f"{self.label_}: {n:.0f} items cannot support p = {', '.join(f'{v:g}' for v in outside)}: "
                 f"the next item falls below the largest past ratio with probability "
-                f"n/(n+1) = {hi:.2f} only, so the quantile is the largest ratio seen, not an "
-                f"estimate of the tail", SmallSampleWarning, stacklevel=3)
+                f"n/(n+1) = {hi:.2f} only, so the quantile comes from the largest ratios seen "
+                f"and understates the tail", SmallSampleWarning, stacklevel=3)
         return ps
 
     def ratio_quantile(self, p):
-        """Quantile(s) of ``actual / estimate`` (type 7; weighted generalisation with weights)."""
+        """Quantile(s) of ``actual / estimate``: type 7, or Hazen's rule with unequal weights."""
         ps = self._check_p(p)
         out = weighted_quantile(self.ratios_, self.weights_, ps)
         return float(out) if np.ndim(out) == 0 else out
@@ -324,7 +356,10 @@ class ReferenceClass:
         The share (weighted) of past ratios above ``budget / estimate``.
         """
         est = np.asarray(estimate, float)
-        limit = (np.asarray(budget, float) if budget is not None else est) / est
+        spend = np.asarray(budget, float) if budget is not None else est
+        if np.any(~(est > 0)) or np.any(~(spend > 0)):
+            raise OpsdxError("estimate and budget must be positive numbers")
+        limit = spend / est
         cum_after = np.concatenate([np.cumsum(self.weights_[::-1])[::-1], [0.0]])
         idx = np.searchsorted(self.ratios_, limit * (1 + _ON_ESTIMATE), side="right")
         out = cum_after[idx]
@@ -385,9 +420,16 @@ class ReferenceClass:
         if not 1 <= k < n:
             raise OpsdxError(f"k must be between 1 and n - 1 = {n - 1}")
         logs = np.log(self.ratios_)
+        top = logs[n - k - 1:]
+        if len(np.unique(top)) < (k + 1) / 2:
+            # rounded or capped actuals: tied top values make the estimator meaningless
+            note = (f"{self.label_}: the largest ratios are mostly ties (rounded or capped "
+                    "actuals), so the tail index cannot be estimated")
+            if note not in self.notes_:
+                self.notes_.append(note)
+            return float("nan")
         excess = logs[n - k:] - logs[n - k - 1]
-        mean = excess.mean()
-        return float("inf") if mean == 0 else float(1.0 / mean)
+        return float(1.0 / excess.mean())
 
     @property
     def mean_ratio(self) -> float:

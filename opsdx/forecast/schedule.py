@@ -15,11 +15,12 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ..errors import OpsdxError
+from ..errors import DataError, OpsdxError, Problem
 
 __all__ = ["simulate_schedule", "ScheduleForecast"]
 
-POOLED = "(pooled)"
+#: The label of the all-estimators row in :meth:`ScheduleForecast.percentiles`.
+TOTAL = "(all estimators)"
 
 
 @dataclass
@@ -30,14 +31,17 @@ class ScheduleForecast:
     by_estimator: dict
     inside_view: dict
     sources: dict
+    inside_view_total: float = 0.0
     notes: list = field(default_factory=list)
 
     def percentiles(self, p: Sequence[float] = (0.5, 0.8, 0.9)) -> pd.DataFrame:
         """One row per estimator and one for the total: inside view and outside-view percentiles."""
         rows = []
-        for name, draws in [*self.by_estimator.items(), ("total", self.totals)]:
-            row = {"estimator": name, "tasks_inside_view": self.inside_view[name],
-                   "history": self.sources.get(name, "")}
+        rows_in = [(name, draws, self.inside_view[name], self.sources.get(name, ""))
+                   for name, draws in self.by_estimator.items()]
+        rows_in.append((TOTAL, self.totals, self.inside_view_total, ""))
+        for name, draws, inside, source in rows_in:
+            row = {"estimator": name, "tasks_inside_view": inside, "history": source}
             row.update({f"p{q * 100:g}": float(np.quantile(draws, q)) for q in p})
             rows.append(row)
         return pd.DataFrame(rows)
@@ -76,9 +80,17 @@ def simulate_schedule(tasks: pd.DataFrame, history: pd.DataFrame, *, trials: int
         missing = [c for c in cols if c not in frame.columns]
         if missing:
             raise OpsdxError(f"{name} has no column {', '.join(map(repr, missing))}")
-    done = history[pd.to_numeric(history[actual], errors="coerce") > 0]
-    ratios = (pd.to_numeric(done[actual]) / pd.to_numeric(done[estimate])).to_numpy(float)
-    if ratios.size == 0 or np.any(~np.isfinite(ratios)) or np.any(ratios <= 0):
+    act = pd.to_numeric(history[actual], errors="coerce")
+    est_h = pd.to_numeric(history[estimate], errors="coerce")
+    finished = act.notna()
+    bad = finished & ~((act > 0) & (est_h > 0))
+    if bad.any():
+        source = history.attrs.get("source", "<history>")
+        raise DataError([Problem(source, "estimate and actual must be positive numbers", row=i,
+                                 column=f"{estimate}/{actual}") for i in history.index[bad]])
+    done = history[finished]
+    ratios = (act[finished] / est_h[finished]).to_numpy(float)
+    if ratios.size == 0:
         raise OpsdxError("history needs finished items with positive estimates and actuals")
     est = pd.to_numeric(tasks[estimate], errors="coerce").to_numpy(float)
     if np.any(~(est > 0)):
@@ -102,6 +114,5 @@ def simulate_schedule(tasks: pd.DataFrame, history: pd.DataFrame, *, trials: int
         by_estimator[name] = draws.sum(axis=1)
         inside[name] = float(chosen.sum())
         totals += by_estimator[name]
-    inside["total"] = float(est.sum())
     return ScheduleForecast(totals=totals, by_estimator=by_estimator, inside_view=inside,
-                            sources=sources, notes=notes)
+                            sources=sources, inside_view_total=float(est.sum()), notes=notes)

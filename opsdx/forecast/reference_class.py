@@ -289,18 +289,16 @@ class ReferenceClass:
             if depth == len(keys) and keys and size == 0:
                 warnings.warn(f"no finished item matches {label}: check the attribute values "
                               f"(the class falls back)", OpsdxWarning, stacklevel=2)
-            if size >= self.min_size or depth == 0:
+            if size >= self.min_size or depth == 0:  # depth 0 is all history: never empty
                 rc = ReferenceClass(self.history[mask], self.estimate_col, self.actual_col,
                                     weights=sub_weights, date=self.date,
                                     half_life_days=self.half_life_days, min_size=self.min_size,
-                                    label=label) if size else None
-                if rc is None:
-                    continue
+                                    label=label)
                 rc.notes_ = notes + rc.notes_
                 return rc
             notes.append(f"class {label} has {size} finished item(s), fewer than {self.min_size}: "
                          "falling back to a broader class")
-        raise OpsdxError("no finished item in the history")  # pragma: no cover
+        raise AssertionError("unreachable: the loop returns at depth 0")  # pragma: no cover
 
     def _subset_weights(self, mask):
         if self.weights_arg is None or isinstance(self.weights_arg, str):

@@ -10,6 +10,17 @@ from opsdx.cli import main
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_data"
 
 
+def edit_cells(path: Path, line: int, **cells) -> None:
+    """Set cells of one line (0 = header) of a simple CSV file, by column name."""
+    lines = path.read_text().splitlines()
+    header = lines[0].split(",")
+    row = lines[line].split(",")
+    for column, value in cells.items():
+        row[header.index(column)] = value
+    lines[line] = ",".join(row)
+    path.write_text("\n".join(lines) + "\n")
+
+
 def test_score_one_client(capsys):
     assert main(["score", str(SAMPLES / "harbour-analytics"), "--n-boot", "200"]) == 0
     out = capsys.readouterr().out
@@ -34,13 +45,7 @@ def test_validate_ok_and_broken(tmp_path, capsys):
 
     client = tmp_path / "broken"
     shutil.copytree(SAMPLES / "northwind-freight", client)
-    text = (client / "responses.csv").read_text().splitlines()
-    header = text[0].split(",")
-    row = text[3].split(",")
-    row[header.index("answer")] = "Maybe"
-    row[header.index("item_id")] = "NOPE-1"
-    text[3] = ",".join(row)
-    (client / "responses.csv").write_text("\n".join(text) + "\n")
+    edit_cells(client / "responses.csv", 3, answer="Maybe", item_id="NOPE-1")
     before = (client / "responses.csv").read_bytes()
     assert main(["validate", str(client)]) == 1
     out = capsys.readouterr().out
@@ -163,12 +168,7 @@ def test_validate_an_answers_file_and_missing_paths(tmp_path, capsys):
 def test_validate_reports_estimate_problems_of_a_client(tmp_path, capsys):
     client = tmp_path / "est"
     shutil.copytree(SAMPLES / "meridian-care", client)
-    lines = (client / "estimates.csv").read_text().splitlines()
-    header = lines[0].split(",")
-    cells = lines[5].split(",")
-    cells[header.index("estimate")] = "-3"
-    lines[5] = ",".join(cells)
-    (client / "estimates.csv").write_text("\n".join(lines) + "\n")
+    edit_cells(client / "estimates.csv", 5, estimate="-3")
     assert main(["validate", str(client)]) == 1
     out = capsys.readouterr().out
     assert "est/estimates.csv, row 6, column 'estimate'" in out

@@ -23,10 +23,10 @@ import re
 import numpy as np
 import pandas as pd
 
-from ..errors import ProblemLog
+from ..errors import DataError, Problem, ProblemLog
 from ..tables import Source, read_table, require_columns
 
-__all__ = ["read_estimates", "parse_numbers", "parse_dates"]
+__all__ = ["read_estimates", "parse_numbers", "parse_dates", "finished_ratios"]
 
 _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 _DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
@@ -138,3 +138,23 @@ def read_estimates(source: Source, *, name: str | None = None, sheet: str | int 
 
 
 _KNOWN = {"item_id", "estimate", "actual", "estimated_on", "finished_on", "estimator"}
+
+
+def finished_ratios(history: pd.DataFrame, estimate: str = "estimate",
+                    actual: str = "actual") -> tuple[pd.Series, np.ndarray]:
+    """The finished rows of ``history`` (those with an actual) and their ``actual / estimate``.
+
+    Raises :class:`~opsdx.DataError` naming every finished row whose estimate
+    or actual is not a positive number: such rows are reported, never dropped.
+    """
+    est = pd.to_numeric(history[estimate], errors="coerce")
+    act = pd.to_numeric(history[actual], errors="coerce")
+    finished = act.notna()
+    bad = finished & ~((est > 0) & (act > 0))
+    if bad.any():
+        source = history.attrs.get("source", "<history>")
+        raise DataError([Problem(source, "estimate and actual must be positive numbers",
+                                 row=i, column=f"{estimate}/{actual}",
+                                 value=f"{history.at[i, estimate]}/{history.at[i, actual]}")
+                         for i in history.index[bad]])
+    return finished, (act[finished] / est[finished]).to_numpy(float)

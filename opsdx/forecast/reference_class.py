@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..errors import DataError, OpsdxError, OpsdxWarning, Problem, SmallSampleWarning
+from ..errors import OpsdxError, OpsdxWarning, SmallSampleWarning
+from .estimates import finished_ratios
 
 __all__ = ["ReferenceClass", "PublishedReferenceClass", "published_class", "weighted_quantile",
            "PUBLISHED"]
@@ -222,19 +223,9 @@ class ReferenceClass:
         self.label_ = label
         self.notes_: list[str] = []
 
-        est = pd.to_numeric(history[estimate], errors="coerce")
-        act = pd.to_numeric(history[actual], errors="coerce")
-        finished = act.notna()
-        bad = finished & ~((est > 0) & (act > 0))
-        if bad.any():
-            source = history.attrs.get("source", "<history>")
-            raise DataError([Problem(source, "estimate and actual must be positive numbers",
-                                     row=i, column=f"{estimate}/{actual}",
-                                     value=f"{history.at[i, estimate]}/{history.at[i, actual]}")
-                             for i in history.index[bad]])
+        finished, ratio = finished_ratios(history, estimate, actual)
         self.history = history[finished]
         w = self._weights(self.history, weights)
-        ratio = (act[finished] / est[finished]).to_numpy(float)
         order = np.argsort(ratio, kind="stable")
         self.ratios_ = ratio[order]
         self.weights_ = w[order] / w.sum() if len(w) and w.sum() > 0 else w[order]

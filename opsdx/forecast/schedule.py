@@ -15,7 +15,8 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, OpsdxError, Problem
+from ..errors import OpsdxError
+from .estimates import finished_ratios
 
 __all__ = ["simulate_schedule", "ScheduleForecast"]
 
@@ -80,16 +81,8 @@ def simulate_schedule(tasks: pd.DataFrame, history: pd.DataFrame, *, trials: int
         missing = [c for c in cols if c not in frame.columns]
         if missing:
             raise OpsdxError(f"{name} has no column {', '.join(map(repr, missing))}")
-    act = pd.to_numeric(history[actual], errors="coerce")
-    est_h = pd.to_numeric(history[estimate], errors="coerce")
-    finished = act.notna()
-    bad = finished & ~((act > 0) & (est_h > 0))
-    if bad.any():
-        source = history.attrs.get("source", "<history>")
-        raise DataError([Problem(source, "estimate and actual must be positive numbers", row=i,
-                                 column=f"{estimate}/{actual}") for i in history.index[bad]])
+    finished, ratios = finished_ratios(history, estimate, actual)
     done = history[finished]
-    ratios = (act[finished] / est_h[finished]).to_numpy(float)
     if ratios.size == 0:
         raise OpsdxError("history needs finished items with positive estimates and actuals")
     est = pd.to_numeric(tasks[estimate], errors="coerce").to_numpy(float)

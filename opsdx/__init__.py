@@ -11,7 +11,7 @@ from .questionnaire import Questionnaire, list_questionnaires, load_questionnair
 from .responses import read_responses
 from .client import Client, load_client
 from .errors import OpsdxWarning, SmallSampleWarning
-from .forecast import (PublishedReferenceClass, ReferenceClass, backtest_forecast_when,
+from .forecast import (PlanningResult, PublishedReferenceClass, assess_planning, ReferenceClass, backtest_forecast_when,
                        backtest_reference_class,
                        daily_throughput,
                        forecast_how_many, forecast_when, published_class, read_estimates,
@@ -29,6 +29,6 @@ __all__ = [
     "Client", "load_client", "OpsdxWarning", "SmallSampleWarning",
     "read_estimates", "ReferenceClass", "PublishedReferenceClass", "published_class",
     "daily_throughput", "forecast_when", "forecast_how_many", "simulate_schedule",
-    "backtest_reference_class", "backtest_forecast_when",
+    "backtest_reference_class", "backtest_forecast_when", "assess_planning", "PlanningResult",
     "__version__",
 ]

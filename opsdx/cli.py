@@ -1,6 +1,7 @@
 """The ``opsdx`` command: a thin layer over the library.
 
     opsdx score CLIENT_DIR|FILE [...]         stage, probability, index, top blockers
+    opsdx plan CLIENT_DIR|FILE [...]          planning optimism, outside view, backtest
     opsdx validate CLIENT_DIR [...]           every data problem; exit 1 when any
     opsdx schema questionnaire|client         JSON Schema for editors
     opsdx questionnaires                      the bundled questionnaires
@@ -100,11 +101,16 @@ def _cmd_score(args) -> int:
             results.append({"client": title, "source": label, **result.to_dict()})
         else:
             _print_result(title, sector, result, args.top)
+    return _finish(args, results, n, failed, "scored")
+
+
+def _finish(args, results: list, n: int, failed: int, verb: str) -> int:
+    """Print the JSON list (with --json) or the tally; exit status 1 when any job failed."""
     if args.json:
         json.dump(results, sys.stdout, indent=2)
         print()
     elif n > 1:
-        print(f"\nscored {n - failed} of {n}")
+        print(f"\n{verb} {n - failed} of {n}")
     return 1 if failed else 0
 
 
@@ -132,6 +138,58 @@ def _print_result(title: str, sector: str, result, top: int) -> None:
             f"{_printable(r.role)} {r.overall:.2f} (n={r.n_respondents})" for r in roles.itertuples()))
     for warning in result.warnings:
         print(f"  warning: {_printable(warning)}")
+
+
+def _plan_jobs(paths: list[str]) -> list[tuple[str, str, object]]:
+    """(label, title, loader) for each estimates file or client folder."""
+    from .forecast import read_estimates
+
+    jobs = []
+    for p in paths:
+        path = Path(p)
+        if path.is_file():
+            jobs.append((path.name, path.name, lambda path=path: read_estimates(path)))
+            continue
+        for folder in _client_dirs([p]):
+            client = load_client(folder)
+            jobs.append((folder.name, client.name, client.estimates))
+    return jobs
+
+
+def _cmd_plan(args) -> int:
+    from .forecast import assess_planning
+
+    failed = n = 0
+    results = []
+    for label, title, load in _plan_jobs(args.paths):
+        n += 1
+        try:
+            result = assess_planning(load(), by=args.by, weights=args.weights,
+                                     trials=args.trials, seed=args.seed, as_of=args.as_of)
+        except OpsdxError as exc:
+            failed += 1
+            print(f"\n{_printable(label)}: cannot assess planning\n{_printable(exc)}",
+                  file=sys.stderr)
+            continue
+        if args.json:
+            results.append({"client": title, "source": label, **result.to_dict()})
+            continue
+        print(f"\n{_printable(title)}")
+        for sentence in result.sentences():
+            print(f"  {_printable(sentence)}")
+        table = result.classes[["class", "n", "share_over", "ratio_p50", "ratio_p80", "ratio_p90"]]
+        print("  reference classes (ratio = actual / estimate):")
+        for row in table.itertuples():
+            print(f"    {_printable(row[1]):<22} n={row.n:<4} over estimate {row.share_over:>4.0%}  "
+                  f"P50 {row.ratio_p50:.2f}  P80 {row.ratio_p80:.2f}  P90 {row.ratio_p90:.2f}")
+        if len(result.estimators):
+            print("  estimators, most optimistic first:")
+            for row in result.estimators.itertuples():
+                print(f"    {_printable(row.estimator):<22} n={row.n:<4} median ratio "
+                      f"{row.median_ratio:.2f}  P80 {row.p80_ratio:.2f}")
+        for note in result.notes:
+            print(f"  note: {_printable(note)}")
+    return _finish(args, results, n, failed, "assessed")
 
 
 def _cmd_validate(args) -> int:
@@ -187,6 +245,22 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--top", type=int, default=3, help="blockers to list (default 3)")
     score.add_argument("--json", action="store_true", help="print machine-readable results")
     score.set_defaults(func=_cmd_score)
+
+    plan = sub.add_parser("plan", help="planning optimism: reference class, backtest, and "
+                                       "forecasts of the open items")
+    plan.add_argument("paths", nargs="+", metavar="CLIENT_DIR_OR_FILE",
+                      help="a client folder, a folder of client folders, or an estimates file")
+    plan.add_argument("--by", action="append", default=[], metavar="COLUMN",
+                      help="attribute defining sub-classes, e.g. --by kind (repeatable)")
+    plan.add_argument("--weights", choices=["recency"], default=None,
+                      help="weight recent history more (half-life 365 days)")
+    plan.add_argument("--as-of", default=None, metavar="DATE",
+                      help="first day of the forecast (default: the day after the last date "
+                           "in the data)")
+    plan.add_argument("--trials", type=int, default=10_000, help="Monte Carlo trials")
+    plan.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    plan.add_argument("--json", action="store_true", help="print machine-readable results")
+    plan.set_defaults(func=_cmd_plan)
 
     validate = sub.add_parser("validate", help="report every data problem of client folders "
                                                 "or answer files")

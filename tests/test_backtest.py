@@ -96,3 +96,20 @@ def test_backtest_weights_follow_rows_and_no_silent_look_ahead():
         opsdx.backtest_reference_class(h.drop(columns="finished_on"))
     with pytest.warns(opsdx.OpsdxWarning, match="sees outcomes before they happened"):
         opsdx.backtest_reference_class(h.drop(columns="finished_on"), known_from="estimated_on")
+
+
+def test_forecast_with_recalibration_from_a_backtest():
+    h = make_history(900, seed=2, drift=True)
+    backtest = opsdx.backtest_reference_class(h, p=(0.5, 0.8, 0.9))
+    levels = backtest.recalibration()
+    # the class mixes the calm early history with the wilder later one: it is
+    # over-confident, so an honest P80 and P90 read higher levels
+    assert levels[0.8] > 0.8 and levels[0.9] > 0.9
+    rc = opsdx.ReferenceClass(h)
+    plain = rc.forecast(10, p=(0.8, 0.9))
+    fixed = rc.forecast(10, p=(0.8, 0.9), recalibration=backtest)
+    assert list(fixed.columns) == ["estimate", "p80", "p90"]
+    assert (fixed[["p80", "p90"]].to_numpy() > plain[["p80", "p90"]].to_numpy()).all()
+    assert fixed.at[0, "p80"] == pytest.approx(10 * rc.ratio_quantile(levels[0.8]))
+    with pytest.raises(OpsdxError, match="no level for p = 0.95"):
+        rc.forecast(10, p=(0.95,), recalibration={0.8: 0.85})

@@ -45,3 +45,13 @@ def test_planning_snippet_runs(monkeypatch):
     assert namespace["backtest"].sentence(0.8).startswith("In backtest, our P80 covered")
     roads = opsdx.published_class("uk-dft-roads-2004").forecast(100)
     assert roads[["p50", "p80"]].iloc[0].round(9).tolist() == [115.0, 132.0]
+
+
+def test_plan_output_quoted_in_readme(monkeypatch, capsys):
+    from opsdx.cli import main
+
+    monkeypatch.chdir(ROOT)
+    quoted = README.split("For Northwind\nFreight it begins:\n\n```text\n")[1].split("```")[0]
+    assert main(["plan", "sample_data/northwind-freight", "--by", "kind"]) == 0
+    out = capsys.readouterr().out
+    assert quoted.strip() in out

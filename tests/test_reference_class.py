@@ -168,3 +168,28 @@ def test_review_fixes_weighted_quantile_select_and_overrun():
         rc.p_overrun(10, budget=-5)
     # rounded actuals: tied top ratios give no tail index
     assert np.isnan(ReferenceClass(history(np.minimum(np.arange(1, 201) / 20, 3.0))).tail_index())
+
+
+def test_bootstrap_intervals_cover_and_are_seeded():
+    # scipy.stats.bootstrap percentile intervals, 200 classes of 120 items: close to 90%
+    rng = np.random.default_rng(11)
+    truth = np.exp(0.5 * np.array([0.0, 0.8416212335729143]))
+    hits = np.zeros(2)
+    for _ in range(200):
+        rc = ReferenceClass(history(rng.lognormal(0, 0.5, 120)))
+        ci = rc.quantile_ci([0.5, 0.8], level=0.9, method="bootstrap", n_resamples=500, seed=1)
+        hits += (ci["ci_low"].to_numpy() <= truth) & (truth <= ci["ci_high"].to_numpy())
+    assert (hits / 200 >= 0.83).all() and (hits / 200 <= 0.97).all()
+    rc = ReferenceClass(history(rng.lognormal(0, 0.5, 50)))
+    a = rc.quantile_ci(method="bootstrap", seed=3)
+    pd.testing.assert_frame_equal(a, rc.quantile_ci(method="bootstrap", seed=3))
+    assert (a["method"] == "bootstrap").all() and (a["ci_low"] <= a["ratio"]).all()
+    # unequal (recency) weights are resampled with their items
+    dated = history(rng.lognormal(0, 0.5, 50),
+                    finished_on=pd.date_range("2025-01-01", periods=50, freq="7D"))
+    weighted = ReferenceClass(dated, weights="recency", date="finished_on", half_life_days=90)
+    w = weighted.quantile_ci([0.5], method="bootstrap", n_resamples=300)
+    assert w.at[0, "ci_low"] <= w.at[0, "ratio"] <= w.at[0, "ci_high"]
+    with pytest.raises(OpsdxError, match="method must be 'order' or 'bootstrap'"):
+        rc.quantile_ci(method="bca")
+

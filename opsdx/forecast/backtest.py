@@ -73,6 +73,20 @@ class BacktestResult:
             text += f"; the inside view covered {table.iloc[-1]['coverage']:.0%}"
         return text + "."
 
+    def recalibration(self, p: Sequence[float] | None = None) -> pd.Series:
+        """The level to read from the class for each nominal p, learnt from every PIT.
+
+        If past outcomes fell at or below the class's q-quantile a share p of
+        the time, the class's q-quantile is an honest P(p): q is the p-quantile
+        of the PIT values. Pass the result to
+        :meth:`ReferenceClass.forecast(..., recalibration=...)
+        <opsdx.ReferenceClass.forecast>`. Levels are clipped to [0.001, 0.999].
+        """
+        ps = self.p if p is None else tuple(float(v) for v in np.atleast_1d(p))
+        pit = self.items["pit"].to_numpy(float)
+        levels = np.clip(np.quantile(pit, ps), 1e-3, 1 - 1e-3)
+        return pd.Series(levels, index=pd.Index(ps, name="p"), name="level")
+
     def plot_calibration(self, ax=None):
         """Reliability diagram: share of outcomes below each nominal quantile, against p."""
         import matplotlib.pyplot as plt
@@ -85,7 +99,12 @@ class BacktestResult:
         ax.plot(grid, [np.mean(pit <= g) for g in grid], marker="o", ms=3,
                 label="reference class (PIT)")
         summary = self.summary().dropna(subset=["p"])
-        ax.scatter(summary["p"], summary["coverage"], color="C3", zorder=3, label="stated levels")
+        ax.scatter(summary["p"], summary["coverage"], color="C3", zorder=3,
+                   label="stated levels, as forecast")
+        recal = summary.dropna(subset=["coverage_recalibrated"])
+        if len(recal):
+            ax.scatter(recal["p"], recal["coverage_recalibrated"], color="C2", marker="D", s=22,
+                       zorder=3, label="after recalibration (walk-forward)")
         ax.set_xlabel("nominal probability p")
         ax.set_ylabel("share of later items at or below the P(p) forecast")
         ax.set_xlim(0, 1)

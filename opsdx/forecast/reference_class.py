@@ -331,13 +331,45 @@ class ReferenceClass:
         q = self.ratio_quantile(p)
         return q - 1.0
 
-    def forecast(self, estimate, p: Sequence[float] = (0.5, 0.8, 0.9), **attributes) -> pd.DataFrame:
+    def forecast(self, estimate, p: Sequence[float] = (0.5, 0.8, 0.9), *, recalibration=None,
+                 **attributes) -> pd.DataFrame:
         """Outside-view budgets ``estimate * ratio_quantile(p)``, one column per p.
 
         With attributes (``kind="bug"``), the class of :meth:`select` is used.
+        ``recalibration`` (a :class:`~opsdx.forecast.BacktestResult`, or a
+        mapping from p to the level to read) corrects a class that a backtest
+        found over- or under-confident: the column ``p80`` then holds the
+        class's quantile at the level that covered 80% in the backtest.
+
+        Examples
+        --------
+        >>> rc = ReferenceClass(pd.DataFrame({"estimate": 1.0,
+        ...                                   "actual": np.arange(1.0, 11.0)}))
+        >>> rc.forecast(10, p=[0.5, 0.8])
+           estimate   p50   p80
+        0      10.0  55.0  82.0
+        >>> rc.forecast(10, p=[0.8], recalibration={0.8: 0.9})
+           estimate   p80
+        0      10.0  91.0
         """
         rc = self.select(**attributes) if attributes else self
-        return _forecast_frame(estimate, p, rc.ratio_quantile)
+        if recalibration is None:
+            return _forecast_frame(estimate, p, rc.ratio_quantile)
+        ps = list(np.atleast_1d(np.asarray(p, float)))
+        if hasattr(recalibration, "recalibration"):
+            recalibration = recalibration.recalibration(ps)
+        table = dict(recalibration.items())
+        lookup = {}
+        for level in ps:
+            found = [v for k, v in table.items() if np.isclose(float(k), level)]
+            if not found:
+                raise OpsdxError(f"the recalibration has no level for p = {level:g}; "
+                                 f"it covers p = {', '.join(f'{float(k):g}' for k in table)}")
+            lookup[level] = float(found[0])
+        levels = [lookup[level] for level in ps]
+        frame = _forecast_frame(estimate, levels, rc.ratio_quantile)
+        frame.columns = ["estimate"] + [f"p{level * 100:g}" for level in ps]
+        return frame
 
     def p_overrun(self, estimate, budget=None):
         """Probability that the actual exceeds ``budget`` (default: the estimate itself).
@@ -354,32 +386,82 @@ class ReferenceClass:
         out = cum_after[idx]
         return float(out) if np.ndim(out) == 0 else out
 
-    def quantile_ci(self, p=(0.5, 0.8, 0.9), level: float = 0.9) -> pd.DataFrame:
-        """Distribution-free confidence intervals of quantiles, from order statistics.
+    def quantile_ci(self, p=(0.5, 0.8, 0.9), level: float = 0.9, *, method: str = "order",
+                    n_resamples: int = 2000, seed=0) -> pd.DataFrame:
+        """Confidence intervals of the ratio quantiles.
 
-        For a quantile p of n (effective) items, ranks ``l < u`` are chosen so
-        that ``P(l <= B < u) >= level`` with ``B ~ Binomial(n, p)``; the interval
-        runs from the l-th to the u-th smallest ratio (Hahn and Meeker 1991).
-        Where n is too small to reach ``level``, the open side is NaN.
+        ``method="order"`` (default) is distribution-free, from order
+        statistics: for a quantile p of n (effective) items, ranks ``l < u``
+        are chosen so that ``P(l <= B < u) >= level`` with
+        ``B ~ Binomial(n, p)``, and the interval runs from the l-th to the
+        u-th smallest ratio (Hahn and Meeker 1991). Where n is too small to
+        reach ``level``, the open side is NaN: an honest "cannot say".
+
+        ``method="bootstrap"`` uses :func:`scipy.stats.bootstrap` (percentile
+        intervals, ``n_resamples`` resamples of the items with their weights,
+        seeded by ``seed``). It always returns both sides, but with few items
+        it is too narrow: a resample never holds a ratio larger than the
+        largest seen.
+
+        Examples
+        --------
+        >>> rc = ReferenceClass(pd.DataFrame({"estimate": 1.0,
+        ...                                   "actual": np.arange(1.0, 101.0)}))
+        >>> rc.quantile_ci(0.5)[["ratio", "ci_low", "ci_high"]].round(1)
+           ratio  ci_low  ci_high
+        0   50.5    42.0     59.0
         """
         ps = np.atleast_1d(np.asarray(p, float))
+        if not 0 < level < 1:
+            raise OpsdxError(f"level must be strictly between 0 and 1, not {level}")
+        if method not in ("order", "bootstrap"):
+            raise OpsdxError(f"method must be 'order' or 'bootstrap', not {method!r}")
         n = max(int(round(self.n_effective_)), 1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SmallSampleWarning)
+            estimates = np.atleast_1d(self.ratio_quantile(ps))
+        if method == "bootstrap":
+            low, high = self._bootstrap_ci(ps, level, n_resamples, seed)
+        else:
+            low, high = self._order_ci(ps, level, n)
+        return pd.DataFrame({"p": ps, "ratio": estimates, "ci_low": low, "ci_high": high,
+                             "n": n, "method": method})
+
+    def _order_ci(self, ps, level, n):
         alpha = 1.0 - level
-        rows = []
-        for q in ps:
-            lo_rank = int(stats.binom.ppf(alpha / 2, n, q))          # B < lo_rank w.p. <= alpha/2
-            hi_rank = int(stats.binom.ppf(1 - alpha / 2, n, q)) + 1  # B >= hi_rank w.p. <= alpha/2
-            # the k-th smallest of n sits at type-7 position (k - 1) / (n - 1)
-            def order_statistic(k):
-                return float(weighted_quantile(self.ratios_, self.weights_,
-                                               (k - 1) / max(n - 1, 1)))
-            low = order_statistic(lo_rank) if lo_rank >= 1 else np.nan
-            high = order_statistic(hi_rank) if hi_rank <= n else np.nan
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", SmallSampleWarning)
-                estimate = self.ratio_quantile(q)
-            rows.append({"p": q, "ratio": estimate, "ci_low": low, "ci_high": high, "n": n})
-        return pd.DataFrame(rows)
+        lo_rank = stats.binom.ppf(alpha / 2, n, ps).astype(int)          # B < lo w.p. <= alpha/2
+        hi_rank = stats.binom.ppf(1 - alpha / 2, n, ps).astype(int) + 1  # B >= hi w.p. <= alpha/2
+        # the k-th smallest of n sits at type-7 position (k - 1) / (n - 1)
+        def order_statistic(ranks, ok):
+            positions = np.clip((ranks - 1) / max(n - 1, 1), 0.0, 1.0)
+            values = np.atleast_1d(weighted_quantile(self.ratios_, self.weights_, positions))
+            return np.where(ok, values, np.nan)
+        return order_statistic(lo_rank, lo_rank >= 1), order_statistic(hi_rank, hi_rank <= n)
+
+    def _bootstrap_ci(self, ps, level, n_resamples, seed):
+        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+        if self.ratios_.size < 2 or np.ptp(self.ratios_) == 0:
+            return np.full(ps.size, np.nan), np.full(ps.size, np.nan)
+
+        equal = bool(np.all(self.weights_ == self.weights_[0]))
+
+        def statistic(ratios, weights, axis=-1):
+            if equal:  # resamples of equal weights stay equal: numpy's type 7 directly
+                return np.quantile(ratios, ps, axis=axis)
+            order = np.argsort(ratios, axis=axis, kind="stable")
+            r = np.take_along_axis(ratios, order, axis=axis)
+            w = np.take_along_axis(weights, order, axis=axis)
+            w = w / w.sum(axis=axis, keepdims=True)
+            flat_r = r.reshape(-1, r.shape[-1])
+            flat_w = w.reshape(-1, w.shape[-1])
+            out = np.stack([weighted_quantile(a, b, ps) for a, b in zip(flat_r, flat_w)])
+            return np.moveaxis(out.reshape(r.shape[:-1] + (ps.size,)), -1, 0)
+
+        result = stats.bootstrap((self.ratios_, self.weights_), statistic, paired=True,
+                                 vectorized=True, n_resamples=n_resamples,
+                                 confidence_level=level, method="percentile", random_state=rng)
+        ci = result.confidence_interval
+        return np.atleast_1d(ci.low), np.atleast_1d(ci.high)
 
     # ------------------------------------------------------------------ parametric view
     def lognormal(self) -> dict:
@@ -434,11 +516,12 @@ class ReferenceClass:
         return float(np.sum(self.ratios_ * self.weights_))
 
     # ------------------------------------------------------------------ reporting
-    def summary(self, p: Sequence[float] = (0.5, 0.8, 0.9), level: float = 0.9) -> pd.DataFrame:
+    def summary(self, p: Sequence[float] = (0.5, 0.8, 0.9), level: float = 0.9, *,
+                ci_method: str = "order", seed=0) -> pd.DataFrame:
         """One row per p: ratio quantile, its interval, uplift; and the class's headline facts."""
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SmallSampleWarning)
-            table = self.quantile_ci(p, level)
+            table = self.quantile_ci(p, level, method=ci_method, seed=seed)
         table["uplift"] = table["ratio"] - 1.0
         table.insert(0, "class", self.label_)
         shares = self.point_mass

@@ -1,0 +1,14 @@
+"""Flow: where work waits, which stage limits throughput, and who everything waits for.
+
+* :func:`read_work_items` reads stage visits (and :func:`from_event_log`
+  process-mining event logs) with a data-quality report;
+* :func:`find_constraint` names the constraint with its evidence;
+* :func:`simulate_line` simulates a serial line (ground truth and what-if).
+"""
+
+from .constraint import ConstraintReport, find_constraint
+from .simulate import Line, Stage, simulate_line
+from .workitems import FlowData, as_flow, from_event_log, infer_stage_order, read_work_items
+
+__all__ = ["read_work_items", "from_event_log", "FlowData", "infer_stage_order", "as_flow",
+           "find_constraint", "ConstraintReport", "Line", "Stage", "simulate_line"]

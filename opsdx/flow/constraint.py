@@ -1,0 +1,441 @@
+"""Which stage limits throughput: the constraint, with its evidence.
+
+:func:`find_constraint` estimates each stage's capacity from its own flow
+(see :mod:`opsdx.flow.capacity`), divides the work arriving at the stage by
+it (utilisation), and names the stage with the highest utilisation, provided
+it has *shown* a limit: a queue formed in front of it and its pace stopped
+rising with the work waiting. A long stage that never made anyone wait (a
+customer sign-off, a soak test) is a delay, not a constraint, however long
+items spend in it. The other signals a consultant looks for are reported next
+to the verdict and in plain sentences: the queue growing in front of the
+stage, the stage after it standing idle, and time in stage rising with the
+WIP found on arrival.
+
+References
+----------
+Goldratt, E. M. (1984), *The Goal*: the five focusing steps.
+Little, J. D. C. (1961), A proof for the queuing formula L = lambda W.
+Hopp, W. J. and Spearman, M. L. (2008), *Factory Physics*, 3rd ed.:
+capacity, utilisation and the bottleneck rate of a serial line.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ..errors import OpsdxError
+from .capacity import (MIN_QUEUE_SHARE, exposure_by_level, servers_from_departures, step_counts,
+                       wait_slope)
+from .workitems import FlowData, as_flow
+
+__all__ = ["find_constraint", "ConstraintReport"]
+
+#: t statistic of the time-in-stage vs WIP-at-arrival slope a stage needs to count as a queue.
+MIN_SLOPE_T = 3.0
+_DAY = np.timedelta64(1, "D")
+
+
+def _days(values: pd.Series, origin: np.datetime64) -> np.ndarray:
+    return (values.to_numpy("datetime64[ns]") - origin) / _DAY
+
+
+def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
+    order = np.argsort(values, kind="stable")
+    cum = np.cumsum(weights[order])
+    return float(values[order][np.searchsorted(cum, cum[-1] / 2.0)])
+
+
+def _stage_stats(e: np.ndarray, s: np.ndarray | None, x: np.ndarray, t0: float, t1: float,
+                 closed: bool = True) -> dict:
+    """Flow statistics of one stage over the window from ``t0`` to ``t1`` (days).
+
+    Events at ``t1`` itself count when ``closed`` (the last window of the data).
+    """
+    span = t1 - t0
+    if closed:  # an event at the very end belongs to the window
+        t1 = np.nextafter(t1, np.inf)
+    done = np.isfinite(x)
+    times, delta, level, durations, before, order = step_counts(e, x[done], t0, t1)
+    first = times[times >= t0][0] if np.any(times >= t0) else t1
+    exposure = exposure_by_level(level, durations, before, t0, first)
+    in_window = (times >= t0) & (times < t1)
+    is_exit = delta < 0
+    departures = np.bincount((level + 1)[is_exit & in_window], minlength=exposure.size + 1)
+    departures = departures[:exposure.size] if departures.size > exposure.size else departures
+    # WIP each arrival found (itself excluded), matched back to the visits
+    n_down = int(done.sum())
+    arrival_wip = np.empty(e.size)
+    up_pos = order >= n_down
+    arrival_wip[order[up_pos] - n_down] = level[up_pos] - 1
+    time_in = x - e
+    arrived = (e >= t0) & (e < t1)
+    exited = done & (x >= t0) & (x < t1)
+
+    out = {"arrivals": int(arrived.sum()), "departures": int(exited.sum()),
+           "mean_wip": float((np.clip(level, 0, None) * durations).sum() / span
+                             + (before * (first - t0) / span if first > t0 else 0.0)),
+           "idle_share": float(exposure[0] / span) if exposure.size else 1.0,
+           "time_p50": float(np.quantile(time_in[exited], 0.5)) if exited.any() else np.nan,
+           "time_p85": float(np.quantile(time_in[exited], 0.85)) if exited.any() else np.nan,
+           "open_at_end": int((e < t1).sum() - (done & (x < t1)).sum())}
+    slope, slope_t = wait_slope(arrival_wip[arrived], np.where(exited, time_in, np.nan)[arrived])
+    out["wait_slope_days"], out["wait_slope_t"] = slope, slope_t
+    # queue growth: WIP trend in items per week (least squares over the step function)
+    mid = np.clip(times, t0, t1) + durations / 2
+    if durations.sum() > 0:
+        w = durations / durations.sum()
+        tm = (w * mid).sum()
+        lm = (w * level).sum()
+        var = (w * (mid - tm) ** 2).sum()
+        out["wip_growth_per_week"] = float(7 * (w * (mid - tm) * (level - lm)).sum() / var) if var > 0 else 0.0
+    else:
+        out["wip_growth_per_week"] = 0.0
+
+    if s is not None:
+        out.update(_capacity_with_start(e, s, x, t0, t1, span))
+    else:
+        c, mu, _ = servers_from_departures(exposure, departures.astype(float))
+        limited = np.isfinite(c) and slope_t >= MIN_SLOPE_T
+        sat = departures[int(c):].sum() if np.isfinite(c) else 0
+        out.update(servers=float(c) if limited else np.inf,
+                   capacity_per_day=float(c * mu) if limited else np.inf,
+                   service_days=float(1 / mu) if mu > 0 else np.nan, wait_p50=np.nan,
+                   queue_share=np.nan, evidence_n=int(sat) if limited else 0)
+    rate = out["arrivals"] / span
+    cap = out["capacity_per_day"]
+    out["utilisation"] = float(rate / cap) if np.isfinite(cap) and cap > 0 else 0.0
+    n = max(out["evidence_n"], 1)
+    out["utilisation_se"] = out["utilisation"] * math.sqrt(1.0 / n + 1.0 / max(out["arrivals"], 1))
+    return out
+
+
+def _capacity_with_start(e, s, x, t0, t1, span) -> dict:  # noqa: PLR0913
+    """Servers from the service count while a queue exists; capacity = servers / mean service."""
+    s = np.where(np.isfinite(s), s, np.where(np.isfinite(x), e, np.nan))  # unknown start: no wait
+    started = np.isfinite(s)
+    finished = started & np.isfinite(x)
+    # events: exit (0, -1), start (-1, +1), enter (+1, 0); exits first at the same instant
+    t = np.concatenate([x[finished], s[started], e])
+    kind = np.concatenate([np.zeros(finished.sum()), np.ones(started.sum()), np.full(e.size, 2)])
+    dq = np.concatenate([np.zeros(finished.sum()), -np.ones(started.sum()), np.ones(e.size)])
+    db = np.concatenate([-np.ones(finished.sum()), np.ones(started.sum()), np.zeros(e.size)])
+    order = np.lexsort((kind, t))
+    t, dq, db = t[order], dq[order], db[order]
+    q, b = np.cumsum(dq), np.cumsum(db)
+    dur = np.clip(np.append(t[1:], t1), t0, t1) - np.clip(t, t0, t1)
+    queued = (q > 0) & (dur > 0)
+    queue_share = float(dur[queued].sum() / span)
+    service = x[finished] - s[finished]
+    in_window = finished & (x >= t0) & (x < t1)
+    service_w = (x - s)[in_window]
+    mean_service = float(service_w.mean()) if service_w.size else (
+        float(service.mean()) if service.size else np.nan)
+    wait = (s - e)[in_window]
+    out = {"service_days": mean_service, "queue_share": queue_share,
+           "wait_p50": float(np.median(wait)) if wait.size else np.nan}
+    if queue_share >= MIN_QUEUE_SHARE and np.isfinite(mean_service) and mean_service > 0:
+        c = max(1.0, round(_weighted_median(b[queued], dur[queued])))
+        out.update(servers=c, capacity_per_day=c / mean_service, evidence_n=int(service_w.size))
+    else:
+        out.update(servers=np.inf, capacity_per_day=np.inf, evidence_n=0)
+    return out
+
+
+@dataclass(eq=False)
+class ConstraintReport:
+    """The verdict of :func:`find_constraint` and its evidence.
+
+    Attributes
+    ----------
+    constraint : str or None
+        The stage that limits throughput; None when no stage has shown a limit.
+    confidence : float
+        Probability (normal approximation to the sampling error of the
+        utilisation estimates) that the named stage's utilisation is the
+        highest.
+    stages : DataFrame
+        One row per stage in flow order (see :func:`find_constraint`).
+    evidence : list of str
+        Sentences a consultant can paste.
+    timeline : DataFrame
+        The constraint and its utilisation per period.
+    """
+
+    constraint: str | None
+    confidence: float
+    stages: pd.DataFrame
+    evidence: list
+    timeline: pd.DataFrame
+    flow: FlowData
+    params: dict = field(default_factory=dict)
+
+    def what_if(self, stage: str, capacity_factor: float) -> dict:
+        """Predicted throughput if ``stage``'s capacity is multiplied by ``capacity_factor``.
+
+        A serial line can deliver at most the pace of its tightest stage
+        (capacity divided by the visits each item makes to it, rework
+        included) and at most what arrives. Returned (items per week): the
+        demand, the line's limit and expected throughput now and after the
+        change, the tightest stage after it, and what binds (``"demand"`` or
+        ``"capacity"``). A stage with no limit shown stays unlimited.
+
+        Examples
+        --------
+        >>> from opsdx.flow import Line, Stage, simulate_line
+        >>> line = Line([Stage("Build", 0.2, servers=2), Stage("Review", 0.6)], arrivals_per_day=2)
+        >>> report = find_constraint(simulate_line(line, days=365, seed=3))
+        >>> change = report.what_if("Review", 2.0)
+        >>> change["bound_now"], change["bound_after"], change["tightest_after"]
+        ('capacity', 'demand', 'Review')
+        """
+        table = self.stages.set_index("stage")
+        if stage not in table.index:
+            raise OpsdxError(f"no stage {stage!r}; stages: {', '.join(table.index)}")
+        if not capacity_factor > 0:
+            raise OpsdxError("capacity_factor must be positive")
+        demand = float(self.params["demand_per_week"])
+        pace = 7 * table["capacity_per_day"] / table["visits_per_item"].where(
+            table["visits_per_item"] > 0)
+        after = pace.copy()
+        after[stage] = after[stage] * capacity_factor
+
+        def limit(p):
+            finite = p[np.isfinite(p)]
+            return (float(finite.min()), str(finite.idxmin())) if len(finite) else (np.inf, None)
+
+        limit_now, tight_now = limit(pace)
+        limit_after, tight_after = limit(after)
+        return {"stage": stage, "capacity_factor": capacity_factor, "demand_per_week": demand,
+                "limit_per_week_now": limit_now, "limit_per_week_after": limit_after,
+                "throughput_per_week_now": min(demand, limit_now),
+                "throughput_per_week_after": min(demand, limit_after),
+                "tightest_now": tight_now, "tightest_after": tight_after,
+                "bound_now": "demand" if demand <= limit_now else "capacity",
+                "bound_after": "demand" if demand <= limit_after else "capacity"}
+
+    def summary(self) -> str:
+        if self.constraint is None:
+            return "No stage has shown a limit: the line is demand-limited over this period."
+        return (f"{self.constraint} is the constraint (confidence {self.confidence:.2f}): "
+                + " ".join(self.evidence[:2]))
+
+    def to_dict(self) -> dict:
+        def clean(v):
+            if isinstance(v, (np.floating, float)):
+                v = float(v)
+                return None if not math.isfinite(v) else v
+            if isinstance(v, (np.integer,)):
+                return int(v)
+            if isinstance(v, pd.Timestamp):
+                return v.isoformat()
+            return v
+        return {"constraint": self.constraint, "confidence": self.confidence,
+                "stages": [{k: clean(v) for k, v in r.items()}
+                           for r in self.stages.to_dict(orient="records")],
+                "timeline": [{k: clean(v) for k, v in r.items()}
+                             for r in self.timeline.to_dict(orient="records")],
+                "evidence": list(self.evidence), "params": dict(self.params)}
+
+    def __repr__(self) -> str:
+        if self.constraint is None:
+            return "<ConstraintReport: no stage has shown a limit>"
+        row = self.stages.set_index("stage").loc[self.constraint]
+        return (f"<ConstraintReport: constraint {self.constraint!r} (confidence "
+                f"{self.confidence:.2f}), utilisation {row['utilisation']:.2f}, "
+                f"{len(self.stages)} stages>")
+
+    # plots live in opsdx.flow.plots; thin wrappers keep them discoverable
+    def plot_cfd(self, ax=None, freq: str = "D"):
+        """Cumulative flow diagram (see :func:`opsdx.flow.plots.plot_cfd`)."""
+        from .plots import plot_cfd
+        return plot_cfd(self.flow, ax=ax, freq=freq)
+
+    def plot_time_in_stage(self, ax=None):
+        from .plots import plot_time_in_stage
+        return plot_time_in_stage(self.flow, ax=ax, constraint=self.constraint)
+
+    def plot_wip(self, ax=None, freq: str = "D"):
+        from .plots import plot_wip
+        return plot_wip(self.flow, ax=ax, freq=freq)
+
+
+def _analyse(flow: FlowData, t0: float, t1: float, origin, closed: bool = True) -> pd.DataFrame:
+    v = flow.visits
+    has_start = "started_at" in v.columns and v["started_at"].notna().any()
+    rows = []
+    for name in flow.stages:
+        mine = v[v["stage"] == name]
+        e = _days(mine["entered_at"], origin)
+        x = _days(mine["exited_at"], origin)
+        s = _days(mine["started_at"], origin) if has_start else None
+        if e.size == 0:
+            rows.append({"stage": name, "arrivals": 0, "departures": 0, "utilisation": 0.0,
+                         "servers": np.inf, "capacity_per_day": np.inf, "evidence_n": 0,
+                         "utilisation_se": 0.0, "mean_wip": 0.0, "idle_share": 1.0})
+            continue
+        rows.append({"stage": name, **_stage_stats(e, s, x, t0, t1, closed)})
+    return pd.DataFrame(rows)
+
+
+def _verdict(table: pd.DataFrame) -> tuple[str | None, float]:
+    limited = table[np.isfinite(table["capacity_per_day"]) & (table["utilisation"] > 0)]
+    if limited.empty:
+        return None, 0.0
+    ranked = limited.sort_values("utilisation", ascending=False)
+    top = ranked.iloc[0]
+    if len(ranked) == 1:
+        return str(top["stage"]), 1.0
+    second = ranked.iloc[1]
+    se = math.hypot(top["utilisation_se"], second["utilisation_se"])
+    gap = top["utilisation"] - second["utilisation"]
+    confidence = float(stats.norm.cdf(gap / se)) if se > 0 else 1.0
+    return str(top["stage"]), confidence
+
+
+def find_constraint(work_items, stages: Sequence[str] | None = None, *, freq: str = "QS",
+                    start=None, end=None) -> ConstraintReport:
+    """Name the stage that limits throughput, with evidence.
+
+    Parameters
+    ----------
+    work_items : FlowData or DataFrame
+        From :func:`~opsdx.read_work_items` (a DataFrame is read by it).
+    stages : list of str, optional
+        Flow order; default: the order of the data (or inferred).
+    freq : str
+        Periods of the :attr:`~ConstraintReport.timeline` (pandas frequency;
+        default quarters: ``"QS"``). Weekly rates are always per 7 days.
+    start, end : timestamps, optional
+        The window analysed; default: first entry to last recorded event.
+
+    Returns
+    -------
+    ConstraintReport
+        ``stages`` has, per stage in flow order: ``arrivals_per_week``,
+        ``departures_per_week``, ``mean_wip``, ``time_p50`` and ``time_p85``
+        (days in stage, queue included), ``wait_p50`` (days queued, with
+        ``started_at``), ``servers`` and ``capacity_per_week`` (``inf``:
+        no limit shown), ``utilisation`` (work arriving / capacity, the
+        evidence score of the verdict), ``wip_growth_per_week`` (net flow:
+        how fast the WIP in the stage grows), ``next_idle_share`` (share of
+        the time the next stage had nothing to do), ``wait_slope_days``
+        (extra days in stage per item found on arrival) and ``role``.
+
+    Examples
+    --------
+    >>> from opsdx.flow import Line, Stage, simulate_line
+    >>> line = Line([Stage("Build", 0.2, servers=2), Stage("Review", 0.4),
+    ...              Stage("Customer sign-off", 5.0, servers=None)], arrivals_per_day=2.0)
+    >>> report = find_constraint(simulate_line(line, days=200, seed=3))
+    >>> report.constraint
+    'Review'
+    """
+    flow = as_flow(work_items, stages=stages)
+    v = flow.visits
+    if v.empty:
+        raise OpsdxError("no stage visits to analyse")
+    times = [v[c] for c in ("entered_at", "started_at", "exited_at") if c in v.columns]
+    first = min(t.min() for t in times if t.notna().any())
+    last = max(t.max() for t in times if t.notna().any())
+    start = pd.Timestamp(start) if start is not None else first
+    end = pd.Timestamp(end) if end is not None else last
+    if not end > start:
+        raise OpsdxError("the window is empty: end must be after start")
+    origin = np.datetime64(start.to_datetime64(), "ns")
+    t1 = (np.datetime64(end.to_datetime64(), "ns") - origin) / _DAY
+    table = _analyse(flow, 0.0, t1, origin)
+    span = t1
+    table["arrivals_per_week"] = 7 * table["arrivals"] / span
+    table["departures_per_week"] = 7 * table["departures"] / span
+    table["capacity_per_week"] = 7 * table["capacity_per_day"]
+    first_entry = v.groupby("item_id")["entered_at"].min()
+    new_items = int(((first_entry >= start) & (first_entry < end)).sum())
+    table["visits_per_item"] = table["arrivals"] / max(new_items, 1)
+    table["next_idle_share"] = table["idle_share"].shift(-1)
+    constraint, confidence = _verdict(table)
+    table["role"] = np.where(np.isfinite(table["capacity_per_day"]), "capacity-limited",
+                             "no limit shown (delay or spare capacity)")
+    if constraint is not None:
+        table.loc[table["stage"] == constraint, "role"] = "constraint"
+    timeline = _timeline(flow, start, end, freq, origin)
+    evidence = _sentences(table, constraint, confidence, span / 7)
+    columns = ["stage", "role", "arrivals_per_week", "departures_per_week", "mean_wip",
+               "time_p50", "time_p85", "wait_p50", "servers", "service_days",
+               "capacity_per_week", "utilisation", "utilisation_se", "wip_growth_per_week",
+               "next_idle_share", "wait_slope_days", "wait_slope_t", "visits_per_item",
+               "open_at_end", "capacity_per_day"]
+    table = table.reindex(columns=columns)
+    return ConstraintReport(constraint=constraint, confidence=confidence, stages=table,
+                            evidence=evidence, timeline=timeline, flow=flow,
+                            params={"freq": freq, "start": str(start), "end": str(end),
+                                    "demand_per_week": 7 * new_items / span,
+                                    "started_at": "started_at" in v.columns})
+
+
+def _timeline(flow: FlowData, start, end, freq: str, origin) -> pd.DataFrame:
+    try:
+        edges = pd.date_range(start.normalize(), end, freq=freq)
+    except ValueError:
+        raise OpsdxError(f"freq must be a pandas frequency such as 'QS', 'MS' or 'W', not {freq!r}") from None
+    edges = [start] + [e for e in edges if start < e < end] + [end]
+    rows = []
+    for a, b in zip(edges[:-1], edges[1:]):
+        t0 = (np.datetime64(a.to_datetime64(), "ns") - origin) / _DAY
+        t1 = (np.datetime64(b.to_datetime64(), "ns") - origin) / _DAY
+        if t1 - t0 < 7:
+            continue
+        table = _analyse(flow, t0, t1, origin, closed=b == end)
+        constraint, confidence = _verdict(table)
+        util = (float(table.loc[table["stage"] == constraint, "utilisation"].iloc[0])
+                if constraint else np.nan)
+        rows.append({"period_start": a, "period_end": b, "constraint": constraint,
+                     "confidence": confidence, "utilisation": util})
+    return pd.DataFrame(rows, columns=["period_start", "period_end", "constraint", "confidence",
+                                       "utilisation"])
+
+
+def _sentences(table: pd.DataFrame, constraint: str | None, confidence: float,
+               weeks: float) -> list[str]:
+    if constraint is None:
+        busiest = table.sort_values("mean_wip", ascending=False).iloc[0]
+        return ["No stage made work wait in a way that limits throughput: the line delivers "
+                "what arrives, so demand, not capacity, sets the pace.",
+                f"{busiest['stage']} holds the most work in progress "
+                f"({busiest['mean_wip']:.1f} items on average), but it finished items as fast as "
+                "they came."]
+    t = table.set_index("stage")
+    row = t.loc[constraint]
+    out = [f"{constraint} is the constraint (confidence {confidence:.2f}): work arrives at "
+           f"{row['arrivals_per_week']:.1f} items a week and it can finish about "
+           f"{row['capacity_per_week']:.1f} ({row['utilisation']:.0%} utilised)."]
+    growth = row["wip_growth_per_week"]
+    if growth * weeks >= max(5.0, 2.0 * row["mean_wip"]):
+        out.append(f"The work waiting in {constraint} grew by {growth:.1f} items a week over the "
+                   f"{weeks:.0f} weeks: more arrives than it can finish.")
+    i = list(t.index).index(constraint)
+    if i + 1 < len(t):
+        nxt = t.index[i + 1]
+        idle = t.iloc[i + 1]["idle_share"]
+        if np.isfinite(idle) and idle >= 0.1:
+            out.append(f"{nxt}, right after it, had nothing to work on {idle:.0%} of the time.")
+    if row["wait_slope_t"] >= MIN_SLOPE_T:
+        out.append(f"Each item already in {constraint} when a new one arrived added "
+                   f"{row['wait_slope_days'] * 24:.1f} hours to the newcomer's time there.")
+    longest = t["time_p50"].idxmax()
+    if longest != constraint and np.isfinite(t.at[longest, "time_p50"]):
+        out.append(f"{longest} takes longer ({t.at[longest, 'time_p50']:.1f} days median) but "
+                   f"never held work back: "
+                   + ("time there does not grow with the work waiting, so it is a delay, "
+                      "not a constraint." if not np.isfinite(t.at[longest, "capacity_per_day"])
+                      else f"it is {t.at[longest, 'utilisation']:.0%} utilised."))
+    runner = table[(table["stage"] != constraint) & np.isfinite(table["capacity_per_day"])]
+    if len(runner):
+        r = runner.sort_values("utilisation", ascending=False).iloc[0]
+        out.append(f"Next tightest: {r['stage']} at {r['utilisation']:.0%} utilisation.")
+    return out

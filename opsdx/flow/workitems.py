@@ -1,0 +1,353 @@
+"""Reading work-item flow: one row per item per stage visit.
+
+============ ==============================================================
+column       meaning
+============ ==============================================================
+item_id      the work item
+stage        the stage visited (an item may visit a stage again: rework)
+entered_at   when it joined the stage, its queue included
+started_at   optional: when work on it began in the stage
+exited_at    when it left; blank while it is still there (right-censored)
+owner        optional: who worked on it
+============ ==============================================================
+
+Timestamps are ISO 8601 (``2025-03-04 14:30``, ``2025-03-04T14:30:00+01:00``).
+With offsets, every timestamp is converted to UTC; a file that gives an
+offset on some rows and none on others is ambiguous, and the rows of the
+smaller group are set aside.
+
+Rows that cannot be used are **set aside and listed** in
+:attr:`FlowData.quality` (row number, column, value, reason), never dropped
+silently: a blank item or stage, an unreadable timestamp, an exit before the
+entry, a start outside the visit, a duplicate visit, a stage not in the
+declared order. A missing column or an empty file is an error
+(:class:`~opsdx.DataError`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError, OpsdxError, Problem, ProblemLog
+from ..tables import Source, read_table, require_columns
+
+__all__ = ["FlowData", "read_work_items", "from_event_log", "as_flow", "infer_stage_order"]
+
+_TZ = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
+_TIME_COLUMNS = ("entered_at", "started_at", "exited_at")
+
+
+@dataclass(eq=False)
+class FlowData:
+    """Validated stage visits, the stage order, and every row set aside.
+
+    ``visits`` has ``item_id, stage, entered_at, exited_at`` (and
+    ``started_at``, ``owner`` when given; timestamps without time zone,
+    UTC when the source had offsets) and ``row``, the source row number.
+    ``quality`` has one row per problem: ``row, column, value, problem``.
+    """
+
+    visits: pd.DataFrame
+    stages: list
+    quality: pd.DataFrame
+    source: str = "<DataFrame>"
+    notes: list = field(default_factory=list)
+
+    @property
+    def open_visits(self) -> int:
+        """Visits still in their stage at the end of the data (right-censored)."""
+        return int(self.visits["exited_at"].isna().sum())
+
+    def quality_summary(self) -> pd.DataFrame:
+        """Rows set aside, counted by reason."""
+        if self.quality.empty:
+            return pd.DataFrame(columns=["problem", "rows"])
+        return (self.quality.groupby("problem")["row"].nunique().rename("rows")
+                .sort_values(ascending=False).reset_index())
+
+    def __repr__(self) -> str:
+        return (f"<FlowData {self.source}: {len(self.visits)} visits of "
+                f"{self.visits['item_id'].nunique()} items through {len(self.stages)} stages; "
+                f"{self.open_visits} open; {self.quality['row'].nunique() if len(self.quality) else 0}"
+                " rows set aside>")
+
+
+def _parse_times(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Timestamps from text, and whether each carried a time-zone offset."""
+    text = text.str.strip()
+    aware = text.str.contains(_TZ) & (text != "")
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    if (~aware).any():
+        naive = pd.to_datetime(text[~aware].where(text[~aware] != ""), errors="coerce",
+                               format="ISO8601")
+        out[~aware] = naive.to_numpy("datetime64[ns]")
+    if aware.any():
+        zoned = pd.to_datetime(text[aware], errors="coerce", format="ISO8601", utc=True)
+        out[aware] = zoned.dt.tz_localize(None).to_numpy("datetime64[ns]")
+    return out, aware
+
+
+def infer_stage_order(visits: pd.DataFrame) -> list:
+    """Stages in the order items usually reach them (median rank of each item's first entry).
+
+    >>> v = pd.DataFrame({"item_id": ["a", "a", "b", "b"], "stage": ["Build", "Test"] * 2,
+    ...                   "entered_at": pd.to_datetime(["2025-01-01", "2025-01-02"] * 2)})
+    >>> infer_stage_order(v)
+    ['Build', 'Test']
+    """
+    first = visits.groupby(["item_id", "stage"], sort=False, observed=True)["entered_at"].min()
+    rank = first.groupby(level="item_id").rank(method="first")
+    order = rank.groupby(level="stage").agg(["median", "mean", "size"])
+    order = order.sort_values(["median", "mean", "size"], ascending=[True, True, False])
+    return [str(s) for s in order.index]
+
+
+def read_work_items(source: Source, stages: Sequence[str] | None = None, *,
+                    name: str | None = None, sheet: str | int = 0) -> FlowData:
+    """Read and check stage visits from CSV, XLSX or a DataFrame.
+
+    Parameters
+    ----------
+    source : path or DataFrame
+    stages : list of str, optional
+        The stages in flow order. Rows naming another stage are set aside.
+        Default: inferred from the data (:func:`infer_stage_order`).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"item_id": ["A", "A", "B"], "stage": ["Build", "Review", "Build"],
+    ...     "entered_at": ["2025-03-03 09:00", "2025-03-04 10:00", "2025-03-04 11:00"],
+    ...     "exited_at": ["2025-03-04 10:00", "", "2025-03-03 08:00"]})
+    >>> flow = read_work_items(frame)
+    >>> flow.stages, len(flow.visits), flow.open_visits
+    (['Build', 'Review'], 2, 1)
+    >>> flow.quality[["row", "column", "problem"]].to_dict("records")
+    [{'row': 2, 'column': 'exited_at', 'problem': 'exit before entry'}]
+    """
+    if isinstance(source, pd.DataFrame) and _typed(source):
+        frame = source.reset_index(drop=True)
+        label = name or "<DataFrame>"
+        rows = pd.Series(np.arange(len(frame)), index=frame.index)
+        times = {c: pd.to_datetime(frame[c]) for c in _TIME_COLUMNS if c in frame}
+        if any(t.dt.tz is not None for t in times.values()):
+            times = {c: (t.dt.tz_convert("UTC").dt.tz_localize(None) if t.dt.tz is not None else t)
+                     for c, t in times.items()}
+        text = {c: frame[c].astype(str) for c in ("item_id", "stage")}
+        aware = None
+        raw = frame
+    else:
+        table = read_table(source, name=name, sheet=sheet)
+        label = table.name
+        frame = table.frame
+        log = ProblemLog(label)
+        require_columns(table, ["item_id", "stage", "entered_at", "exited_at"], log,
+                        hint="columns item_id, stage, entered_at, exited_at "
+                             "(optional started_at, owner)")
+        log.raise_if_any()
+        rows = table.rows
+        times, aware = {}, {}
+        for c in _TIME_COLUMNS:
+            if c in frame:
+                times[c], aware[c] = _parse_times(frame[c])
+        text = {c: frame[c].str.strip() for c in ("item_id", "stage")}
+        raw = frame
+
+    problems: list[tuple] = []  # (mask, column, reason)
+
+    def flag(mask, column, reason):
+        mask = pd.Series(mask, index=raw.index).fillna(False).astype(bool)
+        if mask.any():
+            problems.append((mask, column, reason))
+
+    for c in ("item_id", "stage"):
+        flag(text[c].isin(["", "nan", "None"]) | raw[c].isna(), c, f"{c} is blank")
+    blank_entry = raw["entered_at"].isna() | (raw["entered_at"].astype(str).str.strip() == "")
+    flag(blank_entry, "entered_at", "entered_at is blank")
+    for c, t in times.items():
+        given = raw[c].notna() & (raw[c].astype(str).str.strip() != "")
+        flag(given & t.isna(), c, "not a timestamp (expected ISO 8601, e.g. 2025-03-04 14:30)")
+    if aware:
+        all_aware = pd.concat([aware[c][raw[c].astype(str).str.strip() != ""] for c in aware])
+        n_aware, n_naive = int(all_aware.sum()), int((~all_aware).sum())
+        if n_aware and n_naive:
+            minority = n_naive <= n_aware
+            for c in aware:
+                given = raw[c].astype(str).str.strip() != ""
+                flag(given & (~aware[c] if minority else aware[c]), c,
+                     "time zone given on some rows but not on others")
+    entered, exited = times["entered_at"], times["exited_at"]
+    flag(exited < entered, "exited_at", "exit before entry")
+    if "started_at" in times:
+        started = times["started_at"]
+        flag((started < entered) | (started > exited), "started_at",
+             "start outside the visit (before entry or after exit)")
+    if stages is not None:
+        stages = [str(s) for s in stages]
+        if len(set(stages)) != len(stages):
+            raise OpsdxError("stages must not repeat")
+        flag(~text["stage"].isin(stages) & (text["stage"] != ""), "stage",
+             f"stage not among the declared stages ({', '.join(stages)})")
+    key = pd.DataFrame({"i": text["item_id"], "s": text["stage"], "e": entered})
+    flag(key.duplicated(keep="first") & entered.notna(), "entered_at",
+         "duplicate visit (same item, stage and entry time)")
+
+    bad = pd.Series(False, index=raw.index)
+    records = []
+    for mask, column, reason in problems:
+        bad |= mask
+        records.append(pd.DataFrame({"row": rows[mask.to_numpy()].to_numpy(), "column": column,
+                                     "value": raw.loc[mask, column].astype(str).to_numpy(),
+                                     "problem": reason}))
+    quality = (pd.concat(records, ignore_index=True).sort_values(["row", "column"], kind="stable")
+               .reset_index(drop=True) if records
+               else pd.DataFrame(columns=["row", "column", "value", "problem"]))
+    keep = ~bad.to_numpy()
+    visits = pd.DataFrame({"item_id": text["item_id"][keep].to_numpy(),
+                           "stage": text["stage"][keep].to_numpy(),
+                           "entered_at": entered[keep].to_numpy()})
+    if "started_at" in times:
+        visits["started_at"] = times["started_at"][keep].to_numpy()
+    visits["exited_at"] = exited[keep].to_numpy()
+    if "owner" in raw.columns:
+        owner = raw["owner"][keep].astype(str).str.strip()
+        visits["owner"] = owner.where(~owner.isin(["", "nan", "None"])).to_numpy()
+    visits["row"] = rows[keep].to_numpy()
+    if visits.empty:
+        raise DataError([Problem(label, "no usable stage visit: every row was set aside",
+                                 expected="rows with item_id, stage and entered_at")]
+                        + [Problem(label, r.problem, row=r.row, column=r.column, value=r.value)
+                           for r in quality.head(50).itertuples()])
+    order = stages if stages is not None else infer_stage_order(visits)
+    visits = visits.sort_values(["entered_at", "row"], kind="stable").reset_index(drop=True)
+    return FlowData(visits=visits, stages=list(order), quality=quality, source=label)
+
+
+def _typed(frame: pd.DataFrame) -> bool:
+    return ("entered_at" in frame and pd.api.types.is_datetime64_any_dtype(frame["entered_at"])
+            and {"item_id", "stage", "exited_at"} <= set(frame.columns))
+
+
+def as_flow(data, stages: Sequence[str] | None = None) -> FlowData:
+    """A :class:`FlowData` from itself (re-ordered if ``stages`` is given) or from a DataFrame/path."""
+    if isinstance(data, FlowData):
+        if stages is None or list(stages) == data.stages:
+            return data
+        unknown = sorted(set(data.visits["stage"]) - set(stages))
+        if unknown:
+            raise OpsdxError(f"stages {', '.join(map(repr, unknown))} are in the data but not in "
+                             "the stage order given")
+        return FlowData(data.visits, list(stages), data.quality, data.source, data.notes)
+    return read_work_items(data, stages=stages)
+
+
+def from_event_log(source: Source, *, case: str | None = None, activity: str | None = None,
+                   timestamp: str | None = None, lifecycle: str | None = None,
+                   resource: str | None = None, stages: Sequence[str] | None = None,
+                   name: str | None = None) -> FlowData:
+    """Stage visits from a process-mining event log (one row per event).
+
+    Columns are found by name: ``case`` / ``case:concept:name``,
+    ``activity`` / ``concept:name``, ``timestamp`` / ``time:timestamp``,
+    optional ``lifecycle`` / ``lifecycle:transition`` (``start``,
+    ``complete``) and ``resource`` / ``org:resource`` (pm4py's XES names
+    are accepted; pm4py itself is not needed).
+
+    Without a lifecycle, each event completes an activity: the visit to an
+    activity runs from the previous event of the case (or the event itself,
+    for the first) to this one. With ``start``/``complete`` pairs, a visit
+    runs from the previous completion of the case (entered), through the
+    start (started), to the completion (exited); a start without its
+    completion is a visit still open.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"case:concept:name": ["1", "1", "1", "1"],
+    ...     "concept:name": ["Build", "Build", "Review", "Review"],
+    ...     "lifecycle:transition": ["start", "complete", "start", "complete"],
+    ...     "time:timestamp": ["2025-03-03 09:00", "2025-03-03 17:00",
+    ...                        "2025-03-04 10:00", "2025-03-04 11:00"]})
+    >>> from_event_log(log).visits[["stage", "entered_at", "started_at", "exited_at"]]
+        stage          entered_at          started_at           exited_at
+    0   Build 2025-03-03 09:00:00 2025-03-03 09:00:00 2025-03-03 17:00:00
+    1  Review 2025-03-03 17:00:00 2025-03-04 10:00:00 2025-03-04 11:00:00
+    """
+    table = read_table(source, name=name)
+    frame = table.frame
+    label = table.name
+
+    def pick(given, *names):
+        for n in ((given,) if given else names):
+            if n in frame.columns:
+                return n
+        return None
+
+    cols = {"case": pick(case, "case", "case:concept:name", "case_id", "case id"),
+            "activity": pick(activity, "activity", "concept:name"),
+            "timestamp": pick(timestamp, "timestamp", "time:timestamp"),
+            "lifecycle": pick(lifecycle, "lifecycle", "lifecycle:transition"),
+            "resource": pick(resource, "resource", "org:resource")}
+    log = ProblemLog(label)
+    for role in ("case", "activity", "timestamp"):
+        if cols[role] is None:
+            log.add("required column is missing", row=table.header_row, column=role,
+                    expected=f"a {role} column (or its XES name); found: "
+                             + ", ".join(map(str, frame.columns)))
+    log.raise_if_any()
+    when, _ = _parse_times(frame[cols["timestamp"]])
+    ev = pd.DataFrame({"case": frame[cols["case"]].str.strip(),
+                       "activity": frame[cols["activity"]].str.strip(), "t": when,
+                       "row": table.rows.to_numpy()})
+    ev["life"] = (frame[cols["lifecycle"]].str.strip().str.lower() if cols["lifecycle"]
+                  else "complete")
+    if cols["resource"]:
+        ev["resource"] = frame[cols["resource"]].str.strip()
+    bad = ev["t"].isna() | (ev["case"] == "") | (ev["activity"] == "")
+    quality = pd.DataFrame({"row": ev.loc[bad, "row"].to_numpy(), "column": cols["timestamp"],
+                            "value": frame.loc[bad.to_numpy(), cols["timestamp"]].to_numpy(),
+                            "problem": "event without case, activity or a readable timestamp"})
+    other = ~ev["life"].isin(["start", "complete"]) & ~bad
+    if other.any():
+        quality = pd.concat([quality, pd.DataFrame({
+            "row": ev.loc[other, "row"].to_numpy(), "column": cols["lifecycle"] or "lifecycle",
+            "value": ev.loc[other, "life"].to_numpy(),
+            "problem": "lifecycle other than start or complete (ignored)"})], ignore_index=True)
+    ev = ev[~bad & ~other].sort_values(["case", "t", "row"], kind="stable")
+    # each completion, with the case's previous completion as the entry time
+    done = ev[ev["life"] == "complete"].copy()
+    done["entered"] = done.groupby("case", sort=False)["t"].shift(1)
+    starts = ev[ev["life"] == "start"].copy()
+    # pair each completion with the latest unmatched start of the same case and activity
+    starts["n"] = starts.groupby(["case", "activity"], sort=False).cumcount()
+    done["n"] = done.groupby(["case", "activity"], sort=False).cumcount()
+    merged = done.merge(starts[["case", "activity", "n", "t"]].rename(columns={"t": "started"}),
+                        on=["case", "activity", "n"], how="left")
+    open_starts = starts.merge(done[["case", "activity", "n"]], on=["case", "activity", "n"],
+                               how="left", indicator=True)
+    open_starts = open_starts[open_starts["_merge"] == "left_only"]
+    has_life = cols["lifecycle"] is not None
+    entered = merged["entered"].fillna(merged["started"] if has_life else merged["t"])
+    entered = entered.where(entered <= merged["started"].fillna(merged["t"]),
+                            merged["started"].fillna(merged["t"]))
+    visits = pd.DataFrame({"item_id": merged["case"], "stage": merged["activity"],
+                           "entered_at": entered, "exited_at": merged["t"]})
+    if has_life:
+        visits["started_at"] = merged["started"].fillna(entered)
+        if len(open_starts):
+            last_done = done.groupby("case")["t"].max()
+            o_entered = open_starts["case"].map(last_done)
+            o_entered = o_entered.where(o_entered <= open_starts["t"], open_starts["t"])
+            visits = pd.concat([visits, pd.DataFrame({
+                "item_id": open_starts["case"], "stage": open_starts["activity"],
+                "entered_at": o_entered.fillna(open_starts["t"]),
+                "exited_at": pd.NaT, "started_at": open_starts["t"]})], ignore_index=True)
+        visits = visits[["item_id", "stage", "entered_at", "started_at", "exited_at"]]
+    if cols["resource"]:  # the completing event's resource did the work
+        visits["owner"] = pd.Series(merged["resource"].to_numpy()).reindex(range(len(visits)))
+    flow = read_work_items(visits.reset_index(drop=True), stages=stages, name=label)
+    flow.quality = pd.concat([quality, flow.quality], ignore_index=True)
+    return flow

@@ -17,6 +17,9 @@ from .forecast import (PlanningResult, PublishedReferenceClass, assess_planning,
                        forecast_how_many, forecast_when, published_class, read_estimates,
                        simulate_schedule)
 
+from .flow import (ConstraintReport, DecisionReport, FlowData, decision_report, find_constraint,
+                   from_event_log, hero_dependency, read_decisions, read_work_items, simulate_line)
+
 try:
     __version__ = _version("opsdx")
 except PackageNotFoundError:  # pragma: no cover - running from a checkout without install
@@ -30,5 +33,7 @@ __all__ = [
     "read_estimates", "ReferenceClass", "PublishedReferenceClass", "published_class",
     "daily_throughput", "forecast_when", "forecast_how_many", "simulate_schedule",
     "backtest_reference_class", "backtest_forecast_when", "assess_planning", "PlanningResult",
+    "read_work_items", "from_event_log", "FlowData", "find_constraint", "ConstraintReport",
+    "simulate_line", "read_decisions", "decision_report", "DecisionReport", "hero_dependency",
     "__version__",
 ]

@@ -1,0 +1,440 @@
+"""Decisions and heroes: who everything waits for.
+
+A decision log has one row per decision:
+
+============ ==============================================================
+column       meaning
+============ ==============================================================
+decision_id  identifier (unique)
+raised_at    when the question was put (timestamp or date)
+decided_at   when it was decided; blank while pending
+decider      who decided (or is expected to)
+shipped_at   optional: when the decision became a delivered result
+raised_by    optional: who raised it
+reversible   optional: true for a two-way door (Type 2), false for one-way
+category     optional: the kind of decision (pricing, hiring, ...)
+escalated    optional: true when it went up a level
+============ ==============================================================
+
+:func:`decision_report` measures the founder-as-router pattern (DOMAIN.md,
+seeds 000 and 003): how concentrated decisions are, how long each decider
+keeps people waiting, whether reversible decisions are treated as slowly as
+irreversible ones, how many decisions become delivered results, and how few
+absences would leave most kinds of decision without anyone who has made one.
+:func:`hero_dependency` measures the same pattern in work items.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ..errors import OpsdxError, ProblemLog
+from ..tables import Source, read_table, require_columns
+from .workitems import _parse_times, as_flow
+
+__all__ = ["read_decisions", "decision_report", "DecisionReport", "hero_dependency",
+           "truck_factor", "communication_paths", "delegation_chain", "DELEGATION_LOSSES"]
+
+_TRUE = {"true", "yes", "y", "1", "type 2", "two-way", "reversible"}
+_FALSE = {"false", "no", "n", "0", "type 1", "one-way", "irreversible"}
+
+
+def _booleans(text: pd.Series, column: str, rows: pd.Series, log: ProblemLog) -> pd.Series:
+    low = text.str.strip().str.lower()
+    out = pd.Series(pd.NA, index=text.index, dtype="boolean")
+    out[low.isin(_TRUE)] = True
+    out[low.isin(_FALSE)] = False
+    bad = (low != "") & out.isna()
+    log.add_rows("not true or false", rows[bad], text[bad], column=column,
+                 expected="true/false (also yes/no, 1/0; for reversible: type 2/type 1, "
+                          "two-way/one-way)")
+    return out
+
+
+def read_decisions(source: Source, *, name: str | None = None, sheet: str | int = 0) -> pd.DataFrame:
+    """Read and validate a decision log (see the module docstring for the columns).
+
+    Every problem is reported at once (:class:`~opsdx.DataError`). Pending
+    decisions (no ``decided_at``) are kept. The result adds ``latency_days``
+    (decided - raised) and ``ship_days`` (shipped - decided).
+
+    Examples
+    --------
+    >>> log = read_decisions(pd.DataFrame({"decision_id": ["d1", "d2"],
+    ...     "raised_at": ["2025-01-06", "2025-01-07"], "decided_at": ["2025-01-08", ""],
+    ...     "decider": ["Ann", "Ann"]}))
+    >>> log["latency_days"].tolist()
+    [2.0, nan]
+    """
+    table = read_table(source, name=name, sheet=sheet)
+    frame, rows = table.frame, table.rows
+    log = ProblemLog(table.name)
+    require_columns(table, ["decision_id", "raised_at", "decided_at", "decider"], log,
+                    hint="columns decision_id, raised_at, decided_at, decider (optional "
+                         "shipped_at, raised_by, reversible, category, escalated)")
+    log.raise_if_any()
+    ids = frame["decision_id"].str.strip()
+    log.add_rows("decision_id is blank", rows[ids == ""], ids[ids == ""], column="decision_id",
+                 expected="an identifier for each decision")
+    dup = (ids != "") & ids.duplicated()
+    log.add_rows("decision_id appears twice", rows[dup], ids[dup], column="decision_id",
+                 expected="one row per decision")
+    decider = frame["decider"].str.strip()
+    log.add_rows("decider is blank", rows[decider == ""], decider[decider == ""], column="decider",
+                 expected="who decides (or is expected to)")
+    out = pd.DataFrame({"decision_id": ids, "decider": decider})
+    for col in ("raised_at", "decided_at", "shipped_at"):
+        if col not in frame:
+            continue
+        when, _ = _parse_times(frame[col])
+        given = frame[col].str.strip() != ""
+        log.add_rows("not a date or timestamp", rows[given & when.isna()],
+                     frame.loc[given & when.isna(), col], column=col,
+                     expected="ISO 8601, e.g. 2025-03-04 or 2025-03-04 14:30")
+        out[col] = when
+    blank = frame["raised_at"].str.strip() == ""
+    log.add_rows("raised_at is blank", rows[blank], frame.loc[blank, "raised_at"],
+                 column="raised_at", expected="when the question was put")
+    early = out["decided_at"] < out["raised_at"]
+    log.add_rows("decided before it was raised", rows[early], frame.loc[early, "decided_at"],
+                 column="decided_at", expected="decided_at on or after raised_at")
+    if "shipped_at" in out:
+        early = out["shipped_at"] < out["decided_at"]
+        log.add_rows("shipped before it was decided", rows[early], frame.loc[early, "shipped_at"],
+                     column="shipped_at", expected="shipped_at on or after decided_at")
+        orphan = out["shipped_at"].notna() & out["decided_at"].isna()
+        log.add_rows("shipped but never decided", rows[orphan], frame.loc[orphan, "shipped_at"],
+                     column="shipped_at", expected="a decided_at for every shipped decision")
+    for col in ("reversible", "escalated"):
+        if col in frame:
+            out[col] = _booleans(frame[col], col, rows, log)
+    for col in ("raised_by", "category"):
+        if col in frame:
+            text = frame[col].str.strip()
+            out[col] = text.where(text != "")
+    log.raise_if_any()
+    out["latency_days"] = (out["decided_at"] - out["raised_at"]).dt.total_seconds() / 86400
+    if "shipped_at" in out:
+        out["ship_days"] = (out["shipped_at"] - out["decided_at"]).dt.total_seconds() / 86400
+    out.attrs.update(source=table.name)
+    return out.reset_index(drop=True)
+
+
+def truck_factor(categories: pd.Series, deciders: pd.Series, *, exact_up_to: int = 20):
+    """The fewest people whose absence leaves more than half the categories with no one who decided one.
+
+    A category is orphaned when everyone who has decided it is absent. The
+    search is exhaustive up to ``exact_up_to`` people (by increasing set size);
+    beyond that, people are removed greedily (the result is then an upper
+    bound). Returns ``(size, people, exact)``.
+
+    >>> truck_factor(pd.Series(["a", "b", "c"]), pd.Series(["Ann", "Ann", "Bo"]))
+    (1, ['Ann'], True)
+    """
+    pairs = pd.DataFrame({"c": categories, "d": deciders}).dropna().drop_duplicates()
+    if pairs.empty:
+        return 0, [], True
+    who = pairs.groupby("c")["d"].apply(frozenset)
+    need = len(who) // 2 + 1  # more than half
+    people = sorted(pairs["d"].unique())
+
+    def orphaned(absent: set) -> int:
+        return sum(1 for s in who if s <= absent)
+
+    if len(people) <= exact_up_to:
+        for size in range(1, len(people) + 1):
+            for combo in itertools.combinations(people, size):
+                if orphaned(set(combo)) >= need:
+                    return size, list(combo), True
+    absent: set = set()
+    while orphaned(absent) < need:
+        best = max((p for p in people if p not in absent),
+                   key=lambda p: (orphaned(absent | {p}), -people.index(p)))
+        absent.add(best)
+    return len(absent), sorted(absent), False
+
+
+@dataclass(eq=False)
+class DecisionReport:
+    """What :func:`decision_report` found; ``sentences()`` for a report."""
+
+    overall: pd.Series
+    by_decider: pd.DataFrame
+    by_reversibility: pd.DataFrame
+    weekly: pd.DataFrame
+    herfindahl: float
+    equivalent_deciders: float
+    truck_factor: int | None
+    truck_factor_people: list
+    two_way_as_one_way: bool | None
+    notes: list = field(default_factory=list)
+
+    def sentences(self) -> list[str]:
+        o = self.overall
+        top = self.by_decider.iloc[0]
+        out = [f"{top['decider']} decides {top['share']:.0%} of all decisions; their median "
+               f"latency is {top['latency_p50']:.1f} days "
+               + (f"against {o['latency_p50_others']:.1f} for everyone else."
+                  if np.isfinite(o["latency_p50_others"]) else "(no one else decides)."),
+               f"Decisions are as concentrated as if {self.equivalent_deciders:.1f} people shared "
+               f"them equally (Herfindahl index {self.herfindahl:.2f}).",
+               f"Median decision latency {o['latency_p50']:.1f} days, P85 {o['latency_p85']:.1f}; "
+               f"{int(o['pending'])} decision(s) still pending."]
+        if self.two_way_as_one_way:
+            rev = self.by_reversibility.set_index("reversible")
+            out.append(f"Reversible (two-way door) decisions wait as long as irreversible ones: "
+                       f"median {rev.at['reversible', 'latency_p50']:.1f} against "
+                       f"{rev.at['irreversible', 'latency_p50']:.1f} days.")
+        if np.isfinite(o.get("conversion", np.nan)):
+            out.append(f"{o['conversion']:.0%} of decisions made were shipped; "
+                       f"{o['shipped_per_week']:.1f} decisions shipped a week.")
+        if self.truck_factor:
+            out.append(f"Truck factor {self.truck_factor}: without "
+                       f"{', '.join(self.truck_factor_people)}, more than half the decision "
+                       "categories would have no one who has decided one before.")
+        return out
+
+    def to_dict(self) -> dict:
+        def clean(v):
+            if isinstance(v, (float, np.floating)):
+                return None if not math.isfinite(float(v)) else float(v)
+            if isinstance(v, (np.integer,)):
+                return int(v)
+            if isinstance(v, (np.bool_,)):
+                return bool(v)
+            if isinstance(v, pd.Timestamp):
+                return v.isoformat()
+            return v
+        records = lambda f: [{k: clean(v) for k, v in r.items()} for r in f.to_dict("records")]
+        return {"overall": {k: clean(v) for k, v in self.overall.items()},
+                "by_decider": records(self.by_decider),
+                "by_reversibility": records(self.by_reversibility),
+                "herfindahl": self.herfindahl, "equivalent_deciders": self.equivalent_deciders,
+                "truck_factor": self.truck_factor, "truck_factor_people": self.truck_factor_people,
+                "two_way_as_one_way": self.two_way_as_one_way, "sentences": self.sentences(),
+                "notes": list(self.notes)}
+
+    def __repr__(self) -> str:
+        top = self.by_decider.iloc[0]
+        return (f"<DecisionReport: {int(self.overall['decisions'])} decisions; {top['decider']} "
+                f"decides {top['share']:.0%}; median latency {self.overall['latency_p50']:.1f} days; "
+                f"{self.equivalent_deciders:.1f} equivalent deciders>")
+
+
+def _q(values: pd.Series, p: float) -> float:
+    values = values.dropna()
+    return float(np.quantile(values, p)) if len(values) else np.nan
+
+
+def decision_report(decisions: pd.DataFrame, *, as_of=None, similar: float = 0.8) -> DecisionReport:
+    """Latency, concentration, reversibility, conversion and truck factor of a decision log.
+
+    Parameters
+    ----------
+    decisions : DataFrame
+        From :func:`read_decisions`.
+    as_of : timestamp, optional
+        When pending decisions are aged; default the latest timestamp in the log.
+    similar : float
+        Reversible decisions count as "treated as one-way" when their median
+        latency is at least this share of the irreversible median and a
+        one-sided Mann-Whitney test does not find them faster (p >= 0.05).
+
+    Notes
+    -----
+    Shares count every decision (pending ones too) against its decider. The
+    Herfindahl index is the sum of squared shares; its inverse is the
+    number of equally busy deciders that would give the same concentration.
+    ``waiting_days`` is the latency summed over a decider's decisions, plus
+    the age of those still pending at ``as_of``: the time others spent
+    waiting on them.
+
+    Examples
+    --------
+    >>> log = read_decisions(pd.DataFrame({"decision_id": list("abcd"),
+    ...     "raised_at": ["2025-01-06"] * 4,
+    ...     "decided_at": ["2025-01-07", "2025-01-16", "2025-01-08", "2025-01-09"],
+    ...     "decider": ["Ann", "Ann", "Ann", "Bo"]}))
+    >>> r = decision_report(log)
+    >>> round(r.herfindahl, 4), round(r.equivalent_deciders, 2)
+    (0.625, 1.6)
+    >>> r.by_decider[["decider", "decisions", "latency_p50", "waiting_days"]].values.tolist()
+    [['Ann', 3, 2.0, 13.0], ['Bo', 1, 3.0, 3.0]]
+    """
+    if not isinstance(decisions, pd.DataFrame) or "latency_days" not in decisions:
+        raise OpsdxError("decisions must come from opsdx.read_decisions")
+    d = decisions
+    if d.empty:
+        raise OpsdxError("the decision log has no rows")
+    stamps = [d[c] for c in ("raised_at", "decided_at", "shipped_at") if c in d]
+    last = max(s.max() for s in stamps if s.notna().any())
+    first = d["raised_at"].min()
+    now = pd.Timestamp(as_of) if as_of is not None else last
+    pending = d["decided_at"].isna()
+    age = (now - d["raised_at"]).dt.total_seconds() / 86400
+    wait = d["latency_days"].where(~pending, age.clip(lower=0))
+    notes: list[str] = []
+
+    grouped = d.assign(_wait=wait, _pending=pending).groupby("decider", sort=False)
+    by = pd.DataFrame({"decisions": grouped.size(),
+                       "pending": grouped["_pending"].sum().astype(int),
+                       "latency_p50": grouped["latency_days"].median(),
+                       "latency_p85": grouped["latency_days"].quantile(0.85),
+                       "waiting_days": grouped["_wait"].sum()})
+    by["share"] = by["decisions"] / by["decisions"].sum()
+    if "escalated" in d:
+        by["escalated_share"] = grouped["escalated"].mean().astype(float)
+    by = by.sort_values(["decisions", "waiting_days"], ascending=False)
+    by.index.name = "decider"
+    by = by.reset_index()
+    hhi = float((by["share"] ** 2).sum())
+
+    top = by.iloc[0]["decider"]
+    overall = {"decisions": len(d), "decided": int((~pending).sum()), "pending": int(pending.sum()),
+               "latency_p50": _q(d["latency_days"], 0.5), "latency_p85": _q(d["latency_days"], 0.85),
+               "latency_p50_others": _q(d.loc[d["decider"] != top, "latency_days"], 0.5),
+               "top_decider": top, "top_share": float(by.iloc[0]["share"]),
+               "weeks": float((now - first).total_seconds() / 86400 / 7)}
+    weeks = max(overall["weeks"], 1 / 7)
+    overall["decided_per_week"] = overall["decided"] / weeks
+    weekly = pd.DataFrame()
+    if "shipped_at" in d:
+        shipped = d["shipped_at"].notna()
+        overall["conversion"] = float(shipped.sum() / max((~pending).sum(), 1))
+        overall["shipped_per_week"] = float(shipped.sum() / weeks)
+        overall["ship_p50_days"] = _q(d["ship_days"], 0.5)
+        made = d["decided_at"].dropna().dt.to_period("W-SUN").value_counts()
+        done = d["shipped_at"].dropna().dt.to_period("W-SUN").value_counts()
+        weeks_index = pd.period_range(first, now, freq="W-SUN")
+        weekly = pd.DataFrame({"decided": made.reindex(weeks_index, fill_value=0),
+                               "shipped": done.reindex(weeks_index, fill_value=0)})
+        weekly.index = weekly.index.start_time
+        weekly.index.name = "week"
+    else:
+        overall["conversion"] = np.nan
+        overall["shipped_per_week"] = np.nan
+        notes.append("no shipped_at column: conversion and shipped decisions per week need it")
+
+    rev_rows = []
+    two_way = None
+    if "reversible" in d and d["reversible"].notna().any():
+        for flag, label in ((True, "reversible"), (False, "irreversible")):
+            lat = d.loc[d["reversible"] == flag, "latency_days"]
+            rev_rows.append({"reversible": label, "decisions": int((d["reversible"] == flag).sum()),
+                             "latency_p50": _q(lat, 0.5), "latency_p85": _q(lat, 0.85)})
+        rev = d.loc[d["reversible"] == True, "latency_days"].dropna()  # noqa: E712
+        irr = d.loc[d["reversible"] == False, "latency_days"].dropna()  # noqa: E712
+        if len(rev) >= 5 and len(irr) >= 5:
+            p = float(stats.mannwhitneyu(rev, irr, alternative="less").pvalue)
+            two_way = bool(rev.median() >= similar * irr.median() and p >= 0.05)
+            rev_rows[0]["p_faster"] = p
+        else:
+            notes.append("fewer than 5 decided reversible or irreversible decisions: "
+                         "the two speeds are not compared")
+    else:
+        notes.append("no reversible column: two-way doors cannot be told from one-way doors")
+    by_rev = pd.DataFrame(rev_rows)
+
+    tf, tf_people = None, []
+    if "category" in d and d["category"].notna().any():
+        decided = d[~pending]
+        tf, tf_people, exact = truck_factor(decided["category"], decided["decider"])
+        if not exact:
+            notes.append("many deciders: the truck factor was found greedily (an upper bound)")
+    else:
+        notes.append("no category column: the truck factor needs decision categories")
+    return DecisionReport(overall=pd.Series(overall), by_decider=by, by_reversibility=by_rev,
+                          weekly=weekly, herfindahl=hhi, equivalent_deciders=1.0 / hhi,
+                          truck_factor=tf, truck_factor_people=tf_people,
+                          two_way_as_one_way=two_way, notes=notes)
+
+
+def hero_dependency(work_items, stages: Sequence[str] | None = None) -> pd.DataFrame:
+    """Share of items each person touched, overall and by stage (the founder-in-40%-of-deals pattern).
+
+    Returns one row per stage plus ``(all stages)``: the most-involved person,
+    the share of the stage's items they touched, and the equivalent number of
+    people (inverse Herfindahl of visit shares).
+
+    >>> v = pd.DataFrame({"item_id": list("abcd"), "stage": ["Sell"] * 4,
+    ...     "entered_at": pd.to_datetime(["2025-01-01"] * 4), "exited_at": pd.NaT,
+    ...     "owner": ["Ann", "Ann", "Ann", "Bo"]})
+    >>> hero_dependency(v)[["stage", "person", "share_of_items"]].values.tolist()
+    [['(all stages)', 'Ann', 0.75], ['Sell', 'Ann', 0.75]]
+    """
+    flow = as_flow(work_items, stages=stages)
+    v = flow.visits
+    if "owner" not in v or v["owner"].notna().sum() == 0:
+        raise OpsdxError("hero dependency needs an owner column in the work items")
+    v = v.dropna(subset=["owner"])
+    rows = []
+    for stage, part in [("(all stages)", v)] + [(s, v[v["stage"] == s]) for s in flow.stages]:
+        if part.empty:
+            continue
+        touched = part.drop_duplicates(["item_id", "owner"]).groupby("owner").size()
+        items = part["item_id"].nunique()
+        shares = part.groupby("owner").size() / len(part)
+        person = touched.sort_values(ascending=False, kind="stable").index[0]
+        rows.append({"stage": stage, "person": person, "items": items,
+                     "share_of_items": float(touched[person] / items),
+                     "equivalent_people": float(1.0 / (shares ** 2).sum()),
+                     "people": int(len(touched))})
+    return pd.DataFrame(rows)
+
+
+#: Illustrative per-layer losses from DOMAIN.md (principal-agent): assumptions, not measurements.
+DELEGATION_LOSSES = {"intent": 0.20, "alignment": 0.15, "specifics": 0.10, "bandwidth": 0.15}
+
+
+def communication_paths(teams, *, flag_above: int = 8) -> pd.DataFrame:
+    """Communication paths ``n (n - 1) / 2`` per team, flagged above ``flag_above`` people.
+
+    ``teams``: a list of ``{"name", "size"}`` (``client.yaml``'s teams) or of
+    objects with those attributes (Brooks 1975).
+
+    >>> communication_paths([{"name": "Ops", "size": 12}, {"name": "Sales", "size": 5}])
+        team  size  paths  over_size
+    0    Ops    12     66       True
+    1  Sales     5     10      False
+    """
+    rows = []
+    for t in teams:
+        name = t["name"] if isinstance(t, dict) else t.name
+        size = int(t["size"] if isinstance(t, dict) else t.size)
+        rows.append({"team": name, "size": size, "paths": size * (size - 1) // 2,
+                     "over_size": size > flag_above})
+    return pd.DataFrame(rows, columns=["team", "size", "paths", "over_size"])
+
+
+def delegation_chain(layers: int, losses: dict | None = None) -> pd.DataFrame:
+    """What survives each management layer under *assumed* per-layer losses.
+
+    The default losses are :data:`DELEGATION_LOSSES`, illustrative figures
+    (DOMAIN.md, seed 003), to be edited, never quoted as measurements. Each
+    row is a layer; each column the share retained, ``(1 - loss) ** layer``,
+    and ``combined`` their product.
+
+    >>> delegation_chain(2).round(3).loc[2, ["intent", "combined"]].tolist()
+    [0.64, 0.271]
+    """
+    if not isinstance(layers, (int, np.integer)) or layers < 0:
+        raise OpsdxError("layers must be a whole number >= 0")
+    losses = dict(DELEGATION_LOSSES if losses is None else losses)
+    for k, v in losses.items():
+        if not 0 <= v < 1:
+            raise OpsdxError(f"loss {k!r} must be between 0 and 1, not {v}")
+    depth = np.arange(layers + 1)
+    frame = pd.DataFrame({k: (1 - v) ** depth for k, v in losses.items()},
+                         index=pd.Index(depth, name="layer"))
+    frame["combined"] = frame.prod(axis=1)
+    frame.attrs["assumption"] = ("illustrative per-layer losses (principal-agent), "
+                                 "not measurements: " + ", ".join(f"{k} {v:.0%}"
+                                                                 for k, v in losses.items()))
+    return frame

@@ -1,0 +1,118 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+import opsdx
+from opsdx.flow import communication_paths, delegation_chain, hero_dependency, truck_factor
+
+
+def small_log():
+    return pd.DataFrame({
+        "decision_id": ["d1", "d2", "d3", "d4", "d5"],
+        "raised_at": ["2025-01-06", "2025-01-06", "2025-01-06", "2025-01-06", "2025-01-10"],
+        "decided_at": ["2025-01-07", "2025-01-16", "2025-01-08", "2025-01-09", ""],
+        "shipped_at": ["2025-01-09", "", "2025-01-10", "2025-01-12", ""],
+        "decider": ["Ann", "Ann", "Ann", "Bo", "Ann"],
+        "reversible": ["yes", "true", "no", "Type 1", ""],
+        "category": ["pricing", "hiring", "pricing", "ops", "hiring"]})
+
+
+def test_hand_computed_decision_figures():
+    report = opsdx.decision_report(opsdx.read_decisions(small_log()))
+    o = report.overall
+    assert (o["decisions"], o["decided"], o["pending"]) == (5, 4, 1)
+    assert o["latency_p50"] == pytest.approx(2.5)          # latencies 1, 2, 3, 10 days
+    assert o["latency_p85"] == pytest.approx(6.85)         # type 7: 3 + 0.55 x 7
+    assert report.herfindahl == pytest.approx(0.8 ** 2 + 0.2 ** 2)
+    assert report.equivalent_deciders == pytest.approx(1 / 0.68)
+    ann = report.by_decider.set_index("decider").loc["Ann"]
+    # waiting: 1 + 10 + 2 days decided, plus d5 pending for 6 days at the last date (16 Jan)
+    assert ann["waiting_days"] == pytest.approx(19.0) and ann["pending"] == 1
+    assert ann["share"] == pytest.approx(0.8)
+    assert o["conversion"] == pytest.approx(0.75)
+    assert o["shipped_per_week"] == pytest.approx(3 / (10 / 7))
+    assert report.truck_factor == 1 and report.truck_factor_people == ["Ann"]
+    assert report.weekly["decided"].sum() == 4 and report.weekly["shipped"].sum() == 3
+    text = " ".join(report.sentences())
+    assert "Ann decides 80% of all decisions; their median latency is 2.0 days against 3.0" in text
+    assert "Truck factor 1: without Ann" in text
+    assert any("two speeds are not compared" in n for n in report.notes)
+    assert report.to_dict()["truck_factor"] == 1
+
+
+def test_truck_factor_needs_more_than_half():
+    cats = pd.Series(["a", "b", "c", "d"])
+    # each category has its own decider: any two absences orphan only half
+    assert truck_factor(cats, pd.Series(["A", "B", "C", "D"]))[0] == 3
+    # a shared category needs both its deciders gone
+    size, people, exact = truck_factor(pd.Series(["a", "a", "b", "c"]),
+                                       pd.Series(["A", "B", "A", "C"]))
+    assert (size, people, exact) == (2, ["A", "B"], True)
+
+
+def test_two_way_doors_treated_as_one_way():
+    rng = np.random.default_rng(0)
+    n = 60
+    raised = pd.Timestamp("2025-01-06") + pd.to_timedelta(rng.integers(0, 200, n), "D")
+    reversible = rng.random(n) < 0.8
+    for slow_reversible, expected in ((True, True), (False, False)):
+        latency = rng.gamma(2.0, 4.0, n)
+        if not slow_reversible:
+            latency = np.where(reversible, latency / 6, latency)
+        log = pd.DataFrame({"decision_id": [f"d{i}" for i in range(n)],
+                            "raised_at": raised.strftime("%Y-%m-%d %H:%M"),
+                            "decided_at": (raised + pd.to_timedelta(latency, "D")).strftime(
+                                "%Y-%m-%d %H:%M"),
+                            "decider": "Founder", "reversible": np.where(reversible, "yes", "no")})
+        report = opsdx.decision_report(opsdx.read_decisions(log))
+        assert report.two_way_as_one_way is expected
+        assert any("wait as long as irreversible" in s for s in report.sentences()) is expected
+
+
+def test_bad_decision_log_lists_every_problem(tmp_path):
+    path = tmp_path / "decisions.csv"
+    path.write_text("decision_id,raised_at,decided_at,decider,shipped_at,reversible\n"
+                    "d1,2025-01-06,2025-01-05,Ann,,yes\n"
+                    "d1,2025-01-06,,Ann,2025-01-09,maybe\n"
+                    ",someday,,,,\n")
+    with pytest.raises(opsdx.DataError) as err:
+        opsdx.read_decisions(path)
+    found = {(p.row, p.column, p.message) for p in err.value.problems}
+    assert found == {
+        (2, "decided_at", "decided before it was raised"),
+        (3, "decision_id", "decision_id appears twice"),
+        (3, "shipped_at", "shipped but never decided"),
+        (3, "reversible", "not true or false"),
+        (4, "decision_id", "decision_id is blank"),
+        (4, "decider", "decider is blank"),
+        (4, "raised_at", "not a date or timestamp")}
+
+
+def test_hero_dependency_by_stage():
+    v = pd.DataFrame({"item_id": ["1", "1", "2", "2", "3"],
+                      "stage": ["Sell", "Deliver", "Sell", "Deliver", "Sell"],
+                      "entered_at": pd.to_datetime(["2025-01-01", "2025-01-02"] * 2 + ["2025-01-03"]),
+                      "exited_at": pd.NaT,
+                      "owner": ["Founder", "Ops", "Founder", "Founder", "Rep"]})
+    table = hero_dependency(v).set_index("stage")
+    assert table.at["(all stages)", "person"] == "Founder"
+    assert table.at["(all stages)", "share_of_items"] == pytest.approx(2 / 3)
+    assert table.at["Sell", "share_of_items"] == pytest.approx(2 / 3)
+    assert table.at["Deliver", "share_of_items"] == pytest.approx(1 / 2)
+    assert table.at["(all stages)", "equivalent_people"] == pytest.approx(1 / (0.6 ** 2 + 0.2 ** 2 * 2))
+    with pytest.raises(opsdx.OpsdxError, match="needs an owner column"):
+        hero_dependency(v.drop(columns="owner"))
+
+
+def test_organisation_mechanics():
+    paths = communication_paths([{"name": n, "size": s} for n, s in
+                                 [("a", 3), ("b", 5), ("c", 8), ("d", 12), ("e", 20), ("f", 50)]])
+    assert paths["paths"].tolist() == [3, 10, 28, 66, 190, 1225]   # DOMAIN.md's table
+    assert paths["over_size"].tolist() == [False, False, False, True, True, True]
+    chain = delegation_chain(4)
+    assert chain.loc[4, "intent"] == pytest.approx(0.8 ** 4)
+    assert "not measurements" in chain.attrs["assumption"]
+    custom = delegation_chain(1, {"intent": 0.5})
+    assert custom.loc[1, "combined"] == 0.5
+    with pytest.raises(opsdx.OpsdxError, match="between 0 and 1"):
+        delegation_chain(1, {"intent": 1.5})

@@ -19,7 +19,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .errors import DataError, OpsdxError, Problem, ProblemLog
 from .questionnaire import Questionnaire, load_questionnaire
@@ -52,6 +52,17 @@ class ClientSpec(BaseModel):
                                                        "relative to the client folder.")
     responses: Optional[str] = Field(None, description="Answers file name; default responses.csv "
                                                        "or responses.xlsx.")
+    stages: list[str] = Field(default_factory=list,
+                              description="Work stages in flow order, for work_items.csv "
+                                          "(default: inferred from the data).")
+
+    @field_validator("stages")
+    @classmethod
+    def _unique_stages(cls, value: list[str]) -> list[str]:
+        repeated = sorted({s for s in value if value.count(s) > 1})
+        if repeated:
+            raise ValueError(f"stages repeat: {', '.join(repeated)}")
+        return value
 
 
 def slugify(text: str, *, max_length: int = 60) -> str:
@@ -112,27 +123,60 @@ class Client:
         return read_responses(self.responses_path, self.questionnaire,
                               name=f"{self.path.name}/{self.responses_path.name}")
 
-    @property
-    def estimates_path(self) -> Path | None:
-        """``estimates.csv`` or ``estimates.xlsx`` when the folder has one."""
-        for name in ("estimates.csv", "estimates.xlsx"):
+    def data_path(self, stem: str) -> Path | None:
+        """``<stem>.csv`` or ``<stem>.xlsx`` when the folder has one."""
+        for name in (f"{stem}.csv", f"{stem}.xlsx"):
             if (self.path / name).is_file():
                 return self.path / name
         return None
+
+    @property
+    def estimates_path(self) -> Path | None:
+        """``estimates.csv`` or ``estimates.xlsx`` when the folder has one."""
+        return self.data_path("estimates")
+
+    def _data(self, stem: str, reader, **kwargs):
+        path = self.data_path(stem)
+        if path is None:
+            raise OpsdxError(f"{self.path.name}: no {stem}.csv or {stem}.xlsx in the folder")
+        return reader(path, name=f"{self.path.name}/{path.name}", **kwargs)
 
     def estimates(self):
         """The validated estimates and actuals (see :func:`opsdx.read_estimates`)."""
         from .forecast import read_estimates
 
-        path = self.estimates_path
-        if path is None:
-            raise OpsdxError(f"{self.path.name}: no estimates.csv or estimates.xlsx in the folder")
-        return read_estimates(path, name=f"{self.path.name}/{path.name}")
+        return self._data("estimates", read_estimates)
+
+    def work_items(self):
+        """Stage visits in the order of ``stages:`` (see :func:`opsdx.read_work_items`)."""
+        from .flow import read_work_items
+
+        return self._data("work_items", read_work_items, stages=self.spec.stages or None)
+
+    def decisions(self):
+        """The validated decision log (see :func:`opsdx.read_decisions`)."""
+        from .flow import read_decisions
+
+        return self._data("decisions", read_decisions)
+
+    def has(self, stem: str) -> bool:
+        """Whether the folder has this data file (``"estimates"``, ``"work_items"``, ...)."""
+        return self.data_path(stem) is not None
 
     def validate(self) -> list[Problem]:
-        """Every problem in the folder's data files, without raising."""
+        """Every problem in the folder's data files, without raising.
+
+        Rows of ``work_items`` set aside by the data-quality checks are listed
+        too: they are not errors (the analysis runs without them) but they
+        should be seen.
+        """
         problems: list[Problem] = []
-        loaders = [self.responses] + ([self.estimates] if self.estimates_path else [])
+        optional = [(stem, loader) for stem, loader in
+                    (("estimates", self.estimates), ("decisions", self.decisions))
+                    if self.has(stem)]
+        loaders = [self.responses] + [loader for _, loader in optional]
+        if self.has("work_items"):
+            loaders.append(self._work_item_problems)
         for load in loaders:
             try:
                 load()
@@ -141,6 +185,13 @@ class Client:
             except OpsdxError as exc:
                 problems.append(Problem(str(self.path.name), str(exc)))
         return problems
+
+    def _work_item_problems(self) -> None:
+        flow = self.work_items()
+        if len(flow.quality):
+            raise DataError([Problem(flow.source, f"row set aside: {r.problem}", row=r.row,
+                                     column=r.column, value=r.value)
+                             for r in flow.quality.itertuples()])
 
     def __repr__(self) -> str:
         return f"<Client {self.name!r} at {self.path}>"

@@ -4,7 +4,11 @@
 
 Each client is a folder with ``client.yaml``, ``responses.csv`` (one in the
 wide shape a form tool exports, one as an Excel workbook) and
-``estimates.csv``. The answers are simulated with
+``estimates.csv``, ``work_items.csv`` (a year of flow through the client's
+stages, simulated by :func:`opsdx.simulate_line` with a different constraint
+per client, one pure delay stage, rework and open items) and
+``decisions.csv`` (Northwind Freight shows a strong founder-as-router
+pattern). The answers are simulated with
 :func:`opsdx.simulate_responses` from an organisation at a known stage. The
 estimates follow the planning fallacy as DOMAIN.md describes it: the inside
 view is optimistic (a different median ratio per client), a share of items
@@ -32,6 +36,22 @@ CLIENTS = [
         "estimates": {"n": 260, "median_ratio": 1.8, "on_estimate": 0.10, "sigma": 0.55,
                       "tail_share": 0.06, "estimators": ["founder", "dispatch lead", "analyst"]},
         "roles": {"founder": 0.16, "operations lead": 0.04, "dispatcher": -0.04},
+        "flow": {"arrivals_per_day": 3.0, "seed": 111, "stages": [
+            ("Order intake", 0.15, 2, 1.0, None, 0.0),
+            ("Quote", 0.35, 2, 0.8, None, 0.0),
+            ("Founder approval", 0.30, 1, 1.0, None, 0.0),
+            ("Dispatch planning", 0.25, 2, 0.7, "Quote", 0.08),
+            ("Awaiting customer confirmation", 2.5, None, 0.8, None, 0.0),
+            ("Delivery", 0.9, 5, 0.5, None, 0.0),
+            ("Invoicing", 0.12, 1, 1.0, None, 0.0)],
+            "owners": {"Founder approval": {"founder": 0.92, "operations lead": 0.08},
+                       "Quote": {"founder": 0.45, "sales rep": 0.55},
+                       "*": {"founder": 0.15, "operations lead": 0.25, "dispatcher a": 0.3,
+                             "dispatcher b": 0.3}}},
+        "decisions": {"n": 240, "seed": 112, "deciders": {"founder": (0.64, 9.0),
+                      "operations lead": (0.2, 2.5), "finance lead": (0.1, 3.0),
+                      "sales lead": (0.06, 1.5)}, "reversible_speedup": 1.0,
+                      "founder_categories": "all", "conversion": 0.62},
         "spec": {
             "name": "Northwind Freight Ltd", "sector": "Logistics", "headcount": 38,
             "assessment_date": "2026-10-12", "management_layers": 2,
@@ -46,6 +66,19 @@ CLIENTS = [
                       "tail_share": 0.04, "estimators": ["partner", "manager a", "manager b",
                                                          "consultant"]},
         "roles": {"partner": 0.10, "manager": 0.02, "consultant": -0.03},
+        "flow": {"arrivals_per_day": 1.6, "seed": 211, "stages": [
+            ("Scoping", 0.4, 2, 0.8, None, 0.0),
+            ("Analysis", 2.0, 6, 0.9, None, 0.0),
+            ("Partner review", 0.5, 1, 0.9, "Analysis", 0.15),
+            ("Client review", 6.0, None, 0.7, None, 0.0),
+            ("Delivery", 0.5, 2, 0.6, None, 0.0)],
+            "owners": {"Partner review": {"partner a": 0.7, "partner b": 0.3},
+                       "*": {"manager a": 0.3, "manager b": 0.3, "consultant a": 0.2,
+                             "consultant b": 0.2}}},
+        "decisions": {"n": 200, "seed": 212, "deciders": {"partner a": (0.38, 5.0),
+                      "partner b": (0.22, 4.0), "manager a": (0.2, 2.0),
+                      "manager b": (0.2, 2.0)}, "reversible_speedup": 2.5,
+                      "founder_categories": None, "conversion": 0.74},
         "spec": {
             "name": "Harbour Analytics", "sector": "Professional services", "headcount": 64,
             "assessment_date": "2026-09-30", "management_layers": 3,
@@ -60,6 +93,19 @@ CLIENTS = [
                       "tail_share": 0.03, "estimators": ["cto", "em platform", "em payments",
                                                          "engineer a", "engineer b"]},
         "roles": {"cto": 0.05, "engineering manager": 0.02, "engineer": -0.02},
+        "flow": {"arrivals_per_day": 4.0, "seed": 311, "stages": [
+            ("Refinement", 0.2, 2, 1.0, None, 0.0),
+            ("Development", 1.6, 12, 0.9, None, 0.0),
+            ("Code review", 0.25, 2, 1.0, "Development", 0.12),
+            ("QA", 0.42, 2, 0.8, "Development", 0.1),
+            ("Staging soak", 2.0, None, 0.05, None, 0.0),
+            ("Deploy", 0.05, 1, 0.5, None, 0.0)],
+            "owners": {"*": {"engineer a": 0.2, "engineer b": 0.2, "engineer c": 0.2,
+                             "em platform": 0.1, "em payments": 0.1, "qa lead": 0.2}}},
+        "decisions": {"n": 260, "seed": 312, "deciders": {"cto": (0.25, 3.0),
+                      "em platform": (0.25, 1.5), "em payments": (0.25, 1.5),
+                      "product lead": (0.25, 2.0)}, "reversible_speedup": 4.0,
+                      "founder_categories": None, "conversion": 0.82},
         "spec": {
             "name": "Kestrel Software GmbH", "sector": "Software", "headcount": 120,
             "assessment_date": "2026-11-02", "management_layers": 3,
@@ -73,6 +119,19 @@ CLIENTS = [
                       "tail_share": 0.02, "estimators": ["intake lead", "care planner",
                                                          "scheduler", "billing lead"]},
         "roles": {"executive": 0.05, "service manager": 0.01, "care coordinator": -0.02},
+        "flow": {"arrivals_per_day": 2.5, "seed": 411, "stages": [
+            ("Referral intake", 0.2, 1, 0.8, None, 0.0),
+            ("Assessment", 0.7, 2, 0.8, None, 0.0),
+            ("Care planning", 0.5, 2, 0.9, "Assessment", 0.05),
+            ("Funding approval", 4.0, None, 0.6, None, 0.0),
+            ("Scheduling", 0.2, 1, 1.0, None, 0.0),
+            ("First visit", 1.0, 6, 0.5, None, 0.0)],
+            "owners": {"*": {"intake lead": 0.15, "assessor a": 0.2, "assessor b": 0.2,
+                             "care planner": 0.2, "scheduler": 0.15, "coordinator": 0.1}}},
+        "decisions": {"n": 300, "seed": 412, "deciders": {"service manager a": (0.2, 2.0),
+                      "service manager b": (0.2, 2.0), "clinical lead": (0.2, 3.0),
+                      "operations director": (0.15, 4.0), "finance lead": (0.25, 2.5)},
+                      "reversible_speedup": 3.0, "founder_categories": None, "conversion": 0.86},
         "spec": {
             "name": "Meridian Care Group", "sector": "Health and care services", "headcount": 410,
             "assessment_date": "2026-10-20", "management_layers": 4,
@@ -131,6 +190,79 @@ COMMENTS = [
 ]
 
 
+CATEGORIES = ["pricing", "hiring", "customer exception", "spend", "scheduling",
+              "process change", "supplier"]
+
+
+def simulate_flow(params: dict, assessment_date: str) -> pd.DataFrame:
+    """A year of stage visits up to the assessment date, from the serial-line simulator.
+
+    One stage is a pure delay (unlimited servers), one sends work back
+    (rework), and the visits still open at the end stay open.
+    """
+    from opsdx.flow import Line, Stage, simulate_line
+
+    rng = np.random.default_rng(params["seed"])
+    stages = [Stage(name, mean, servers=servers, cv=cv, rework_to=back, rework_share=share)
+              for name, mean, servers, cv, back, share in params["stages"]]
+    line = Line(stages, params["arrivals_per_day"])
+    start = pd.Timestamp(assessment_date) - pd.Timedelta(days=365)
+    visits = simulate_line(line, days=365, seed=rng, start=start)
+    owners = params["owners"]
+    visits["owner"] = ""
+    for stage in line.names:
+        people = owners.get(stage, owners["*"])
+        mask = visits["stage"] == stage
+        visits.loc[mask, "owner"] = rng.choice(list(people), int(mask.sum()),
+                                               p=np.array(list(people.values())) / sum(people.values()))
+    for col in ("entered_at", "started_at", "exited_at"):
+        visits[col] = visits[col].dt.strftime("%Y-%m-%d %H:%M").fillna("")
+    return visits
+
+
+def simulate_decisions(params: dict, assessment_date: str) -> pd.DataFrame:
+    """A year of decisions: deciders with their share and median latency (days).
+
+    Reversible decisions are ``reversible_speedup`` times faster than
+    irreversible ones (1: no faster, two-way doors treated as one-way). With
+    ``founder_categories="all"`` the first decider handles every category.
+    """
+    rng = np.random.default_rng(params["seed"])
+    n = params["n"]
+    names = list(params["deciders"])
+    shares = np.array([v[0] for v in params["deciders"].values()])
+    medians = np.array([v[1] for v in params["deciders"].values()])
+    who = rng.choice(len(names), n, p=shares / shares.sum())
+    end = pd.Timestamp(assessment_date)
+    raised = end - pd.to_timedelta(np.sort(rng.uniform(0, 365, n))[::-1], "D")
+    reversible = rng.random(n) < 0.85
+    latency = medians[who] * rng.lognormal(0, 0.6, n)
+    latency = np.where(reversible, latency / params["reversible_speedup"], latency)
+    decided = raised + pd.to_timedelta(latency, "D")
+    pending = decided > end
+    shipped_ok = (rng.random(n) < params["conversion"]) & ~pending
+    shipped = decided + pd.to_timedelta(rng.gamma(2.0, 3.0, n), "D")
+    shipped_ok &= shipped <= end
+    # categories: each decider handles a few; the founder-as-router handles them all
+    owned = {i: rng.choice(CATEGORIES, 3, replace=False) for i in range(len(names))}
+    if params["founder_categories"] == "all":
+        owned[0] = np.array(CATEGORIES)
+        for i in range(1, len(names)):
+            owned[i] = owned[i][:1]
+    category = np.array([rng.choice(owned[w]) for w in who])
+    fmt = "%Y-%m-%d %H:%M"
+    return pd.DataFrame({
+        "decision_id": [f"D-{i + 1:04d}" for i in range(n)],
+        "raised_at": raised.strftime(fmt),
+        "decided_at": np.where(pending, "", decided.strftime(fmt)),
+        "shipped_at": np.where(shipped_ok, shipped.strftime(fmt), ""),
+        "decider": np.array(names)[who],
+        "reversible": np.where(reversible, "yes", "no"),
+        "category": category,
+        "escalated": np.where(rng.random(n) < 0.1, "yes", "no")}).sort_values(
+            "raised_at", kind="stable")
+
+
 def build(client: dict, out: Path = HERE) -> Path:
     """Write one client folder under ``out``; returns the folder."""
     folder = out / client["folder"]
@@ -143,6 +275,11 @@ def build(client: dict, out: Path = HERE) -> Path:
     estimates = simulate_estimates(client["estimates"], spec["assessment_date"],
                                    np.random.default_rng(client["seed"] + 1))
     write_text(folder / "estimates.csv", estimates.to_csv(index=False, float_format="%g"))
+    work = simulate_flow(client["flow"], spec["assessment_date"])
+    write_text(folder / "work_items.csv", work.to_csv(index=False))
+    spec["stages"] = [stage[0] for stage in client["flow"]["stages"]]
+    decisions = simulate_decisions(client["decisions"], spec["assessment_date"])
+    write_text(folder / "decisions.csv", decisions.to_csv(index=False))
     if client["shape"] == "long":
         picked = rng.random(len(answers)) < 0.04
         answers["comment"] = np.where(picked, rng.choice(COMMENTS, len(answers)), "")

@@ -68,3 +68,31 @@ def test_clients_differ_in_optimism():
     medians = [opsdx.ReferenceClass(opsdx.read_estimates(SAMPLES / c["folder"] / "estimates.csv"))
                .ratio_quantile(0.5) for c in generate.CLIENTS]
     assert medians == sorted(medians, reverse=True)  # the least mature plan the worst
+
+
+CONSTRAINTS = {"northwind-freight": "Founder approval", "harbour-analytics": "Partner review",
+               "kestrel-software": "QA", "meridian-care": "Assessment"}
+
+
+@pytest.mark.parametrize("folder", sorted(CONSTRAINTS))
+def test_sample_flow_has_its_designed_constraint(folder):
+    client = opsdx.load_client(SAMPLES / folder)
+    flow = client.work_items()
+    assert flow.stages == client.spec.stages and 5 <= len(flow.stages) <= 7
+    assert flow.open_visits > 0
+    assert flow.visits.groupby(["item_id", "stage"]).size().max() >= 2   # rework
+    report = opsdx.find_constraint(flow)
+    assert report.constraint == CONSTRAINTS[folder] and report.confidence > 0.95
+    roles = report.stages.set_index("stage")["role"]
+    assert roles.str.startswith("no limit shown").sum() >= 1            # the pure delay
+
+
+def test_founder_as_router_only_at_northwind():
+    reports = {f: opsdx.decision_report(opsdx.load_client(SAMPLES / f).decisions())
+               for f in CONSTRAINTS}
+    north = reports.pop("northwind-freight")
+    assert north.overall["top_decider"] == "founder" and north.overall["top_share"] > 0.55
+    assert north.truck_factor == 1 and north.two_way_as_one_way
+    for other in reports.values():
+        assert other.overall["top_share"] < 0.4 and other.truck_factor > 1
+        assert other.two_way_as_one_way is False

@@ -29,8 +29,10 @@ def main() -> None:
         table = rc.summary()
         print(f"{folder.name}: {rc.sentence(0.8)}")
         for row in table.dropna(subset=["p"]).itertuples():
-            print(f"  reference class P{row.p * 100:g}: coverage {row.coverage:.3f} "
-                  f"(recalibrated {row.coverage_recalibrated:.3f}), pinball {row.pinball_loss:.3f}")
+            print(f"  reference class P{row.p * 100:g}: coverage {row.coverage:.3f} over {row.n}; "
+                  f"on the {row.n_recalibrated} recalibrated: {row.coverage_same_rows:.3f} as "
+                  f"forecast, {row.coverage_recalibrated:.3f} recalibrated; "
+                  f"pinball {row.pinball_loss:.3f}")
         when = opsdx.backtest_forecast_when(estimates, items=10, seed=0)
         for row in when.summary().itertuples():
             print(f"  throughput Monte Carlo P{row.p * 100:g}: coverage {row.coverage:.3f} "

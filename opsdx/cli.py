@@ -140,19 +140,21 @@ def _print_result(title: str, sector: str, result, top: int) -> None:
         print(f"  warning: {_printable(warning)}")
 
 
-def _plan_jobs(paths: list[str]) -> list[tuple[str, str, object]]:
-    """(label, title, loader) for each estimates file or client folder."""
+def _plan_jobs(paths: list[str]) -> list[tuple[str, object]]:
+    """(label, loader) for each estimates file or client folder; loading may raise."""
     from .forecast import read_estimates
 
     jobs = []
     for p in paths:
         path = Path(p)
         if path.is_file():
-            jobs.append((path.name, path.name, lambda path=path: read_estimates(path)))
+            jobs.append((path.name, lambda path=path: (path.name, read_estimates(path))))
             continue
         for folder in _client_dirs([p]):
-            client = load_client(folder)
-            jobs.append((folder.name, client.name, client.estimates))
+            def load(folder=folder):
+                client = load_client(folder)
+                return client.name, client.estimates()
+            jobs.append((folder.name, load))
     return jobs
 
 
@@ -161,10 +163,11 @@ def _cmd_plan(args) -> int:
 
     failed = n = 0
     results = []
-    for label, title, load in _plan_jobs(args.paths):
+    for label, load in _plan_jobs(args.paths):
         n += 1
         try:
-            result = assess_planning(load(), by=args.by, weights=args.weights,
+            title, estimates = load()
+            result = assess_planning(estimates, by=args.by, weights=args.weights,
                                      trials=args.trials, seed=args.seed, as_of=args.as_of)
         except OpsdxError as exc:
             failed += 1
@@ -174,22 +177,30 @@ def _cmd_plan(args) -> int:
         if args.json:
             results.append({"client": title, "source": label, **result.to_dict()})
             continue
-        print(f"\n{_printable(title)}")
-        for sentence in result.sentences():
-            print(f"  {_printable(sentence)}")
-        table = result.classes[["class", "n", "share_over", "ratio_p50", "ratio_p80", "ratio_p90"]]
-        print("  reference classes (ratio = actual / estimate):")
-        for row in table.itertuples():
-            print(f"    {_printable(row[1]):<22} n={row.n:<4} over estimate {row.share_over:>4.0%}  "
-                  f"P50 {row.ratio_p50:.2f}  P80 {row.ratio_p80:.2f}  P90 {row.ratio_p90:.2f}")
-        if len(result.estimators):
-            print("  estimators, most optimistic first:")
-            for row in result.estimators.itertuples():
-                print(f"    {_printable(row.estimator):<22} n={row.n:<4} median ratio "
-                      f"{row.median_ratio:.2f}  P80 {row.p80_ratio:.2f}")
-        for note in result.notes:
-            print(f"  note: {_printable(note)}")
+        _print_plan(title, result)
     return _finish(args, results, n, failed, "assessed")
+
+
+def _print_plan(title: str, result) -> None:
+    print(f"\n{_printable(title)}")
+    for sentence in result.sentences():
+        print(f"  {_printable(sentence)}")
+    print("  reference classes (ratio = actual / estimate):")
+    for row in result.classes.itertuples():
+        name = _printable(row[1])
+        if row.uses != row[1]:
+            print(f"    {name:<22} n={row.n:<4} too few: uses {_printable(row.uses)}")
+            continue
+        print(f"    {name:<22} n={row.n:<4} over estimate {row.share_over:>4.0%}  "
+              f"P50 {row.ratio_p50:.2f}  P80 {row.ratio_p80:.2f}  P90 {row.ratio_p90:.2f}")
+    if len(result.estimators):
+        print("  estimators, most optimistic first:")
+        for row in result.estimators.itertuples():
+            few = "" if row.enough_history else "  (few items: their open tasks use everyone's)"
+            print(f"    {_printable(row.estimator):<22} n={row.n:<4} median ratio "
+                  f"{row.median_ratio:.2f}  P80 {row.p80_ratio:.2f}{few}")
+    for note in result.notes:
+        print(f"  note: {_printable(note)}")
 
 
 def _cmd_validate(args) -> int:
@@ -226,6 +237,19 @@ def _cmd_questionnaires(args) -> int:
     return 0
 
 
+def _whole(minimum: int):
+    """An argparse type: a whole number of at least ``minimum``."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, not {value}")
+        return value
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="opsdx", description="Operations diagnostics.")
     parser.add_argument("--version", action="version", version=f"opsdx {__version__}")
@@ -257,8 +281,8 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--as-of", default=None, metavar="DATE",
                       help="first day of the forecast (default: the day after the last date "
                            "in the data)")
-    plan.add_argument("--trials", type=int, default=10_000, help="Monte Carlo trials")
-    plan.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    plan.add_argument("--trials", type=_whole(1), default=10_000, help="Monte Carlo trials")
+    plan.add_argument("--seed", type=_whole(0), default=0, help="random seed (default 0)")
     plan.add_argument("--json", action="store_true", help="print machine-readable results")
     plan.set_defaults(func=_cmd_plan)
 

@@ -113,3 +113,13 @@ def test_forecast_with_recalibration_from_a_backtest():
     assert fixed.at[0, "p80"] == pytest.approx(10 * rc.ratio_quantile(levels[0.8]))
     with pytest.raises(OpsdxError, match="no level for p = 0.95"):
         rc.forecast(10, p=(0.95,), recalibration={0.8: 0.85})
+
+
+def test_throughput_backtests_cannot_recalibrate_a_class():
+    days = pd.date_range("2024-01-01", periods=400, freq="D")
+    finished = np.repeat(days, np.random.default_rng(1).poisson(1.5, len(days)))
+    when = opsdx.backtest_forecast_when(finished, items=10, trials=300)
+    with pytest.raises(OpsdxError, match="recalibration applies to reference-class backtests"):
+        when.recalibration()
+    ax = when.plot_calibration()
+    assert "forecasts of the next 10 items" in ax.get_title()

@@ -56,7 +56,8 @@ def test_headline_agrees_with_the_pieces(kestrel, result):
 def test_sentences_json_and_determinism(kestrel, result):
     text = " ".join(result.sentences())
     assert "Across 413 finished items, the median took 1.16x its estimate" in text
-    assert f"our P80 covered {result.headline['backtest_p80_coverage']:.0%} of 383 later tasks" in text
+    assert (f"In backtest, the P80 of classes by kind covered "
+            f"{result.headline['backtest_p80_coverage']:.0%} of 383 later tasks") in text
     assert "The 7 open items are estimated at 92" in text
     payload = json.loads(json.dumps(result.to_dict(), allow_nan=False))
     assert payload["headline"]["n_open"] == 7 and payload["params"]["by"] == ["kind"]
@@ -76,9 +77,10 @@ def test_missing_pieces_are_named_not_guessed(kestrel):
     r = opsdx.assess_planning(no_estimator, trials=500, as_of="2026-12-01")
     assert r.schedule is None and any("needs an estimator column" in n for n in r.notes)
     assert str(r.completion.start) == "2026-12-01"
-    # the forecast starts long after the last finish: no recent throughput to replay
+    # the forecast starts long after the last finish: it replays the last window of data, and says so
     r = opsdx.assess_planning(kestrel, trials=500, as_of="2030-01-01")
-    assert r.completion is None and any("nothing was finished" in n for n in r.notes)
+    assert str(r.completion.start) == "2030-01-01"
+    assert any("days after the last finish in the data" in n for n in r.notes)
     with pytest.raises(opsdx.OpsdxError, match="weights must be None or 'recency'"):
         opsdx.assess_planning(kestrel, weights=np.ones(len(kestrel)))
 
@@ -87,7 +89,8 @@ def test_plan_command(capsys, tmp_path):
     assert main(["plan", str(SAMPLES / "northwind-freight"), "--by", "kind", "--trials", "1000"]) == 0
     out = capsys.readouterr().out
     assert "Northwind Freight Ltd" in out and "kind=bug" in out
-    assert "In backtest, our P80 covered" in out and "estimators, most optimistic first" in out
+    assert "In backtest, the P80 of classes by kind covered" in out
+    assert "estimators, most optimistic first" in out
     assert main(["plan", str(SAMPLES / "meridian-care" / "estimates.csv"), "--json",
                  "--trials", "500"]) == 0
     [record] = json.loads(capsys.readouterr().out)
@@ -98,3 +101,76 @@ def test_plan_command(capsys, tmp_path):
         (folder / name).write_bytes((SAMPLES / "meridian-care" / name).read_bytes())
     assert main(["plan", str(folder)]) == 1
     assert "no estimates.csv or estimates.xlsx" in capsys.readouterr().err
+
+
+def test_as_of_in_the_past_sees_only_what_was_known(kestrel):
+    r = opsdx.assess_planning(kestrel, as_of="2026-03-01", trials=500)
+    known = kestrel[(kestrel["estimated_on"] < "2026-03-01")]
+    finished = known["finished_on"] < "2026-03-01"
+    assert r.headline["n_finished"] == int(finished.sum())
+    assert r.n_open == int((~finished).sum())
+    assert str(r.completion.start) == "2026-03-01"
+    assert r.backtest.items["date"].max() < pd.Timestamp("2026-03-01")
+    assert any("count as open" in n for n in r.notes) and any("left out" in n for n in r.notes)
+
+
+def test_small_and_odd_histories_say_so(kestrel):
+    tail = kestrel.sort_values("estimated_on").tail(12)
+    r = opsdx.assess_planning(tail, trials=500)
+    assert any("lie beyond what so few items can show" in n for n in r.notes)
+    assert any("throughput window covers" in n for n in r.notes)
+    # the window is the data's own: a short history is not padded with empty days
+    days = (r.completion.percentiles([0.5])["date"].iloc[0] - pd.Timestamp(str(r.completion.start))).days
+    assert days < 60
+    one = opsdx.assess_planning(kestrel[kestrel["ratio"] < 1].head(1), trials=200)
+    text = " ".join(one.sentences())
+    assert "Across 1 finished item," in text and "estimate minus" in text
+    typo = kestrel.copy()
+    typo.loc[typo.index[0], "finished_on"] = pd.Timestamp("2099-01-01")
+    r = opsdx.assess_planning(typo, trials=200)
+    assert any("check it for a typing error" in n for n in r.notes)
+
+
+def test_small_classes_and_blank_estimators_are_shown_not_hidden(kestrel):
+    few = kestrel[(kestrel["kind"] != "chore") | (kestrel.index % 9 == 0)].copy()
+    few.loc[few.index[:40], "estimator"] = ""
+    r = opsdx.assess_planning(few, by=["kind"], trials=300)
+    chores = r.classes.set_index("class").loc["kind=chore"]
+    assert chores["n"] < 20 and chores["uses"] == "all history"
+    assert any("falling back" in n for n in r.notes)
+    assert "" not in r.estimators["estimator"].tolist()
+    assert "(no estimator)" not in r.estimators["estimator"].tolist()
+    intern = kestrel.copy()
+    intern.loc[intern.index[0], "estimator"] = "intern"
+    table = opsdx.assess_planning(intern, trials=200).estimators
+    assert table.iloc[-1]["estimator"] == "intern" and not table.iloc[-1]["enough_history"]
+
+
+def test_streams_are_independent_and_bad_arguments_are_clean_errors(kestrel):
+    a = opsdx.assess_planning(kestrel, trials=2000, seed=0).completion.days
+    b = opsdx.assess_planning(kestrel.drop(columns="estimator"), trials=2000, seed=0).completion.days
+    np.testing.assert_array_equal(a, b)
+    for kwargs, match in [({"as_of": "notadate"}, "as_of must be a date"),
+                          ({"trials": 0}, "trials must be a whole number >= 1"),
+                          ({"seed": -1}, "seed must be a whole number >= 0"),
+                          ({"p": 1.5}, "p must be levels strictly between 0 and 1")]:
+        with pytest.raises(opsdx.OpsdxError, match=match):
+            opsdx.assess_planning(kestrel, **kwargs)
+    assert opsdx.assess_planning(kestrel, p=0.8, trials=200).params["p"] == (0.8,)
+    text = kestrel.astype(str).replace({"nan": "", "NaT": ""})
+    assert opsdx.assess_planning(text, trials=200).headline["n_finished"] == 413
+
+
+def test_plan_command_keeps_going_past_a_broken_client(tmp_path, capsys):
+    import shutil
+
+    for name in ("kestrel-software", "meridian-care"):
+        shutil.copytree(SAMPLES / name, tmp_path / name)
+    with open(tmp_path / "meridian-care" / "client.yaml", "a") as fh:
+        fh.write("unknown_key: 1\n")
+    assert main(["plan", str(tmp_path), "--trials", "200"]) == 1
+    captured = capsys.readouterr()
+    assert "Kestrel Software GmbH" in captured.out and "assessed 1 of 2" in captured.out
+    assert "meridian-care: cannot assess planning" in captured.err
+    with pytest.raises(SystemExit):
+        main(["plan", str(tmp_path), "--trials", "0"])

@@ -193,3 +193,11 @@ def test_bootstrap_intervals_cover_and_are_seeded():
     with pytest.raises(OpsdxError, match="method must be 'order' or 'bootstrap'"):
         rc.quantile_ci(method="bca")
 
+
+
+def test_bootstrap_edge_cases():
+    rc = ReferenceClass(history([1.0, 1.2, 1.4, 1.6, 1.8, 2.0]), weights=[0, 0, 1, 1, 2, 2])
+    ci = rc.quantile_ci([0.5], method="bootstrap", n_resamples=200)
+    assert ci.at[0, "ci_low"] >= 1.4   # zero-weight items never enter a resample
+    with pytest.raises(OpsdxError, match="n_resamples must be a whole number >= 1"):
+        rc.quantile_ci(method="bootstrap", n_resamples=0)

@@ -37,6 +37,8 @@ class BacktestResult:
     method: str = "reference class"
     outcome: str = "ratio"
     unit: str = "later tasks"
+    #: How :meth:`sentence` names the forecast; ``{p}`` becomes the level (80).
+    label: str = "our P{p}"
 
     def summary(self) -> pd.DataFrame:
         """Per p: coverage against nominal, after recalibration, pinball loss; plus the baseline."""
@@ -67,7 +69,8 @@ class BacktestResult:
         """A line for a report: how the P(p) forecast (and the inside view) fared."""
         table = self.summary()
         row = table[np.isclose(table["p"], p)].iloc[0]
-        text = (f"In backtest, our P{p * 100:g} covered {row['coverage']:.0%} of {int(row['n'])} "
+        name = self.label.format(p=f"{p * 100:g}")
+        text = (f"In backtest, {name} covered {row['coverage']:.0%} of {int(row['n'])} "
                 f"{self.unit}")
         if "inside_view_covered" in self.items:
             text += f"; the inside view covered {table.iloc[-1]['coverage']:.0%}"
@@ -82,6 +85,9 @@ class BacktestResult:
         :meth:`ReferenceClass.forecast(..., recalibration=...)
         <opsdx.ReferenceClass.forecast>`. Levels are clipped to [0.001, 0.999].
         """
+        if self.outcome != "ratio":
+            raise OpsdxError(f"recalibration applies to reference-class backtests; this one is "
+                             f"of the {self.method}")
         ps = self.p if p is None else tuple(float(v) for v in np.atleast_1d(p))
         pit = self.items["pit"].to_numpy(float)
         levels = np.clip(np.quantile(pit, ps), 1e-3, 1 - 1e-3)
@@ -97,20 +103,23 @@ class BacktestResult:
         pit = self.items["pit"].to_numpy()
         ax.plot([0, 1], [0, 1], color="0.6", lw=1, ls="--", label="perfect calibration")
         ax.plot(grid, [np.mean(pit <= g) for g in grid], marker="o", ms=3,
-                label="reference class (PIT)")
+                label=f"{self.method} (PIT)")
         summary = self.summary().dropna(subset=["p"])
         ax.scatter(summary["p"], summary["coverage"], color="C3", zorder=3,
-                   label="stated levels, as forecast")
+                   label=f"stated levels, all {len(self.items)} forecasts")
         recal = summary.dropna(subset=["coverage_recalibrated"])
         if len(recal):
+            n = int(recal["n_recalibrated"].iloc[0])
+            ax.scatter(recal["p"], recal["coverage_same_rows"], facecolors="none",
+                       edgecolors="C3", zorder=3, label=f"as forecast, the {n} recalibrated")
             ax.scatter(recal["p"], recal["coverage_recalibrated"], color="C2", marker="D", s=22,
-                       zorder=3, label="after recalibration (walk-forward)")
+                       zorder=3, label=f"after recalibration, the same {n}")
         ax.set_xlabel("nominal probability p")
-        ax.set_ylabel("share of later items at or below the P(p) forecast")
+        ax.set_ylabel("share of outcomes at or below the P(p) forecast")
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
         ax.legend(loc="upper left", fontsize=8, frameon=False)
-        ax.set_title(f"Backtest over {len(self.items)} items", fontsize=10)
+        ax.set_title(f"Backtest: {len(self.items)} {self.unit}", fontsize=10)
         return ax
 
 

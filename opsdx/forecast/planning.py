@@ -27,6 +27,14 @@ from .schedule import ScheduleForecast, simulate_schedule
 
 __all__ = ["assess_planning", "PlanningResult"]
 
+#: Fewest backtested items whose coverage a report quotes.
+MIN_BACKTEST = 30
+
+
+def _signed(share: float) -> str:
+    """``plus 62%`` or ``minus 12%``."""
+    return f"{'minus' if share < 0 else 'plus'} {abs(share):.0%}"
+
 
 def _amount(value: float) -> str:
     """An effort figure as a reader wants it: whole numbers from 100, else 3 significant digits."""
@@ -114,26 +122,34 @@ class PlanningResult:
     def sentences(self) -> list[str]:
         """The findings in plain words, ready for a report."""
         h = self.headline
-        out = [f"Across {h['n_finished']} finished items, the median took {h['median_ratio']:.2f}x "
-               f"its estimate; {h['share_over']:.0%} overran, {h['share_on']:.0%} finished exactly "
-               f"on estimate and {h['share_under']:.0%} under it.",
-               f"An outside-view P80 budget is the estimate plus {h['p80_uplift']:.0%} "
-               f"(P90: plus {h['p90_ratio'] - 1:.0%})."]
-        if self.backtest is not None and not math.isnan(h["backtest_p80_coverage"]):
+        weighted = self.params.get("weights") == "recency"
+        items = "item" if h["n_finished"] == 1 else "items"
+        out = [f"Across {h['n_finished']} finished {items}"
+               + (" (weighted towards recent work)" if weighted else "")
+               + f", the median took {h['median_ratio']:.2f}x its estimate; "
+               f"{h['share_over']:.0%} overran, {h['share_on']:.0%} finished exactly on estimate "
+               f"and {h['share_under']:.0%} under it.",
+               f"An outside-view P80 budget is the estimate {_signed(h['p80_uplift'])} "
+               f"(P90: {_signed(h['p90_ratio'] - 1)})."]
+        if (self.backtest is not None and not math.isnan(h["backtest_p80_coverage"])
+                and h["backtest_n"] >= MIN_BACKTEST):
             out.append(self.backtest.sentence(0.8))
             recal = h["backtest_p80_coverage_recalibrated"]
-            if not math.isnan(recal) and abs(h["backtest_p80_coverage"] - 0.8) > 0.05:
-                out.append(f"Recalibrated from earlier outcomes, the P80 covered {recal:.0%} "
-                           "of the tasks it could be applied to.")
+            table = self._backtest_table()
+            row = table[np.isclose(table["p"], 0.8)].iloc[0]
+            if not math.isnan(recal) and abs(row["coverage_same_rows"] - 0.8) > 0.05:
+                out.append(f"Recalibrated from earlier outcomes, the P80 covered {recal:.0%} of "
+                           f"the {int(row['n_recalibrated'])} tasks it could be applied to "
+                           f"(as forecast: {row['coverage_same_rows']:.0%}).")
         if self.schedule is not None:
             h80 = h["open_effort_p80"]
             out.append(f"The {self.n_open} open items are estimated at "
                        f"{_amount(h['open_effort_inside_view'])}; from each estimator's own record, "
                        f"there is an 80% chance they take at most {_amount(h80)}.")
         if self.completion is not None:
-            out.append(f"At the throughput of the last {self.params['window_days']} days, they "
-                       f"are done by {h['open_done_p50']} with 50% and by {h['open_done_p85']} "
-                       "with 85% probability.")
+            out.append(f"At the throughput of the last {self.params['window_days']} days of data, "
+                       f"they are done by {h['open_done_p50']} with 50% and by "
+                       f"{h['open_done_p85']} with 85% probability.")
         return out
 
     def summary(self) -> pd.Series:
@@ -177,38 +193,120 @@ class PlanningResult:
         return text + ">"
 
 
-def _class_table(rc: ReferenceClass, by: list[str], p: Sequence[float]) -> pd.DataFrame:
-    classes = [rc]
+def _blank(values: pd.Series) -> pd.Series:
+    return values.isna() | (values.astype(str).str.strip() == "")
+
+
+def _class_table(rc: ReferenceClass, by: list[str], p: Sequence[float],
+                 notes: list[str]) -> pd.DataFrame:
+    """All history, then one row per combination of ``by`` values (small ones say where they fall back)."""
+    entries = [(rc.label_, rc)]
     if by:
-        keys = rc.history[by].drop_duplicates().sort_values(by, na_position="last")
+        history = rc.history
+        usable = ~np.logical_or.reduce([_blank(history[c]).to_numpy() for c in by])
+        if (~usable).any():
+            notes.append(f"{int((~usable).sum())} finished item(s) have no "
+                         f"{' / '.join(by)}: they count in all history only")
+        keys = history.loc[usable, by].drop_duplicates().sort_values(by)
         for values in keys.itertuples(index=False):
+            label = ", ".join(f"{k}={v}" for k, v in zip(by, values))
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 chosen = rc.select(**dict(zip(by, values)))
-            if chosen.label_ != rc.label_ and chosen.label_ not in {c.label_ for c in classes}:
-                classes.append(chosen)
+            notes.extend(n for n in chosen.notes_ if n not in notes)
+            entries.append((label, chosen))
     rows = []
-    for c in classes:
+    for label, c in entries:
         shares = c.point_mass
         q = np.atleast_1d(_quiet(c.ratio_quantile, list(p)))
-        row = {"class": c.label_, "n": c.n_, "share_under": shares["under"],
-               "share_on": shares["on"], "share_over": shares["over"]}
+        size = (c.n_ if label == c.label_ else
+                int(np.logical_and.reduce([(rc.history[k].astype(str) == str(v)).to_numpy()
+                                           for k, v in (part.split("=", 1) for part in
+                                                        label.split(", "))]).sum()))
+        row = {"class": label, "n": size, "uses": c.label_, "n_used": c.n_,
+               "share_under": shares["under"], "share_on": shares["on"],
+               "share_over": shares["over"]}
         row.update({f"ratio_p{level * 100:g}": v for level, v in zip(p, q)})
         row.update({f"uplift_p{level * 100:g}": v - 1.0 for level, v in zip(p, q)})
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def _estimator_table(done: pd.DataFrame, estimator: str) -> pd.DataFrame:
+def _estimator_table(done: pd.DataFrame, estimator: str, min_history: int) -> pd.DataFrame:
+    columns = ["estimator", "n", "median_ratio", "p80_ratio", "share_over", "enough_history"]
     if estimator not in done.columns:
-        return pd.DataFrame(columns=["estimator", "n", "median_ratio", "p80_ratio", "share_over"])
-    ratio = done["actual"] / done["estimate"]
-    grouped = ratio.groupby(done[estimator].astype(str))
+        return pd.DataFrame(columns=columns)
+    done = done[~_blank(done[estimator])]
+    ratio = (pd.to_numeric(done["actual"], errors="coerce")
+             / pd.to_numeric(done["estimate"], errors="coerce"))
+    who = done[estimator].astype(str).str.strip()
+    grouped = ratio.groupby(who)
     table = pd.DataFrame({"n": grouped.size(), "median_ratio": grouped.median(),
                           "p80_ratio": grouped.quantile(0.8),
-                          "share_over": (ratio > 1 + 1e-9).groupby(done[estimator].astype(str)).mean()})
+                          "share_over": (ratio > 1 + 1e-9).groupby(who).mean()})
+    table["enough_history"] = table["n"] >= min_history
     table.index.name = "estimator"
-    return table.sort_values(["median_ratio", "n"], ascending=[False, False]).reset_index()
+    table = table.sort_values(["enough_history", "median_ratio", "n"], ascending=False)
+    return table.reset_index()[columns]
+
+
+def _cut_at(estimates: pd.DataFrame, as_of: pd.Timestamp, notes: list[str]) -> pd.DataFrame:
+    """The data as it stood on ``as_of``: later estimates dropped, later finishes still open."""
+    out = estimates
+    if "estimated_on" in out:
+        later = pd.to_datetime(out["estimated_on"], errors="coerce") >= as_of
+        if later.any():
+            notes.append(f"as of {as_of.date()}: {int(later.sum())} item(s) estimated on or after "
+                         "that day are left out")
+            out = out[~later]
+    if "finished_on" in out:
+        later = pd.to_datetime(out["finished_on"], errors="coerce") >= as_of
+        if later.any():
+            notes.append(f"as of {as_of.date()}: {int(later.sum())} item(s) finished on or after "
+                         "that day count as open")
+            out = out.copy()
+            out.loc[later, ["actual", "finished_on"]] = np.nan
+            for col in ("ratio",):
+                if col in out:
+                    out.loc[later, col] = np.nan
+            if "finished" in out:
+                out.loc[later, "finished"] = False
+    return out
+
+
+def _completion(done: pd.DataFrame, n_open: int, start: pd.Timestamp, window_days: int,
+                calendar: str, trials: int, rng, notes: list[str]) -> WhenForecast | None:
+    """Throughput Monte Carlo over the window of data before ``start`` that the data covers."""
+    finished = pd.to_datetime(done["finished_on"], errors="coerce").dropna().sort_values()
+    if finished.empty:
+        notes.append("no completion forecast: no finished item has a finish date")
+        return None
+    first, last = finished.iloc[0].normalize(), finished.iloc[-1].normalize()
+    if len(finished) > 1 and (last - finished.iloc[-2].normalize()).days > 180:
+        notes.append(f"the last finish date ({last.date()}) is more than 180 days after the one "
+                     "before it: check it for a typing error")
+    end = min(start - pd.Timedelta(days=1), last)
+    begin = max(end - pd.Timedelta(days=window_days - 1), first)
+    covered = (end - begin).days + 1
+    if covered < window_days:
+        notes.append(f"the throughput window covers {covered} days of data, fewer than the "
+                     f"{window_days} asked for")
+    gap = (start - end).days - 1
+    if gap > 30:
+        notes.append(f"the forecast starts {gap} days after the last finish in the data: it "
+                     "assumes the team still finishes work at the pace it did then")
+    series = daily_throughput(finished, start=begin, end=end, calendar=calendar)
+    if series.sum() == 0:
+        notes.append("no completion forecast: nothing was finished in the throughput window")
+        return None
+    if series.sum() < 10:
+        notes.append(f"the completion forecast replays only {int(series.sum())} finishes: "
+                     "read its dates as rough")
+    try:
+        return forecast_when(series, n_open, start=start, trials=trials, seed=rng)
+    except OpsdxError as exc:
+        notes.append(f"no completion forecast: {exc}")
+        return None
 
 
 def assess_planning(estimates: pd.DataFrame, *, p: Sequence[float] = (0.5, 0.8, 0.9),
@@ -250,20 +348,54 @@ def assess_planning(estimates: pd.DataFrame, *, p: Sequence[float] = (0.5, 0.8, 
     """
     if not isinstance(estimates, pd.DataFrame):
         raise OpsdxError("estimates must be a DataFrame (see opsdx.read_estimates)")
+    missing = [c for c in ("estimate", "actual") if c not in estimates.columns]
+    if missing:
+        raise OpsdxError(f"estimates have no column {', '.join(map(repr, missing))}")
     by = [by] if isinstance(by, str) else list(by or [])
     if not (weights is None or (isinstance(weights, str) and weights == "recency")):
         raise OpsdxError("weights must be None or 'recency' here (for weights per item, build "
                          "ReferenceClass and backtest_reference_class yourself)")
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-    ps = tuple(float(v) for v in p)
+    if not (isinstance(trials, (int, np.integer)) and trials >= 1):
+        raise OpsdxError(f"trials must be a whole number >= 1, not {trials!r}")
+    if not isinstance(seed, np.random.Generator) and not (
+            isinstance(seed, (int, np.integer)) and seed >= 0):
+        raise OpsdxError(f"seed must be a whole number >= 0 or a numpy Generator, not {seed!r}")
+    ps = tuple(float(v) for v in np.atleast_1d(np.asarray(p, float)))
+    if any(not 0 < v < 1 for v in ps) or not ps:
+        raise OpsdxError(f"p must be levels strictly between 0 and 1, not {p!r}")
     notes: list[str] = []
+    if as_of is not None:
+        try:
+            as_of = pd.Timestamp(as_of).normalize()
+        except (ValueError, TypeError):
+            raise OpsdxError(f"as_of must be a date (YYYY-MM-DD), not {as_of!r}") from None
+        if pd.isna(as_of):
+            raise OpsdxError(f"as_of must be a date (YYYY-MM-DD), not {as_of!r}")
+        estimates = _cut_at(estimates, as_of, notes)
+    estimates = estimates.assign(estimate=pd.to_numeric(estimates["estimate"], errors="coerce"),
+                                 actual=pd.to_numeric(estimates["actual"], errors="coerce"))
+    # separate, reproducible streams: one part's draws never shift another's
+    if isinstance(seed, np.random.Generator):
+        rng_schedule, rng_completion = (np.random.default_rng(int(v))
+                                        for v in seed.integers(0, 2 ** 63, size=2))
+    else:
+        rng_schedule, rng_completion = (np.random.default_rng(child)
+                                        for child in np.random.SeedSequence(seed).spawn(2))
     rc = ReferenceClass(estimates, by=by, weights=weights, half_life_days=half_life_days,
                         min_size=min_size)
     done = rc.history
-    classes = _class_table(rc, by, ps)
-    estimators = _estimator_table(done, "estimator")
-    # read the tail once so that its note (if any) is collected
-    _ = rc.mean_ratio
+    classes = _class_table(rc, by, ps, notes)
+    estimators = _estimator_table(done, "estimator", min_history)
+    _ = rc.mean_ratio  # read the tail once so that its note (if any) is collected
+    n = rc.n_effective_
+    thin = [v for v in ps if v > n / (n + 1) or v < 1 / (n + 1)]
+    if thin:
+        notes.append(f"only {rc.n_} finished item(s): P{', P'.join(f'{v * 100:g}' for v in thin)} "
+                     "lie beyond what so few items can show, and are read from the largest "
+                     "(or smallest) ratios seen")
+    elif rc.n_ < 30:
+        notes.append(f"only {rc.n_} finished items: quantiles are rough; see "
+                     "reference_class.quantile_ci() for their intervals")
 
     backtest = None
     if {"estimated_on", "finished_on"} <= set(estimates.columns):
@@ -272,39 +404,46 @@ def assess_planning(estimates: pd.DataFrame, *, p: Sequence[float] = (0.5, 0.8, 
                                                 half_life_days=half_life_days, min_history=min_size)
         except OpsdxError as exc:
             notes.append(f"no backtest: {exc}")
+        else:
+            if by:
+                backtest.label = f"the P{{p}} of classes by {' and '.join(by)}"
+            if len(backtest.items) < MIN_BACKTEST:
+                notes.append(f"the backtest forecast only {len(backtest.items)} items (fewer than "
+                             f"{MIN_BACKTEST}): its coverage is not quoted")
     else:
         notes.append("no backtest: it needs estimated_on and finished_on dates")
 
-    is_open = pd.to_numeric(estimates["actual"], errors="coerce").isna()
-    open_items = estimates[is_open]
+    open_items = estimates[estimates["actual"].isna()]
     schedule = completion = None
     if len(open_items) == 0:
         notes.append("no open items (every row has an actual): nothing to forecast")
     else:
         if "estimator" in estimates.columns:
-            schedule = simulate_schedule(open_items, estimates, trials=trials, seed=rng,
+            schedule = simulate_schedule(open_items, estimates, trials=trials, seed=rng_schedule,
                                          min_history=min_history)
             notes.extend(schedule.notes)
         else:
             notes.append("no effort forecast for the open items: it needs an estimator column")
-        if "finished_on" in estimates.columns and done["finished_on"].notna().any():
-            dated = [pd.to_datetime(estimates[c], errors="coerce")
-                     for c in ("estimated_on", "finished_on") if c in estimates.columns]
-            last = max(d.max() for d in dated)
-            start = pd.Timestamp(as_of) if as_of is not None else last + pd.Timedelta(days=1)
-            series = daily_throughput(done["finished_on"], start=start - pd.Timedelta(days=window_days),
-                                      end=start - pd.Timedelta(days=1), calendar=calendar)
-            if series.sum() == 0:
-                notes.append(f"no completion forecast: nothing was finished in the {window_days} "
-                             "days before the forecast starts")
+        if "finished_on" in estimates.columns:
+            dated = pd.concat([pd.to_datetime(estimates[c], errors="coerce")
+                               for c in ("estimated_on", "finished_on") if c in estimates.columns])
+            if as_of is not None:
+                start = as_of
+            elif dated.notna().any():
+                start = dated.max().normalize() + pd.Timedelta(days=1)
             else:
-                completion = forecast_when(series, len(open_items), start=start, trials=trials,
-                                           seed=rng)
+                start = None
+            if start is None:
+                notes.append("no completion forecast: the data has no dates")
+            else:
+                completion = _completion(done, len(open_items), start, window_days, calendar,
+                                         trials, rng_completion, notes)
         else:
             notes.append("no completion forecast for the open items: it needs finished_on dates")
     notes = list(dict.fromkeys(rc.notes_ + notes))
-    params = {"p": ps, "by": by, "weights": weights, "half_life_days": half_life_days, "min_size": min_size,
-              "min_history": min_history, "window_days": window_days, "calendar": calendar,
+    params = {"p": ps, "by": by, "weights": weights, "half_life_days": half_life_days,
+              "min_size": min_size, "min_history": min_history, "window_days": window_days,
+              "calendar": calendar,
               "as_of": None if completion is None else str(completion.start), "trials": trials,
               "seed": seed if not isinstance(seed, np.random.Generator) else "generator"}
     return PlanningResult(reference_class=rc, classes=classes, estimators=estimators,

@@ -439,11 +439,15 @@ class ReferenceClass:
         return order_statistic(lo_rank, lo_rank >= 1), order_statistic(hi_rank, hi_rank <= n)
 
     def _bootstrap_ci(self, ps, level, n_resamples, seed):
+        if not (isinstance(n_resamples, (int, np.integer)) and n_resamples >= 1):
+            raise OpsdxError(f"n_resamples must be a whole number >= 1, not {n_resamples!r}")
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-        if self.ratios_.size < 2 or np.ptp(self.ratios_) == 0:
+        keep = self.weights_ > 0  # zero-weight items are not in the class at all
+        ratios, weights = self.ratios_[keep], self.weights_[keep]
+        if ratios.size < 2 or np.ptp(ratios) == 0:
             return np.full(ps.size, np.nan), np.full(ps.size, np.nan)
 
-        equal = bool(np.all(self.weights_ == self.weights_[0]))
+        equal = bool(np.all(weights == weights[0]))
 
         def statistic(ratios, weights, axis=-1):
             if equal:  # resamples of equal weights stay equal: numpy's type 7 directly
@@ -457,7 +461,7 @@ class ReferenceClass:
             out = np.stack([weighted_quantile(a, b, ps) for a, b in zip(flat_r, flat_w)])
             return np.moveaxis(out.reshape(r.shape[:-1] + (ps.size,)), -1, 0)
 
-        result = stats.bootstrap((self.ratios_, self.weights_), statistic, paired=True,
+        result = stats.bootstrap((ratios, weights), statistic, paired=True,
                                  vectorized=True, n_resamples=n_resamples,
                                  confidence_level=level, method="percentile", random_state=rng)
         ci = result.confidence_interval

@@ -20,6 +20,16 @@ from .estimates import finished_ratios
 
 __all__ = ["simulate_schedule", "ScheduleForecast"]
 
+#: Tasks and history rows whose estimator is blank: always drawn from the pooled ratios.
+NO_ESTIMATOR = "(no estimator)"
+
+
+def _names(column: pd.Series) -> np.ndarray:
+    text = column.astype(str).str.strip()
+    blank = column.isna() | text.isin(["", "nan", "None", "<NA>"])
+    return text.where(~blank, NO_ESTIMATOR).to_numpy()
+
+
 #: The label of the all-estimators row in :meth:`ScheduleForecast.percentiles`.
 TOTAL = "(all estimators)"
 
@@ -90,12 +100,12 @@ def simulate_schedule(tasks: pd.DataFrame, history: pd.DataFrame, *, trials: int
         raise OpsdxError("every open task needs a positive estimate")
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
 
-    who = done[estimator].astype(str).to_numpy()
-    task_who = tasks[estimator].astype(str).to_numpy()
+    who = _names(done[estimator])
+    task_who = _names(tasks[estimator])
     totals = np.zeros(trials)
     by_estimator, inside, sources, notes = {}, {}, {}, []
     for name in pd.unique(task_who):
-        mine = ratios[who == name]
+        mine = ratios[who == name] if name != NO_ESTIMATOR else ratios[:0]
         if mine.size >= min_history:
             pool, sources[name] = mine, f"own ({mine.size} items)"
         else:

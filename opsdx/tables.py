@@ -147,7 +147,10 @@ def read_table(source: Source, *, name: str | None = None, sheet: str | int = 0)
             raise DataError([Problem(label, "binary content (NUL bytes) in a text file",
                                      expected="CSV text")])
         try:
-            grid = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False,
+            # parse the bytes with the encoding found (faster than re-reading the decoded text)
+            codec = {"utf-8": "utf-8-sig"}.get(encoding, encoding)
+            grid = pd.read_csv(io.BytesIO(raw), encoding=codec, header=None, dtype=str,
+                               keep_default_na=False,
                                skip_blank_lines=False,  # keep row numbers those of the file
                                skipinitialspace=True, sep=_delimiter(text))
         except pd.errors.ParserError as exc:
@@ -252,7 +255,15 @@ def _with_header(grid: pd.DataFrame, label: str) -> pd.DataFrame:
     frame = pd.DataFrame(dict(keep), index=body.index)
     # rows with no content at all (spreadsheets keep them after deletions) carry no data;
     # the index keeps every other row's position, so row numbers stay those of the file
-    return frame[(frame != "").any(axis=1)] if len(frame.columns) else frame
+    if not len(frame.columns):
+        return frame
+    # only rows whose first cell is blank can be blank throughout: check those alone
+    first_blank = frame.iloc[:, 0] == ""
+    if not first_blank.any():
+        return frame
+    empty = first_blank.copy()
+    empty[first_blank] = (frame[first_blank] == "").all(axis=1)
+    return frame[~empty]
 
 
 def _delimiter(text: str) -> str:
@@ -276,7 +287,9 @@ def _column_text(column: pd.Series) -> pd.Series:
         text = numbers.astype(str)
         text[whole] = numbers[whole].astype("int64").astype(str)
         return text.where(numbers.notna(), "")
-    return column.astype(object).where(column.notna(), "").astype(str).str.strip()
+    if column.isna().any():
+        column = column.astype(object).where(column.notna(), "")
+    return column.astype(str).str.strip()
 
 
 def require_columns(table: Table, required: list[str], log: ProblemLog,

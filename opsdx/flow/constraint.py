@@ -60,6 +60,11 @@ def _stage_stats(e: np.ndarray, s: np.ndarray | None, x: np.ndarray, t0: float, 
     span = t1 - t0
     if closed:  # an event at the very end belongs to the window
         t1 = np.nextafter(t1, np.inf)
+    # visits over before the window, or begun after it, change nothing inside it
+    relevant = (e < t1) & ~(x < t0)
+    if not relevant.all():
+        e, x = e[relevant], x[relevant]
+        s = None if s is None else s[relevant]
     done = np.isfinite(x)
     times, delta, level, durations, before, order = step_counts(e, x[done], t0, t1)
     first = times[times >= t0][0] if np.any(times >= t0) else t1
@@ -265,15 +270,26 @@ class ConstraintReport:
         return plot_wip(self.flow, ax=ax, freq=freq)
 
 
-def _analyse(flow: FlowData, t0: float, t1: float, origin, closed: bool = True) -> pd.DataFrame:
+def _stage_arrays(flow: FlowData, origin) -> dict:
+    """Per stage: entry, start (or None) and exit times as float days since ``origin``."""
     v = flow.visits
     has_start = "started_at" in v.columns and v["started_at"].notna().any()
+    codes = pd.Categorical(v["stage"], categories=flow.stages).codes
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(flow.stages) + 1))
+    e_all = _days(v["entered_at"], origin)[order]
+    x_all = _days(v["exited_at"], origin)[order]
+    s_all = _days(v["started_at"], origin)[order] if has_start else None
+    out = {}
+    for k, name in enumerate(flow.stages):
+        a, b = bounds[k], bounds[k + 1]
+        out[name] = (e_all[a:b], None if s_all is None else s_all[a:b], x_all[a:b])
+    return out
+
+
+def _analyse(arrays: dict, t0: float, t1: float, closed: bool = True) -> pd.DataFrame:
     rows = []
-    for name in flow.stages:
-        mine = v[v["stage"] == name]
-        e = _days(mine["entered_at"], origin)
-        x = _days(mine["exited_at"], origin)
-        s = _days(mine["started_at"], origin) if has_start else None
+    for name, (e, s, x) in arrays.items():
         if e.size == 0:
             rows.append({"stage": name, "arrivals": 0, "departures": 0, "utilisation": 0.0,
                          "servers": np.inf, "capacity_per_day": np.inf, "evidence_n": 0,
@@ -349,7 +365,8 @@ def find_constraint(work_items, stages: Sequence[str] | None = None, *, freq: st
         raise OpsdxError("the window is empty: end must be after start")
     origin = np.datetime64(start.to_datetime64(), "ns")
     t1 = (np.datetime64(end.to_datetime64(), "ns") - origin) / _DAY
-    table = _analyse(flow, 0.0, t1, origin)
+    arrays = _stage_arrays(flow, origin)
+    table = _analyse(arrays, 0.0, t1)
     span = t1
     table["arrivals_per_week"] = 7 * table["arrivals"] / span
     table["departures_per_week"] = 7 * table["departures"] / span
@@ -363,7 +380,7 @@ def find_constraint(work_items, stages: Sequence[str] | None = None, *, freq: st
                              "no limit shown (delay or spare capacity)")
     if constraint is not None:
         table.loc[table["stage"] == constraint, "role"] = "constraint"
-    timeline = _timeline(flow, start, end, freq, origin)
+    timeline = _timeline(arrays, start, end, freq, origin)
     evidence = _sentences(table, constraint, confidence, span / 7)
     columns = ["stage", "role", "arrivals_per_week", "departures_per_week", "mean_wip",
                "time_p50", "time_p85", "wait_p50", "servers", "service_days",
@@ -378,7 +395,7 @@ def find_constraint(work_items, stages: Sequence[str] | None = None, *, freq: st
                                     "started_at": "started_at" in v.columns})
 
 
-def _timeline(flow: FlowData, start, end, freq: str, origin) -> pd.DataFrame:
+def _timeline(arrays: dict, start, end, freq: str, origin) -> pd.DataFrame:
     try:
         edges = pd.date_range(start.normalize(), end, freq=freq)
     except ValueError:
@@ -390,7 +407,7 @@ def _timeline(flow: FlowData, start, end, freq: str, origin) -> pd.DataFrame:
         t1 = (np.datetime64(b.to_datetime64(), "ns") - origin) / _DAY
         if t1 - t0 < 7:
             continue
-        table = _analyse(flow, t0, t1, origin, closed=b == end)
+        table = _analyse(arrays, t0, t1, closed=b == end)
         constraint, confidence = _verdict(table)
         util = (float(table.loc[table["stage"] == constraint, "utilisation"].iloc[0])
                 if constraint else np.nan)

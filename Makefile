@@ -17,6 +17,8 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 demo: $(STAMP)
 	$(BIN)/opsdx score sample_data
+	$(BIN)/opsdx plan sample_data --by kind
+	$(BIN)/opsdx flow sample_data
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -2,6 +2,7 @@
 
     opsdx score CLIENT_DIR|FILE [...]         stage, probability, index, top blockers
     opsdx plan CLIENT_DIR|FILE [...]          planning optimism, outside view, backtest
+    opsdx flow CLIENT_DIR [...]               the constraint, decisions, hero dependency
     opsdx validate CLIENT_DIR [...]           every data problem; exit 1 when any
     opsdx schema questionnaire|client         JSON Schema for editors
     opsdx questionnaires                      the bundled questionnaires
@@ -203,6 +204,105 @@ def _print_plan(title: str, result) -> None:
         print(f"  note: {_printable(note)}")
 
 
+def _flow_result(folder: Path, freq: str) -> dict:
+    """Everything ``opsdx flow`` reports for one client folder (raises OpsdxError)."""
+    from .flow import (communication_paths, decision_report, delegation_chain, find_constraint,
+                       hero_dependency)
+
+    client = load_client(folder)
+    out: dict = {"client": client.name, "source": folder.name, "notes": []}
+    if client.has("work_items"):
+        flow = client.work_items()
+        report = find_constraint(flow, freq=freq)
+        out["constraint"] = report
+        out["quality"] = flow.quality_summary()
+        if "owner" in flow.visits and flow.visits["owner"].notna().any():
+            out["heroes"] = hero_dependency(flow)
+    else:
+        out["notes"].append("no work_items.csv: no constraint")
+    if client.has("decisions"):
+        out["decisions"] = decision_report(client.decisions())
+    else:
+        out["notes"].append("no decisions.csv: no decision analysis")
+    if client.spec.teams:
+        out["paths"] = communication_paths(client.spec.teams)
+    if client.spec.management_layers:
+        out["delegation"] = delegation_chain(client.spec.management_layers)
+    return out
+
+
+def _flow_json(result: dict) -> dict:
+    def records(frame):
+        return json.loads(frame.to_json(orient="records", date_format="iso"))
+    out = {"client": result["client"], "source": result["source"], "notes": result["notes"]}
+    if "constraint" in result:
+        out["constraint"] = result["constraint"].to_dict()
+        out["data_quality"] = records(result["quality"])
+    if "heroes" in result:
+        out["hero_dependency"] = records(result["heroes"])
+    if "decisions" in result:
+        out["decisions"] = result["decisions"].to_dict()
+    if "paths" in result:
+        out["communication_paths"] = records(result["paths"])
+    if "delegation" in result:
+        chain = result["delegation"]
+        out["delegation_chain"] = {"assumption": chain.attrs["assumption"],
+                                   "layers": records(chain.reset_index())}
+    return out
+
+
+def _print_flow(result: dict) -> None:
+    print(f"\n{_printable(result['client'])}")
+    if "constraint" in result:
+        report = result["constraint"]
+        for sentence in report.evidence:
+            print(f"  {_printable(sentence)}")
+        print("  stages (flow order):")
+        for row in report.stages.itertuples():
+            cap = "no limit shown" if row.capacity_per_week == float("inf") else (
+                f"capacity {row.capacity_per_week:.1f}/wk, {row.utilisation:.0%} utilised")
+            print(f"    {_printable(row.stage):<30} in {row.arrivals_per_week:5.1f}/wk  "
+                  f"WIP {row.mean_wip:5.1f}  p50 {row.time_p50:5.1f} d  {cap}")
+        shifts = report.timeline["constraint"].dropna().unique()
+        if len(shifts) > 1:
+            print(f"  the constraint moved over time: {', '.join(map(_printable, shifts))}")
+        for row in result["quality"].itertuples():
+            print(f"  data quality: {row.rows} row(s) set aside: {_printable(row.problem)}")
+    if "heroes" in result:
+        top = result["heroes"].iloc[0]
+        print(f"  hero dependency: {_printable(top.person)} touched {top.share_of_items:.0%} of "
+              f"all items")
+    if "decisions" in result:
+        for sentence in result["decisions"].sentences():
+            print(f"  {_printable(sentence)}")
+    if "paths" in result:
+        big = result["paths"][result["paths"]["over_size"]]
+        for row in big.itertuples():
+            print(f"  team {_printable(row.team)}: {row.size} people, {row.paths} communication "
+                  "paths (above 8 people)")
+    for note in result["notes"]:
+        print(f"  note: {_printable(note)}")
+
+
+def _cmd_flow(args) -> int:
+    failed = n = 0
+    results = []
+    for folder in _client_dirs(args.paths):
+        n += 1
+        try:
+            result = _flow_result(folder, args.freq)
+        except OpsdxError as exc:
+            failed += 1
+            print(f"\n{_printable(folder.name)}: cannot analyse flow\n{_printable(exc)}",
+                  file=sys.stderr)
+            continue
+        if args.json:
+            results.append(_flow_json(result))
+        else:
+            _print_flow(result)
+    return _finish(args, results, n, failed, "analysed")
+
+
 def _cmd_validate(args) -> int:
     n_problems = 0
     for job in _jobs(args):
@@ -285,6 +385,16 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--seed", type=_whole(0), default=0, help="random seed (default 0)")
     plan.add_argument("--json", action="store_true", help="print machine-readable results")
     plan.set_defaults(func=_cmd_plan)
+
+    flow = sub.add_parser("flow", help="the constraint, decision bottlenecks and hero "
+                                       "dependency of client folders")
+    flow.add_argument("paths", nargs="+", metavar="CLIENT_DIR",
+                      help="a client folder or a folder of client folders")
+    flow.add_argument("--freq", default="QS",
+                      help="periods of the constraint timeline (pandas frequency; default QS, "
+                           "quarters)")
+    flow.add_argument("--json", action="store_true", help="print machine-readable results")
+    flow.set_defaults(func=_cmd_flow)
 
     validate = sub.add_parser("validate", help="report every data problem of client folders "
                                                 "or answer files")

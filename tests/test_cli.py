@@ -176,3 +176,28 @@ def test_validate_reports_estimate_problems_of_a_client(tmp_path, capsys):
     (client / "estimates.csv").unlink()
     with pytest.raises(opsdx.OpsdxError, match="no estimates.csv"):
         opsdx.load_client(client).estimates()
+
+
+def test_flow_command_text_and_json(capsys, tmp_path):
+    assert main(["flow", str(SAMPLES / "northwind-freight")]) == 0
+    out = capsys.readouterr().out
+    assert "Founder approval is the constraint" in out
+    assert "founder decides 64% of all decisions" in out and "Truck factor 1" in out
+    assert "Awaiting customer confirmation" in out and "no limit shown" in out
+    assert main(["flow", str(SAMPLES), "--json"]) == 0
+    records = {r["client"]: r for r in json.loads(capsys.readouterr().out)}
+    assert records["Kestrel Software GmbH"]["constraint"]["constraint"] == "QA"
+    assert records["Northwind Freight Ltd"]["delegation_chain"]["assumption"].startswith(
+        "illustrative")
+    # a client without flow data says so; a broken one fails alone
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    for name in ("client.yaml", "responses.csv"):
+        shutil.copy(SAMPLES / "meridian-care" / name, bare / name)
+    broken = tmp_path / "broken"
+    shutil.copytree(SAMPLES / "harbour-analytics", broken)
+    (broken / "decisions.csv").write_text("decision_id,raised_at\nd1,2025-01-01\n")
+    assert main(["flow", str(tmp_path)]) == 1
+    captured = capsys.readouterr()
+    assert "no work_items.csv: no constraint" in captured.out
+    assert "broken: cannot analyse flow" in captured.err and "decided_at" in captured.err

@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/recovery.py
 	$(BIN)/python bench/forecast.py
 	$(BIN)/python bench/backtest.py
+	$(BIN)/python bench/flow.py
 
 sample-data: $(STAMP)
 	$(BIN)/python sample_data/generate.py

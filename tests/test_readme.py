@@ -55,3 +55,18 @@ def test_plan_output_quoted_in_readme(monkeypatch, capsys):
     assert main(["plan", "sample_data/northwind-freight", "--by", "kind"]) == 0
     out = capsys.readouterr().out
     assert quoted.strip() in out
+
+
+def test_flow_snippet_runs_and_quotes_true_figures(monkeypatch):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    monkeypatch.chdir(ROOT)
+    block = README.split("## The constraint, decisions and heroes")[1].split("```python")[1]
+    block = block.split("```")[0]
+    namespace = {"opsdx": opsdx}
+    exec(compile(block, "README.md", "exec"), namespace)
+    shown = re.search(r"report +# (<ConstraintReport: .*?), \.\.\.>", README).group(1)
+    assert repr(namespace["report"]).startswith(shown)
+    quoted = re.search(r'decisions.sentences\(\)   # "([^.]*)', README).group(1)
+    assert namespace["decisions"].sentences()[0].startswith(quoted)

@@ -34,6 +34,8 @@ def test_tiny_log_exact_values():
     assert t.at["Test", "time_p50"] == pytest.approx(2.0)
     assert t.at["Test", "departures_per_week"] == pytest.approx(7 / 4)
     assert t.at["Test", "open_at_end"] == 1
+    assert t.at["Build", "net_flow_per_week"] == 0
+    assert t.at["Test", "net_flow_per_week"] == pytest.approx((2 - 1) * 7 / 4)
     # Build had nothing in it on the last day; Test on the first two
     assert t.at["Build", "next_idle_share"] == pytest.approx(0.5)
     # two items, nobody waited for a start: no stage has shown a limit

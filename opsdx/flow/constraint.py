@@ -337,9 +337,12 @@ def find_constraint(work_items, stages: Sequence[str] | None = None, *, freq: st
         ``departures_per_week``, ``mean_wip``, ``time_p50`` and ``time_p85``
         (days in stage, queue included), ``wait_p50`` (days queued, with
         ``started_at``), ``servers`` and ``capacity_per_week`` (``inf``:
-        no limit shown), ``utilisation`` (work arriving / capacity, the
-        evidence score of the verdict), ``wip_growth_per_week`` (net flow:
-        how fast the WIP in the stage grows), ``next_idle_share`` (share of
+        no limit shown), ``utilisation`` (work arriving / capacity) and
+        ``utilisation_se`` (its standard error), ``evidence_score`` (the
+        utilisation of stages that have shown a limit, 0 for the others: the
+        verdict picks its maximum), ``net_flow_per_week`` (arrivals minus
+        departures), ``wip_growth_per_week`` (the trend of the WIP in the
+        stage), ``next_idle_share`` (share of
         the time the next stage had nothing to do), ``wait_slope_days``
         (extra days in stage per item found on arrival) and ``role``.
 
@@ -371,6 +374,10 @@ def find_constraint(work_items, stages: Sequence[str] | None = None, *, freq: st
     table["arrivals_per_week"] = 7 * table["arrivals"] / span
     table["departures_per_week"] = 7 * table["departures"] / span
     table["capacity_per_week"] = 7 * table["capacity_per_day"]
+    table["net_flow_per_week"] = table["arrivals_per_week"] - table["departures_per_week"]
+    # the verdict's score: utilisation, for stages that have shown a limit
+    table["evidence_score"] = np.where(np.isfinite(table["capacity_per_day"]),
+                                       table["utilisation"], 0.0)
     first_entry = v.groupby("item_id")["entered_at"].min()
     new_items = int(((first_entry >= start) & (first_entry < end)).sum())
     table["visits_per_item"] = table["arrivals"] / max(new_items, 1)
@@ -384,7 +391,8 @@ def find_constraint(work_items, stages: Sequence[str] | None = None, *, freq: st
     evidence = _sentences(table, constraint, confidence, span / 7)
     columns = ["stage", "role", "arrivals_per_week", "departures_per_week", "mean_wip",
                "time_p50", "time_p85", "wait_p50", "servers", "service_days",
-               "capacity_per_week", "utilisation", "utilisation_se", "wip_growth_per_week",
+               "capacity_per_week", "utilisation", "utilisation_se", "evidence_score",
+               "net_flow_per_week", "wip_growth_per_week",
                "next_idle_share", "wait_slope_days", "wait_slope_t", "visits_per_item",
                "open_at_end", "capacity_per_day"]
     table = table.reindex(columns=columns)

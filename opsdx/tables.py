@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Union
 
+import numpy as np
 import pandas as pd
 
 from .errors import DataError, OpsdxError, Problem, ProblemLog
@@ -261,8 +262,9 @@ def _with_header(grid: pd.DataFrame, label: str) -> pd.DataFrame:
     first_blank = frame.iloc[:, 0] == ""
     if not first_blank.any():
         return frame
-    empty = first_blank.copy()
-    empty[first_blank] = (frame[first_blank] == "").all(axis=1)
+    empty = np.zeros(len(frame), dtype=bool)
+    candidates = np.flatnonzero(first_blank.to_numpy())
+    empty[candidates] = (frame.iloc[candidates] == "").all(axis=1).to_numpy(dtype=bool)
     return frame[~empty]
 
 

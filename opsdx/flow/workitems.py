@@ -27,6 +27,7 @@ declared order. A missing column or an empty file is an error
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -86,8 +87,10 @@ def _parse_times(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """
     text = text.astype(str)
     try:  # the common case, no offsets anywhere: one vectorised parse
-        quick = pd.to_datetime(text.where(text != ""), errors="coerce", format="ISO8601")
-    except (ValueError, TypeError):
+        with warnings.catch_warnings():  # older pandas warn (not raise) on mixed offsets
+            warnings.simplefilter("error", FutureWarning)
+            quick = pd.to_datetime(text.where(text != ""), errors="coerce", format="ISO8601")
+    except (ValueError, TypeError, FutureWarning):
         quick = None
     if quick is not None and pd.api.types.is_datetime64_dtype(quick) and getattr(
             quick.dt, "tz", None) is None:

@@ -24,6 +24,7 @@ Input files are only ever opened for reading.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import re
@@ -221,8 +222,10 @@ def _cell_text(value) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if hasattr(value, "isoformat"):
-        return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if hasattr(value, "isoformat"):  # a date, or a time of day alone
+        return value.isoformat()
     return str(value)
 
 

@@ -21,8 +21,10 @@ def test_hand_computed_decision_figures():
     report = opsdx.decision_report(opsdx.read_decisions(small_log()))
     o = report.overall
     assert (o["decisions"], o["decided"], o["pending"]) == (5, 4, 1)
-    assert o["latency_p50"] == pytest.approx(2.5)          # latencies 1, 2, 3, 10 days
-    assert o["latency_p85"] == pytest.approx(6.85)         # type 7: 3 + 0.55 x 7
+    # Kaplan-Meier over 1, 2, 3, 10 days decided and d5 pending for 6 days (censored):
+    # the share still waiting drops to 4/5, 3/5, 2/5 (at 3 days), then 0 (at 10 days)
+    assert o["latency_p50"] == pytest.approx(3.0)
+    assert o["latency_p85"] == pytest.approx(10.0)
     assert report.herfindahl == pytest.approx(0.8 ** 2 + 0.2 ** 2)
     assert report.equivalent_deciders == pytest.approx(1 / 0.68)
     ann = report.by_decider.set_index("decider").loc["Ann"]
@@ -116,3 +118,24 @@ def test_organisation_mechanics():
     assert custom.loc[1, "combined"] == 0.5
     with pytest.raises(opsdx.OpsdxError, match="between 0 and 1"):
         delegation_chain(1, {"intent": 1.5})
+
+
+def test_pending_decisions_count_in_latency_and_odd_timestamps_are_refused():
+    rows = [("f%d" % i, "2025-01-01", "", "Founder") for i in range(6)]
+    rows += [("f6", "2025-01-01", "2025-01-02", "Founder"), ("f7", "2025-01-01", "2025-01-02", "Founder")]
+    rows += [("o%d" % i, "2025-01-01", "2025-01-05", "Ops") for i in range(2)]
+    rows += [("x", "2025-03-02", "2025-03-02", "Ops")]
+    log = pd.DataFrame(rows, columns=["decision_id", "raised_at", "decided_at", "decider"])
+    report = opsdx.decision_report(opsdx.read_decisions(log))
+    founder = report.by_decider.set_index("decider").loc["Founder"]
+    # 6 of 8 still pending after 60 days: the median is not reached, not "1 day"
+    assert np.isnan(founder["latency_p50"]) and founder["longest_wait_days"] == 60
+    assert "more than 60 days (most still pending)" in report.sentences()[0]
+    bad = pd.DataFrame({"decision_id": ["a", "b", "c"],
+                        "raised_at": ["2025-01-01 09:00+05:00", "2025-01-01 10:00", "2025"],
+                        "decided_at": ["", "", ""], "decider": ["A", "A", "A"]})
+    with pytest.raises(opsdx.DataError) as err:
+        opsdx.read_decisions(bad)
+    messages = {(p.row, p.message) for p in err.value.problems}
+    assert (0, "time zone given on some timestamps but not on others") in messages
+    assert (2, "not a date or timestamp") in messages

@@ -40,7 +40,8 @@ def test_tiny_log_exact_values():
     assert t.at["Build", "next_idle_share"] == pytest.approx(0.5)
     # two items, nobody waited for a start: no stage has shown a limit
     assert report.constraint is None
-    assert "demand, not capacity, sets the pace" in report.evidence[0]
+    assert report.evidence[0].startswith("Too little flow to name a constraint: 0.6 weeks")
+    assert report.provisional
 
 
 def test_wip_over_time_and_plots():
@@ -250,3 +251,87 @@ def test_event_log_adapter_with_start_complete_pairs():
     assert "started_at" not in plain.visits and len(plain.visits) == 4
     with pytest.raises(opsdx.DataError, match="required column is missing"):
         from_event_log(log.drop(columns="time:timestamp"))
+
+
+def test_review_cases_zero_length_visits_stale_tickets_and_stamped_starts():
+    # date-only exports: visits that begin and end the same instant
+    same = pd.DataFrame({"item_id": ["1", "2", "3"], "stage": "Build",
+                         "entered_at": ["2025-03-03", "2025-03-03", "2025-03-04"],
+                         "exited_at": ["2025-03-03", "2025-03-03", "2025-03-06"]})
+    assert find_constraint(same).stages.at[0, "departures_per_week"] > 0
+    line = Line([Stage("Build", 0.2, servers=2), Stage("Review", 0.45), Stage("Test", 0.3)],
+                arrivals_per_day=2.0)
+    visits = simulate_line(line, days=365, seed=8)
+    # one abandoned ticket, started in Review a year ago and never finished
+    zombie = pd.DataFrame({"item_id": ["Z"], "stage": ["Review"],
+                           "entered_at": [visits["entered_at"].min()],
+                           "started_at": [visits["entered_at"].min()], "exited_at": [pd.NaT]})
+    report = find_constraint(pd.concat([visits, zombie], ignore_index=True), stages=line.names)
+    t = report.stages.set_index("stage")
+    assert report.constraint == "Review" and t.at["Review", "servers"] == 1
+    assert t.at["Review", "stale_in_service"] == 1
+    # starts stamped on entry show no queue: the departure rates decide instead
+    stamped = visits.assign(started_at=visits["entered_at"])
+    report = find_constraint(stamped, stages=line.names)
+    assert report.constraint == "Review"
+    assert report.stages.set_index("stage").at["Review", "capacity_from"] == "departure rates"
+
+
+def test_thin_data_is_provisional_and_shared_people_are_named():
+    line = Line([Stage("Build", 0.2, servers=2), Stage("Review", 0.45)], arrivals_per_day=2.0)
+    short = simulate_line(line, days=14, seed=4)
+    report = find_constraint(short)
+    assert report.provisional and report.confidence <= 0.8
+    assert any(s.startswith("Provisional: 1.7 weeks of data") or "Too little flow" in s
+               for s in report.evidence)
+    visits = simulate_line(Line([Stage("A", 0.3), Stage("B", 0.3), Stage("C", 0.2)], 2.0),
+                           days=200, seed=2)
+    visits["owner"] = np.where(visits["stage"] == "C", "Cy", "Ann")
+    report = find_constraint(visits)
+    assert any(s.startswith("Ann does most of the work of A, B") for s in report.evidence)
+    with pytest.raises(opsdx.OpsdxError, match="start must be a date"):
+        find_constraint(visits, start="notadate")
+    with pytest.raises(opsdx.OpsdxError, match="capacity_factor must be a positive number"):
+        report.what_if("A", "2")
+
+
+def test_event_log_pairs_each_completion_with_its_own_start_and_keeps_file_rows(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text("case,activity,lifecycle,timestamp\n"
+                    "1,Build,complete,2025-03-03 10:00\n"     # row 2: no start recorded
+                    "1,Review,start,2025-03-04 09:00\n"       # row 3
+                    "1,Review,complete,2025-03-04 12:00\n"    # row 4
+                    "2,Build,start,01/03/2025\n")             # row 5: not ISO 8601
+    flow = from_event_log(path)
+    v = flow.visits.set_index("stage")
+    assert v.at["Review", "started_at"] == pd.Timestamp("2025-03-04 09:00")
+    assert v.at["Review", "entered_at"] == pd.Timestamp("2025-03-03 10:00")
+    assert sorted(flow.visits["row"]) == [2, 4]
+    assert flow.quality["row"].tolist() == [5]
+    unreadable = tmp_path / "bad.csv"
+    unreadable.write_text("case,activity,timestamp\n1,Build,01/03/2025\n")
+    with pytest.raises(opsdx.DataError, match="no usable event") as err:
+        from_event_log(unreadable)
+    assert any(p.row == 2 for p in err.value.problems)
+
+
+def test_excel_like_frames_time_cells_and_text_in_date_columns(tmp_path):
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["item_id", "stage", "entered_at", "exited_at"])
+    ws.append(["1", "Build", dt.datetime(2025, 3, 3, 9), dt.time(17, 0)])
+    ws.append(["2", "Build", dt.datetime(2025, 3, 3, 10), dt.datetime(2025, 3, 4, 10)])
+    wb.save(tmp_path / "w.xlsx")
+    flow = read_work_items(tmp_path / "w.xlsx")
+    assert flow.quality.to_dict("records") == [
+        {"row": 2, "column": "exited_at", "value": "17:00:00",
+         "problem": "not a timestamp (expected ISO 8601, e.g. 2025-03-04 14:30)"}]
+    frame = pd.DataFrame({"item_id": ["1", "2"], "stage": ["Build", "Build"],
+                          "entered_at": pd.to_datetime(["2025-03-03", "2025-03-04"]),
+                          "exited_at": ["TBD", "2025-03-05"]})
+    flow = read_work_items(frame)
+    assert flow.quality["value"].tolist() == ["TBD"] and len(flow.visits) == 1

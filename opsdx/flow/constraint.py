@@ -38,7 +38,23 @@ __all__ = ["find_constraint", "ConstraintReport"]
 
 #: t statistic of the time-in-stage vs WIP-at-arrival slope a stage needs to count as a queue.
 MIN_SLOPE_T = 3.0
+#: Below these, a verdict is provisional: weeks of data, and items the constraint's capacity rests on.
+THIN_WEEKS, THIN_EVIDENCE = 8, 100
+#: Highest confidence a provisional verdict states: with one stage showing a limit, and with more.
+#: A review on simulated two-week histories found such verdicts right about half the time with
+#: a single qualifying stage, and two times in three without started_at (see find_constraint).
+PROVISIONAL_CAP = {1: 0.5, 2: 0.8}
 _DAY = np.timedelta64(1, "D")
+
+
+def _timestamp(value, name: str) -> pd.Timestamp:
+    try:
+        out = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        raise OpsdxError(f"{name} must be a date or timestamp, not {value!r}") from None
+    if pd.isna(out):
+        raise OpsdxError(f"{name} must be a date or timestamp, not {value!r}")
+    return out.tz_convert("UTC").tz_localize(None) if out.tzinfo else out
 
 
 def _days(values: pd.Series, origin: np.datetime64) -> np.ndarray:
@@ -65,6 +81,8 @@ def _stage_stats(e: np.ndarray, s: np.ndarray | None, x: np.ndarray, t0: float, 
     if not relevant.all():
         e, x = e[relevant], x[relevant]
         s = None if s is None else s[relevant]
+    # a visit that ends the instant it begins (date-only data) leaves after it arrives
+    x = np.where(x <= e, np.nextafter(e, np.inf), x)
     done = np.isfinite(x)
     times, delta, level, durations, before, order = step_counts(e, x[done], t0, t1)
     first = times[times >= t0][0] if np.any(times >= t0) else t1
@@ -102,16 +120,29 @@ def _stage_stats(e: np.ndarray, s: np.ndarray | None, x: np.ndarray, t0: float, 
     else:
         out["wip_growth_per_week"] = 0.0
 
+    by_departures = None
     if s is not None:
-        out.update(_capacity_with_start(e, s, x, t0, t1, span))
-    else:
+        with_start = _capacity_with_start(e, s, x, t0, t1, span)
+        out.update(with_start)
+        # starts that show no queue may not be real starts (stamped on entry, or mostly blank):
+        # then the departure rates decide, as without started_at
+        known = np.isfinite(s)
+        shows_waiting = np.mean(s[known] > e[known] + 1e-9) if known.any() else 0.0
+        if not np.isfinite(with_start["capacity_per_day"]) and (
+                known.mean() < 0.5 or shows_waiting < 0.05):
+            by_departures = True
+    if s is None or by_departures:
         c, mu, _ = servers_from_departures(exposure, departures.astype(float))
         limited = np.isfinite(c) and slope_t >= MIN_SLOPE_T
         sat = departures[int(c):].sum() if np.isfinite(c) else 0
         out.update(servers=float(c) if limited else np.inf,
                    capacity_per_day=float(c * mu) if limited else np.inf,
-                   service_days=float(1 / mu) if mu > 0 else np.nan, wait_p50=np.nan,
-                   queue_share=np.nan, evidence_n=int(sat) if limited else 0)
+                   service_days=float(1 / mu) if mu > 0 else np.nan,
+                   evidence_n=int(sat) if limited else 0)
+        if s is None:
+            out.update(wait_p50=np.nan, queue_share=np.nan)
+    out["capacity_from"] = ("queue and service times" if s is not None and not by_departures
+                            else "departure rates")
     rate = out["arrivals"] / span
     cap = out["capacity_per_day"]
     out["utilisation"] = float(rate / cap) if np.isfinite(cap) and cap > 0 else 0.0
@@ -123,13 +154,22 @@ def _stage_stats(e: np.ndarray, s: np.ndarray | None, x: np.ndarray, t0: float, 
 def _capacity_with_start(e, s, x, t0, t1, span) -> dict:  # noqa: PLR0913
     """Servers from the service count while a queue exists; capacity = servers / mean service."""
     s = np.where(np.isfinite(s), s, np.where(np.isfinite(x), e, np.nan))  # unknown start: no wait
+    finished = np.isfinite(s) & np.isfinite(x)
+    # work begun and never finished, in service far longer than any finished visit ever was
+    # (an abandoned ticket), would count as a server busy for ever: leave it out
+    longest = float((x[finished] - s[finished]).max()) if finished.any() else np.inf
+    stale = np.isfinite(s) & ~np.isfinite(x) & (t1 - s > 3 * longest + 1.0)
+    s = np.where(stale, np.nan, s)
+    e = np.where(stale, np.nan, e)
     started = np.isfinite(s)
     finished = started & np.isfinite(x)
     # events: exit (0, -1), start (-1, +1), enter (+1, 0); exits first at the same instant
-    t = np.concatenate([x[finished], s[started], e])
-    kind = np.concatenate([np.zeros(finished.sum()), np.ones(started.sum()), np.full(e.size, 2)])
-    dq = np.concatenate([np.zeros(finished.sum()), -np.ones(started.sum()), np.ones(e.size)])
-    db = np.concatenate([-np.ones(finished.sum()), np.ones(started.sum()), np.zeros(e.size)])
+    entered = e[np.isfinite(e)]
+    t = np.concatenate([x[finished], s[started], entered])
+    kind = np.concatenate([np.zeros(finished.sum()), np.ones(started.sum()),
+                           np.full(entered.size, 2)])
+    dq = np.concatenate([np.zeros(finished.sum()), -np.ones(started.sum()), np.ones(entered.size)])
+    db = np.concatenate([-np.ones(finished.sum()), np.ones(started.sum()), np.zeros(entered.size)])
     order = np.lexsort((kind, t))
     t, dq, db = t[order], dq[order], db[order]
     q, b = np.cumsum(dq), np.cumsum(db)
@@ -143,7 +183,8 @@ def _capacity_with_start(e, s, x, t0, t1, span) -> dict:  # noqa: PLR0913
         float(service.mean()) if service.size else np.nan)
     wait = (s - e)[in_window]
     out = {"service_days": mean_service, "queue_share": queue_share,
-           "wait_p50": float(np.median(wait)) if wait.size else np.nan}
+           "wait_p50": float(np.median(wait)) if wait.size else np.nan,
+           "stale_in_service": int(stale.sum())}
     if queue_share >= MIN_QUEUE_SHARE and np.isfinite(mean_service) and mean_service > 0:
         c = max(1.0, round(_weighted_median(b[queued], dur[queued])))
         out.update(servers=c, capacity_per_day=c / mean_service, evidence_n=int(service_w.size))
@@ -179,6 +220,7 @@ class ConstraintReport:
     timeline: pd.DataFrame
     flow: FlowData
     params: dict = field(default_factory=dict)
+    provisional: bool = False
 
     def what_if(self, stage: str, capacity_factor: float) -> dict:
         """Predicted throughput if ``stage``'s capacity is multiplied by ``capacity_factor``.
@@ -202,8 +244,9 @@ class ConstraintReport:
         table = self.stages.set_index("stage")
         if stage not in table.index:
             raise OpsdxError(f"no stage {stage!r}; stages: {', '.join(table.index)}")
-        if not capacity_factor > 0:
-            raise OpsdxError("capacity_factor must be positive")
+        if isinstance(capacity_factor, bool) or not isinstance(
+                capacity_factor, (int, float, np.integer, np.floating)) or not capacity_factor > 0:
+            raise OpsdxError(f"capacity_factor must be a positive number, not {capacity_factor!r}")
         demand = float(self.params["demand_per_week"])
         pace = 7 * table["capacity_per_day"] / table["visits_per_item"].where(
             table["visits_per_item"] > 0)
@@ -299,19 +342,32 @@ def _analyse(arrays: dict, t0: float, t1: float, closed: bool = True) -> pd.Data
     return pd.DataFrame(rows)
 
 
-def _verdict(table: pd.DataFrame) -> tuple[str | None, float]:
+def _verdict(table: pd.DataFrame, weeks: float) -> tuple[str | None, float, bool]:
+    """(constraint, confidence, provisional).
+
+    Confidence is the normal approximation to the chance that the top
+    utilisation beats the runner-up's, given their standard errors. On thin
+    data (fewer than ``THIN_WEEKS`` weeks, or fewer than ``THIN_EVIDENCE``
+    items behind the capacity estimate) the verdict is provisional and its
+    confidence is capped (:data:`PROVISIONAL_CAP`): a stage that has not yet
+    shown its limit may be the real constraint.
+    """
     limited = table[np.isfinite(table["capacity_per_day"]) & (table["utilisation"] > 0)]
     if limited.empty:
-        return None, 0.0
+        return None, 0.0, weeks < THIN_WEEKS
     ranked = limited.sort_values("utilisation", ascending=False)
     top = ranked.iloc[0]
     if len(ranked) == 1:
-        return str(top["stage"]), 1.0
-    second = ranked.iloc[1]
-    se = math.hypot(top["utilisation_se"], second["utilisation_se"])
-    gap = top["utilisation"] - second["utilisation"]
-    confidence = float(stats.norm.cdf(gap / se)) if se > 0 else 1.0
-    return str(top["stage"]), confidence
+        confidence = 1.0
+    else:
+        second = ranked.iloc[1]
+        se = math.hypot(top["utilisation_se"], second["utilisation_se"])
+        gap = top["utilisation"] - second["utilisation"]
+        confidence = float(stats.norm.cdf(gap / se)) if se > 0 else 1.0
+    provisional = bool(weeks < THIN_WEEKS or top["evidence_n"] < THIN_EVIDENCE)
+    if provisional:
+        confidence = min(confidence, PROVISIONAL_CAP[min(len(ranked), 2)])
+    return str(top["stage"]), confidence, provisional
 
 
 def find_constraint(work_items, stages: Sequence[str] | None = None, *, freq: str = "QS",
@@ -362,8 +418,8 @@ def find_constraint(work_items, stages: Sequence[str] | None = None, *, freq: st
     times = [v[c] for c in ("entered_at", "started_at", "exited_at") if c in v.columns]
     first = min(t.min() for t in times if t.notna().any())
     last = max(t.max() for t in times if t.notna().any())
-    start = pd.Timestamp(start) if start is not None else first
-    end = pd.Timestamp(end) if end is not None else last
+    start = _timestamp(start, "start") if start is not None else first
+    end = _timestamp(end, "end") if end is not None else last
     if not end > start:
         raise OpsdxError("the window is empty: end must be after start")
     origin = np.datetime64(start.to_datetime64(), "ns")
@@ -382,25 +438,51 @@ def find_constraint(work_items, stages: Sequence[str] | None = None, *, freq: st
     new_items = int(((first_entry >= start) & (first_entry < end)).sum())
     table["visits_per_item"] = table["arrivals"] / max(new_items, 1)
     table["next_idle_share"] = table["idle_share"].shift(-1)
-    constraint, confidence = _verdict(table)
+    constraint, confidence, provisional = _verdict(table, span / 7)
     table["role"] = np.where(np.isfinite(table["capacity_per_day"]), "capacity-limited",
                              "no limit shown (delay or spare capacity)")
     if constraint is not None:
         table.loc[table["stage"] == constraint, "role"] = "constraint"
     timeline = _timeline(arrays, start, end, freq, origin)
-    evidence = _sentences(table, constraint, confidence, span / 7)
+    evidence = _sentences(table, constraint, confidence, span / 7, provisional)
+    evidence += _shared_people(flow, table)
     columns = ["stage", "role", "arrivals_per_week", "departures_per_week", "mean_wip",
                "time_p50", "time_p85", "wait_p50", "servers", "service_days",
                "capacity_per_week", "utilisation", "utilisation_se", "evidence_score",
-               "net_flow_per_week", "wip_growth_per_week",
+               "net_flow_per_week", "wip_growth_per_week", "capacity_from", "stale_in_service",
                "next_idle_share", "wait_slope_days", "wait_slope_t", "visits_per_item",
                "open_at_end", "capacity_per_day"]
     table = table.reindex(columns=columns)
     return ConstraintReport(constraint=constraint, confidence=confidence, stages=table,
                             evidence=evidence, timeline=timeline, flow=flow,
+                            provisional=provisional,
                             params={"freq": freq, "start": str(start), "end": str(end),
                                     "demand_per_week": 7 * new_items / span,
                                     "started_at": "started_at" in v.columns})
+
+
+def _shared_people(flow: FlowData, table: pd.DataFrame) -> list[str]:
+    """A note when one person does most of the work of two capacity-limited stages.
+
+    Their capacity is shared, so each stage's separate estimate overstates it.
+    """
+    v = flow.visits
+    if "owner" not in v or v["owner"].isna().all():
+        return []
+    limited = table.loc[np.isfinite(table["capacity_per_day"]), "stage"].tolist()
+    part = v[v["stage"].isin(limited)].dropna(subset=["owner"])
+    if part.empty:
+        return []
+    share = part.groupby(["owner", "stage"]).size() / part.groupby("stage").size()
+    major = share[share >= 0.5].reset_index()
+    out = []
+    for person, rows in major.groupby("owner"):
+        if len(rows) >= 2:
+            names = ", ".join(rows["stage"])
+            out.append(f"{person} does most of the work of {names}: one person's time is "
+                       "shared between them, so their separate capacities overstate what they "
+                       "can do together.")
+    return out
 
 
 def _timeline(arrays: dict, start, end, freq: str, origin) -> pd.DataFrame:
@@ -416,7 +498,7 @@ def _timeline(arrays: dict, start, end, freq: str, origin) -> pd.DataFrame:
         if t1 - t0 < 7:
             continue
         table = _analyse(arrays, t0, t1, closed=b == end)
-        constraint, confidence = _verdict(table)
+        constraint, confidence, _ = _verdict(table, (t1 - t0) / 7)
         util = (float(table.loc[table["stage"] == constraint, "utilisation"].iloc[0])
                 if constraint else np.nan)
         rows.append({"period_start": a, "period_end": b, "constraint": constraint,
@@ -426,23 +508,33 @@ def _timeline(arrays: dict, start, end, freq: str, origin) -> pd.DataFrame:
 
 
 def _sentences(table: pd.DataFrame, constraint: str | None, confidence: float,
-               weeks: float) -> list[str]:
+               weeks: float, provisional: bool) -> list[str]:
     if constraint is None:
+        if provisional or table["departures"].sum() == 0:
+            return [f"Too little flow to name a constraint: {weeks:.1f} weeks of data and "
+                    f"{int(table['departures'].sum())} stage exits, and no stage has yet made "
+                    "work wait in a way that shows its limit."]
         busiest = table.sort_values("mean_wip", ascending=False).iloc[0]
         return ["No stage made work wait in a way that limits throughput: the line delivers "
                 "what arrives, so demand, not capacity, sets the pace.",
                 f"{busiest['stage']} holds the most work in progress "
-                f"({busiest['mean_wip']:.1f} items on average), but it finished items as fast as "
-                "they came."]
+                f"({busiest['mean_wip']:.1f} items on average), but it kept up with what "
+                "arrived."]
     t = table.set_index("stage")
     row = t.loc[constraint]
-    out = [f"{constraint} is the constraint (confidence {confidence:.2f}): work arrives at "
+    lead = "provisionally " if provisional else ""
+    out = [f"{constraint} is {lead}the constraint (confidence {confidence:.2f}): work arrives at "
            f"{row['arrivals_per_week']:.1f} items a week and it can finish about "
            f"{row['capacity_per_week']:.1f} ({row['utilisation']:.0%} utilised)."]
+    if provisional:
+        out.append(f"Provisional: {weeks:.1f} weeks of data; a stage that has not yet shown its "
+                   "limit could still be the real constraint.")
     growth = row["wip_growth_per_week"]
     if growth * weeks >= max(5.0, 2.0 * row["mean_wip"]):
+        tail = (": more arrives than it can finish." if row["utilisation"] >= 1.0 else
+                ", a sign of how close to its limit it runs.")
         out.append(f"The work waiting in {constraint} grew by {growth:.1f} items a week over the "
-                   f"{weeks:.0f} weeks: more arrives than it can finish.")
+                   f"{weeks:.0f} weeks{tail}")
     i = list(t.index).index(constraint)
     if i + 1 < len(t):
         nxt = t.index[i + 1]

@@ -39,7 +39,9 @@ from ..errors import OpsdxError, ProblemLog
 from ..tables import Source, read_table, require_columns
 from .workitems import _parse_times, as_flow
 
-__all__ = ["read_decisions", "decision_report", "DecisionReport", "hero_dependency",
+_PANDAS_INCLUDE_GROUPS = tuple(int(v) for v in pd.__version__.split(".")[:2]) >= (2, 2)
+
+__all__ = ["read_decisions", "decision_report", "DecisionReport", "hero_dependency", "km_quantile",
            "truck_factor", "communication_paths", "delegation_chain", "DELEGATION_LOSSES"]
 
 _TRUE = {"true", "yes", "y", "1", "type 2", "two-way", "reversible"}
@@ -90,15 +92,25 @@ def read_decisions(source: Source, *, name: str | None = None, sheet: str | int 
     log.add_rows("decider is blank", rows[decider == ""], decider[decider == ""], column="decider",
                  expected="who decides (or is expected to)")
     out = pd.DataFrame({"decision_id": ids, "decider": decider})
+    zoned = {}
     for col in ("raised_at", "decided_at", "shipped_at"):
         if col not in frame:
             continue
-        when, _ = _parse_times(frame[col])
+        when, zoned[col] = _parse_times(frame[col])
         given = frame[col].str.strip() != ""
+        zoned[col] &= given
         log.add_rows("not a date or timestamp", rows[given & when.isna()],
                      frame.loc[given & when.isna(), col], column=col,
                      expected="ISO 8601, e.g. 2025-03-04 or 2025-03-04 14:30")
         out[col] = when
+    n_zoned = sum(int(z.sum()) for z in zoned.values())
+    n_naive = sum(int(((frame[c].str.strip() != "") & ~z).sum()) for c, z in zoned.items())
+    if n_zoned and n_naive:
+        for col, z in zoned.items():
+            odd = (frame[col].str.strip() != "") & (~z if n_naive <= n_zoned else z)
+            log.add_rows("time zone given on some timestamps but not on others", rows[odd],
+                         frame.loc[odd, col], column=col,
+                         expected="every timestamp with an offset, or none")
     blank = frame["raised_at"].str.strip() == ""
     log.add_rows("raised_at is blank", rows[blank], frame.loc[blank, "raised_at"],
                  column="raised_at", expected="when the question was put")
@@ -179,14 +191,20 @@ class DecisionReport:
     def sentences(self) -> list[str]:
         o = self.overall
         top = self.by_decider.iloc[0]
+        def days(value, longest):
+            return (f"{value:.1f} days" if np.isfinite(value)
+                    else f"more than {longest:.0f} days (most still pending)")
+
+        others = self.by_decider.iloc[1:]
         out = [f"{top['decider']} decides {top['share']:.0%} of all decisions; their median "
-               f"latency is {top['latency_p50']:.1f} days "
-               + (f"against {o['latency_p50_others']:.1f} for everyone else."
-                  if np.isfinite(o["latency_p50_others"]) else "(no one else decides)."),
+               f"latency is {days(top['latency_p50'], top['longest_wait_days'])} "
+               + (f"against {days(o['latency_p50_others'], others['longest_wait_days'].max())} "
+                  "for everyone else." if len(others) else "(no one else decides)."),
                f"Decisions are as concentrated as if {self.equivalent_deciders:.1f} people shared "
                f"them equally (Herfindahl index {self.herfindahl:.2f}).",
-               f"Median decision latency {o['latency_p50']:.1f} days, P85 {o['latency_p85']:.1f}; "
-               f"{int(o['pending'])} decision(s) still pending."]
+               f"Median decision latency {days(o['latency_p50'], o['longest_wait_days'])}, P85 "
+               f"{days(o['latency_p85'], o['longest_wait_days'])}; {int(o['pending'])} "
+               "decision(s) still pending (counted at their age so far)."]
         if self.two_way_as_one_way:
             rev = self.by_reversibility.set_index("reversible")
             out.append(f"Reversible (two-way door) decisions wait as long as irreversible ones: "
@@ -233,6 +251,33 @@ def _q(values: pd.Series, p: float) -> float:
     return float(np.quantile(values, p)) if len(values) else np.nan
 
 
+def km_quantile(durations, observed, p: float) -> float:
+    """Kaplan-Meier quantile of durations with right-censoring (NaN when not reached).
+
+    Pending decisions are censored at their age: leaving them out would make
+    the slowest deciders, whose decisions are still waiting, look fast. The
+    p-quantile is the first duration at which the estimated share still
+    waiting falls to ``1 - p`` or below.
+
+    >>> km_quantile([1, 2, 3, 6, 10], [True, True, True, False, True], 0.5)
+    3.0
+    >>> km_quantile([5, 6], [False, False], 0.5)
+    nan
+    """
+    t = np.asarray(durations, float)
+    d = np.asarray(observed, bool)
+    keep = np.isfinite(t)
+    t, d = t[keep], d[keep]
+    if t.size == 0:
+        return float("nan")
+    order = np.lexsort((~d, t))  # at equal times, events before censorings
+    t, d = t[order], d[order]
+    at_risk = t.size - np.arange(t.size)
+    survival = np.cumprod(np.where(d, 1.0 - 1.0 / at_risk, 1.0))
+    reached = np.flatnonzero(survival <= 1.0 - p + 1e-12)
+    return float(t[reached[0]]) if reached.size else float("nan")
+
+
 def decision_report(decisions: pd.DataFrame, *, as_of=None, similar: float = 0.8) -> DecisionReport:
     """Latency, concentration, reversibility, conversion and truck factor of a decision log.
 
@@ -249,7 +294,11 @@ def decision_report(decisions: pd.DataFrame, *, as_of=None, similar: float = 0.8
 
     Notes
     -----
-    Shares count every decision (pending ones too) against its decider. The
+    Latency percentiles are Kaplan-Meier estimates: a pending decision counts
+    as waiting at least its age at ``as_of`` (right-censored), so a decider
+    whose decisions are still pending does not look fast. A percentile not
+    reached (most decisions still pending) is NaN. Shares count every
+    decision (pending ones too) against its decider. The
     Herfindahl index is the sum of squared shares; its inverse is the
     number of equally busy deciders that would give the same concentration.
     ``waiting_days`` is the latency summed over a decider's decisions, plus
@@ -282,11 +331,19 @@ def decision_report(decisions: pd.DataFrame, *, as_of=None, similar: float = 0.8
     wait = d["latency_days"].where(~pending, age.clip(lower=0))
     notes: list[str] = []
 
-    grouped = d.assign(_wait=wait, _pending=pending).groupby("decider", sort=False)
+    frame = d.assign(_wait=wait, _pending=pending)
+    grouped = frame.groupby("decider", sort=False)
+
+    def km(part: pd.DataFrame, p: float) -> float:
+        return km_quantile(part["_wait"], ~part["_pending"], p)
+
     by = pd.DataFrame({"decisions": grouped.size(),
                        "pending": grouped["_pending"].sum().astype(int),
-                       "latency_p50": grouped["latency_days"].median(),
-                       "latency_p85": grouped["latency_days"].quantile(0.85),
+                       "latency_p50": grouped.apply(km, 0.5, include_groups=False)
+                       if _PANDAS_INCLUDE_GROUPS else grouped.apply(km, 0.5),
+                       "latency_p85": grouped.apply(km, 0.85, include_groups=False)
+                       if _PANDAS_INCLUDE_GROUPS else grouped.apply(km, 0.85),
+                       "longest_wait_days": grouped["_wait"].max(),
                        "waiting_days": grouped["_wait"].sum()})
     by["share"] = by["decisions"] / by["decisions"].sum()
     if "escalated" in d:
@@ -297,10 +354,13 @@ def decision_report(decisions: pd.DataFrame, *, as_of=None, similar: float = 0.8
     hhi = float((by["share"] ** 2).sum())
 
     top = by.iloc[0]["decider"]
+    others = d["decider"] != top
     overall = {"decisions": len(d), "decided": int((~pending).sum()), "pending": int(pending.sum()),
-               "latency_p50": _q(d["latency_days"], 0.5), "latency_p85": _q(d["latency_days"], 0.85),
-               "latency_p50_others": _q(d.loc[d["decider"] != top, "latency_days"], 0.5),
+               "latency_p50": km_quantile(wait, ~pending, 0.5),
+               "latency_p85": km_quantile(wait, ~pending, 0.85),
+               "latency_p50_others": km_quantile(wait[others], ~pending[others], 0.5),
                "top_decider": top, "top_share": float(by.iloc[0]["share"]),
+               "longest_wait_days": float(wait.max()),
                "weeks": float((now - first).total_seconds() / 86400 / 7)}
     weeks = max(overall["weeks"], 1 / 7)
     overall["decided_per_week"] = overall["decided"] / weeks

@@ -86,6 +86,10 @@ def _parse_times(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     checked on those few candidates only (fast on a million rows).
     """
     text = text.astype(str)
+    # a year alone ("2025") or a month ("2025-03") is not a moment in time
+    short = (text.str.len() < 10) & (text != "")
+    if short.any():
+        text = text.where(~short, "not a timestamp")
     try:  # the common case, no offsets anywhere: one vectorised parse
         with warnings.catch_warnings():  # older pandas warn (not raise) on mixed offsets
             warnings.simplefilter("error", FutureWarning)
@@ -152,12 +156,24 @@ def read_work_items(source: Source, stages: Sequence[str] | None = None, *,
         frame = source.reset_index(drop=True)
         label = name or "<DataFrame>"
         rows = pd.Series(np.arange(len(frame)), index=frame.index)
-        times = {c: pd.to_datetime(frame[c]) for c in _TIME_COLUMNS if c in frame}
-        if any(t.dt.tz is not None for t in times.values()):
-            times = {c: (t.dt.tz_convert("UTC").dt.tz_localize(None) if t.dt.tz is not None else t)
-                     for c, t in times.items()}
+        times, aware = {}, {}
+        zones = {}
+        for c in _TIME_COLUMNS:
+            if c not in frame:
+                continue
+            col = frame[c]
+            if pd.api.types.is_datetime64_any_dtype(col):
+                zones[c] = col.dt.tz is not None
+                times[c] = (col.dt.tz_convert("UTC").dt.tz_localize(None) if zones[c] else col
+                            ).astype("datetime64[ns]")
+            else:  # text mixed in ("TBD"): parse it like a file's cells
+                text_col = col.astype(object).where(col.notna(), "").astype(str).str.strip()
+                times[c], aware[c] = _parse_times(text_col)
+        if len(set(zones.values())) > 1:
+            raise OpsdxError("some timestamp columns carry a time zone and others do not ("
+                             + ", ".join(f"{c}: {'zoned' if z else 'naive'}"
+                                         for c, z in zones.items()) + "); convert them alike")
         text = {c: frame[c].astype(str) for c in ("item_id", "stage")}
-        aware = None
         raw = frame
     else:
         table = read_table(source, name=name, sheet=sheet)
@@ -344,37 +360,68 @@ def from_event_log(source: Source, *, case: str | None = None, activity: str | N
             "value": ev.loc[other, "life"].to_numpy(),
             "problem": "lifecycle other than start or complete (ignored)"})], ignore_index=True)
     ev = ev[~bad & ~other].sort_values(["case", "t", "row"], kind="stable")
+    if ev.empty:
+        raise DataError([Problem(label, "no usable event: every row was set aside",
+                                 expected="rows with a case, an activity and an ISO 8601 "
+                                          "timestamp")]
+                        + [Problem(label, r.problem, row=r.row, column=r.column, value=r.value)
+                           for r in quality.head(50).itertuples()])
     # each completion, with the case's previous completion as the entry time
     done = ev[ev["life"] == "complete"].copy()
     done["entered"] = done.groupby("case", sort=False)["t"].shift(1)
     starts = ev[ev["life"] == "start"].copy()
-    # pair each completion with the latest unmatched start of the same case and activity
-    starts["n"] = starts.groupby(["case", "activity"], sort=False).cumcount()
-    done["n"] = done.groupby(["case", "activity"], sort=False).cumcount()
-    merged = done.merge(starts[["case", "activity", "n", "t"]].rename(columns={"t": "started"}),
-                        on=["case", "activity", "n"], how="left")
-    open_starts = starts.merge(done[["case", "activity", "n"]], on=["case", "activity", "n"],
-                               how="left", indicator=True)
-    open_starts = open_starts[open_starts["_merge"] == "left_only"]
     has_life = cols["lifecycle"] is not None
+    if has_life and len(starts) and len(done):
+        # pair each completion with the latest start of the same case and activity at or
+        # before it; a start claimed by two completions stays with the earlier one
+        starts["key"] = starts["case"] + "\x1f" + starts["activity"]
+        done["key"] = done["case"] + "\x1f" + done["activity"]
+        paired = pd.merge_asof(done.sort_values("t").reset_index(),
+                               starts[["key", "t", "row"]].rename(
+                                   columns={"t": "started", "row": "start_row"}).sort_values("started"),
+                               left_on="t", right_on="started", by="key", direction="backward")
+        paired = paired.sort_values(["t", "row"], kind="stable")
+        claimed = paired["start_row"].notna() & paired.duplicated("start_row", keep="first")
+        paired.loc[claimed, ["started", "start_row"]] = [pd.NaT, np.nan]
+        merged = paired.set_index("index").loc[done.index].reset_index(drop=True)
+        used = set(merged["start_row"].dropna().astype(int))
+        open_starts = starts[~starts["row"].isin(used)]
+        # a start followed by a later completion of its activity was not left open
+        later = done.groupby("key")["t"].max()
+        open_starts = open_starts[~(open_starts["t"] <= open_starts["key"].map(later))]
+    else:
+        merged = done.assign(started=pd.NaT).reset_index(drop=True)
+        open_starts = starts
     entered = merged["entered"].fillna(merged["started"] if has_life else merged["t"])
     entered = entered.where(entered <= merged["started"].fillna(merged["t"]),
                             merged["started"].fillna(merged["t"]))
     visits = pd.DataFrame({"item_id": merged["case"], "stage": merged["activity"],
-                           "entered_at": entered, "exited_at": merged["t"]})
+                           "entered_at": entered, "exited_at": merged["t"],
+                           "source_row": merged["row"].to_numpy()})
+    if cols["resource"]:  # the completing event's resource did the work
+        visits["owner"] = merged["resource"].to_numpy()
     if has_life:
         visits["started_at"] = merged["started"].fillna(entered)
         if len(open_starts):
             last_done = done.groupby("case")["t"].max()
             o_entered = open_starts["case"].map(last_done)
             o_entered = o_entered.where(o_entered <= open_starts["t"], open_starts["t"])
-            visits = pd.concat([visits, pd.DataFrame({
+            extra = pd.DataFrame({
                 "item_id": open_starts["case"], "stage": open_starts["activity"],
-                "entered_at": o_entered.fillna(open_starts["t"]),
-                "exited_at": pd.NaT, "started_at": open_starts["t"]})], ignore_index=True)
-        visits = visits[["item_id", "stage", "entered_at", "started_at", "exited_at"]]
-    if cols["resource"]:  # the completing event's resource did the work
-        visits["owner"] = pd.Series(merged["resource"].to_numpy()).reindex(range(len(visits)))
-    flow = read_work_items(visits.reset_index(drop=True), stages=stages, name=label)
+                "entered_at": o_entered.fillna(open_starts["t"]), "exited_at": pd.NaT,
+                "source_row": open_starts["row"].to_numpy(),
+                "started_at": open_starts["t"]})
+            if cols["resource"]:
+                extra["owner"] = open_starts["resource"].to_numpy()
+            visits = pd.concat([visits, extra], ignore_index=True)
+    order = ["item_id", "stage", "entered_at"] + (["started_at"] if has_life else []) + [
+        "exited_at"] + (["owner"] if cols["resource"] else [])
+    source_rows = visits["source_row"].to_numpy()
+    visits = visits[order].reset_index(drop=True)
+    flow = read_work_items(visits, stages=stages, name=label)
+    # rows named as in the event log (the completing event's row), not internal positions
+    flow.visits["row"] = source_rows[flow.visits["row"].to_numpy(int)]
+    if len(flow.quality):
+        flow.quality["row"] = source_rows[flow.quality["row"].to_numpy(int)]
     flow.quality = pd.concat([quality, flow.quality], ignore_index=True)
     return flow

@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.opsdx-installed
 
-.PHONY: demo test test-min lab bench sample-data schema clean
+.PHONY: demo test test-min lab bench sample-data schema notebook clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "opsdx needs Python 3.10 or newer; set PYTHON=python3.x")'
@@ -15,10 +15,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
+# the diagnostic workbook for every sample client: HTML, Excel, results.json and a portfolio
 demo: $(STAMP)
-	$(BIN)/opsdx score sample_data
-	$(BIN)/opsdx plan sample_data --by kind
-	$(BIN)/opsdx flow sample_data
+	$(BIN)/opsdx batch sample_data --out build/workbooks
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -47,6 +46,10 @@ sample-data: $(STAMP)
 
 schema: $(STAMP)
 	$(BIN)/opsdx schema questionnaire > questionnaires/questionnaire.schema.json
+
+# the notebook's reviewed source is notebooks/diagnostic.py; this refreshes the .ipynb from it
+notebook: $(STAMP)
+	$(BIN)/jupytext --to ipynb --update notebooks/diagnostic.py -o notebooks/diagnostic.ipynb
 
 clean:
 	rm -rf $(VENV) .venv-min build dist *.egg-info .pytest_cache .hypothesis

@@ -3,6 +3,7 @@
     opsdx score CLIENT_DIR|FILE [...]         stage, probability, index, top blockers
     opsdx plan CLIENT_DIR|FILE [...]          planning optimism, outside view, backtest
     opsdx flow CLIENT_DIR [...]               the constraint, decisions, hero dependency
+    opsdx batch SOURCE --out DIR              the workbook for every client, in parallel
     opsdx validate CLIENT_DIR [...]           every data problem; exit 1 when any
     opsdx schema questionnaire|client         JSON Schema for editors
     opsdx questionnaires                      the bundled questionnaires
@@ -303,6 +304,23 @@ def _cmd_flow(args) -> int:
     return _finish(args, results, n, failed, "analysed")
 
 
+def _cmd_batch(args) -> int:
+    from .workbook.batch import run_batch
+
+    summary = run_batch(args.source, args.out, workers=args.workers, resume=args.resume,
+                        timeout=args.timeout, scheduler=args.scheduler, verbose=args.verbose,
+                        notebook=args.notebook, seed=args.seed, n_boot=args.n_boot,
+                        trials=args.trials, progress=not args.quiet)
+    print(_printable(summary.text()))
+    out = summary.out
+    for row in summary.succeeded:
+        print(f"  {_printable(row['client'])}: {out / row['slug'] / 'workbook.html'}")
+    if (out / "portfolio.csv").is_file():
+        print(f"portfolio: {out / 'portfolio.xlsx'} and {out / 'portfolio.csv'}; "
+              f"ledger: {out / 'ledger.jsonl'}")
+    return 1 if summary.failed else 0
+
+
 def _cmd_validate(args) -> int:
     n_problems = 0
     for job in _jobs(args):
@@ -395,6 +413,27 @@ def build_parser() -> argparse.ArgumentParser:
                            "quarters)")
     flow.add_argument("--json", action="store_true", help="print machine-readable results")
     flow.set_defaults(func=_cmd_flow)
+
+    batch = sub.add_parser("batch", help="execute the diagnostic workbook for every client: "
+                                         "HTML, Excel and results.json, plus a portfolio")
+    batch.add_argument("source", metavar="SOURCE",
+                       help="a folder of client folders, or a CSV manifest with a client_dir column")
+    batch.add_argument("--out", required=True, metavar="DIR", help="the output folder")
+    batch.add_argument("--workers", type=_whole(1), default=None,
+                       help="parallel processes (default: the number of cores)")
+    batch.add_argument("--resume", action="store_true",
+                       help="skip clients already done for the same inputs")
+    batch.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                       help="longest time one notebook cell may run before the client fails")
+    batch.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="a Dask distributed scheduler, e.g. tcp://host:8786")
+    batch.add_argument("--notebook", default=None, help="another workbook notebook")
+    batch.add_argument("--seed", type=_whole(0), default=0)
+    batch.add_argument("--n-boot", type=_whole(0), default=2000)
+    batch.add_argument("--trials", type=_whole(100), default=10_000)
+    batch.add_argument("--verbose", action="store_true", help="show each cell as it runs")
+    batch.add_argument("--quiet", action="store_true", help="no progress bar")
+    batch.set_defaults(func=_cmd_batch)
 
     validate = sub.add_parser("validate", help="report every data problem of client folders "
                                                 "or answer files")

@@ -1,0 +1,185 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Operations diagnostic
+#
+# This workbook says where the organisation stands on the five maturity stages, what limits
+# its throughput, who decisions wait for, and how optimistic its plans are, each with the
+# evidence behind it and its uncertainty. Every figure comes from the opsdx library; the method
+# notes at the end say how.
+
+# %% tags=["parameters"]
+# One JSON document (see opsdx.workbook.WorkbookParams); empty: the bundled sample client.
+params_json = ""
+
+# %% tags=["remove-cell"]
+import matplotlib.pyplot as plt
+
+from opsdx.workbook import WorkbookParams, diagnose, record_results
+from opsdx.workbook.display import bullets, heading, note, say, show_table
+from opsdx.workbook.excel import write_excel
+
+if params_json:
+    params = WorkbookParams.model_validate_json(params_json)
+else:
+    params = WorkbookParams(client_dir="../sample_data/northwind-freight", n_boot=1000,
+                            trials=5000)
+d = diagnose(params.client_dir, params)
+
+# %% [markdown]
+# ## Executive summary
+
+# %%
+heading(d.name, 3)
+h = d.headline()
+say(f"Sector: {h['sector'] or 'not given'}. Analyses: maturity from the questionnaire, "
+    "flow from work-item timestamps, decisions from the decision log, planning from "
+    "estimates and actuals.")
+bullets(d.summary_sentences())
+heading("The three recommendations with the largest expected effect", 4)
+for i, r in enumerate(d.recommendations(), start=1):
+    bullets([f"{i}. {r.title}", f"Mechanism: {r.mechanism}", f"Evidence: {r.evidence}"])
+
+# %% [markdown]
+# ## Maturity profile and the road to the next stage
+
+# %%
+if d.maturity is None:
+    note("No maturity score: " + "; ".join(n for n in d.notes if n.startswith("maturity")))
+else:
+    m = d.maturity
+    say(f"Stage {m.stage} ({m.stage_name}), probability {m.stage_probability:.2f}; maturity "
+        f"index {m.index:.2f} ({m.params['ci']:.0%} interval {m.index_ci[0]:.2f} to "
+        f"{m.index_ci[1]:.2f}), from {m.n_respondents} respondents.")
+    show_table(m.summary().reset_index())
+    m.plot_profile()
+    plt.show()
+    if len(m.blockers):
+        say(f"What keeps stage {m.stage + 1} out of reach, largest gap first:")
+        show_table(m.blockers[["item_id", "dimension", "text", "score", "recommendation",
+                               "mechanism"]].head(8))
+    for w in m.warnings:
+        note(w)
+
+# %% [markdown]
+# ## Flow and the constraint
+
+# %%
+if d.constraint is None:
+    note("No flow analysis: " + "; ".join(n for n in d.notes
+                                          if n.startswith(("constraint", "flow"))))
+else:
+    c = d.constraint
+    bullets(c.evidence)
+    show_table(c.stages[["stage", "role", "arrivals_per_week", "mean_wip", "time_p50",
+                         "wait_p50", "servers", "capacity_per_week", "utilisation",
+                         "next_idle_share"]])
+    fig, axes = plt.subplots(3, 1, figsize=(8, 11), layout="constrained")
+    c.plot_cfd(ax=axes[0])
+    c.plot_time_in_stage(ax=axes[1])
+    c.plot_wip(ax=axes[2])
+    plt.show()
+    if c.constraint is not None:
+        change = c.what_if(c.constraint, 1.25)
+        say(f"What if {c.constraint} had 25% more capacity? Throughput "
+            f"{change['throughput_per_week_now']:.1f} items a week now, "
+            f"{change['throughput_per_week_after']:.1f} after; bound by "
+            f"{change['bound_after']}; the tightest stage would be "
+            f"{change['tightest_after']}.")
+    show_table(c.timeline.assign(period_start=c.timeline["period_start"].dt.date,
+                                 period_end=c.timeline["period_end"].dt.date))
+
+# %% [markdown]
+# ## Decisions and hero dependency
+
+# %%
+if d.decisions is None:
+    note("No decision analysis: " + "; ".join(n for n in d.notes if n.startswith("decisions")))
+else:
+    bullets(d.decisions.sentences())
+    show_table(d.decisions.by_decider)
+    for n in d.decisions.notes:
+        note(n)
+if d.heroes is not None:
+    say("Share of work items each stage's most-involved person touched:")
+    show_table(d.heroes)
+
+# %% [markdown]
+# ## Planning reality
+
+# %%
+if d.planning is None:
+    note("No planning analysis: " + "; ".join(n for n in d.notes if n.startswith("planning")))
+else:
+    p = d.planning
+    bullets(p.sentences())
+    show_table(p.classes)
+    if len(p.estimators):
+        show_table(p.estimators)
+    if p.backtest is not None:
+        p.backtest.plot_calibration()
+        plt.show()
+    if p.completion is not None:
+        show_table(p.completion.percentiles().assign(date=lambda t: t["date"].dt.date))
+    for n in p.notes:
+        note(n)
+
+# %% [markdown]
+# ## Organisation mechanics
+
+# %%
+if d.paths is not None:
+    say("Communication paths grow as n(n-1)/2 with team size (Brooks): teams above 8 people "
+        "are flagged.")
+    show_table(d.paths)
+if d.delegation is not None:
+    note("Assumptions, not measurements: " + d.delegation.attrs["assumption"])
+    show_table(d.delegation.reset_index())
+if d.paths is None and d.delegation is None:
+    note("client.yaml gives no teams or management layers.")
+
+# %% [markdown]
+# ## Appendix: data quality and method notes
+#
+# * **Maturity**: gated stages over a questionnaire kept as data; bootstrap stage
+#   probabilities (opsdx README, "How the score is computed").
+# * **Constraint**: each stage's capacity from servers busy while a queue exists (with
+#   `started_at`) or from departure rates against work in progress; the constraint is the
+#   stage with the highest utilisation among those that have shown a limit (Goldratt; Hopp
+#   and Spearman, *Factory Physics*).
+# * **Decisions**: Kaplan-Meier latency with pending decisions counted at their age;
+#   Herfindahl concentration; truck factor over decision categories.
+# * **Planning**: reference-class forecasting (Kahneman and Tversky; Lovallo and Kahneman;
+#   Flyvbjerg), walk-forward backtest of the stated confidence, Evidence-Based Scheduling
+#   and throughput Monte Carlo.
+# * **Recommendations** are ordered by a stated heuristic of expected effect
+#   (`Diagnosis.recommendations`), not by money or time saved.
+
+# %%
+if d.flow is not None:
+    summary = d.flow.quality_summary()
+    if len(summary):
+        say("Rows of work_items set aside:")
+        show_table(summary)
+    else:
+        say("No row of work_items was set aside.")
+for n in d.notes:
+    note(n)
+say(f"Seed {params.seed}; opsdx {h['opsdx_version']}.")
+
+# %% tags=["remove-cell"]
+if params.results_path:
+    record_results(d, params.results_path)
+if params.excel_path:
+    write_excel(d, params.excel_path)

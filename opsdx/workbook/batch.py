@@ -1,0 +1,386 @@
+"""Batch: one executed workbook per client, safely, in parallel, resumable.
+
+For each client folder, :func:`run_batch` writes under ``DIR/<client-slug>/``
+the executed ``workbook.ipynb``, the client-ready ``workbook.html``, the Excel
+``workbook.xlsx`` and ``results.json``; then ``DIR/portfolio.csv`` and
+``DIR/portfolio.xlsx`` (one row per client, with each client's percentile
+within the portfolio) and ``DIR/ledger.jsonl`` (one row per client run).
+
+Guarantees:
+
+* parameters are validated (pydantic, unknown keys rejected) before any
+  kernel starts, and reach the notebook as one JSON document;
+* the kernel's working directory is set through papermill's engine
+  resources, never with a process-wide ``chdir``, so parallel runs are safe;
+* a client whose data is bad, whose notebook raises, or which runs past the
+  timeout is marked failed in the ledger with the reason; the others go on;
+* every output is written to a work folder inside ``DIR`` and renamed into
+  place, ``results.json`` last: an interrupted batch never leaves a file
+  that looks complete, and ``--resume`` redoes exactly the clients without a
+  success for the same inputs, notebook and opsdx version;
+* client names are data: they are slugged into folder names that cannot
+  leave ``DIR``, and never executed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .. import __version__
+from ..client import find_clients, load_client, slugify
+from ..errors import DataError, OpsdxError
+from ..output import write_text
+from .diagnosis import WorkbookParams
+
+__all__ = ["run_batch", "BatchSummary", "ClientJob", "run_client", "default_notebook",
+           "read_ledger"]
+
+
+
+def default_notebook() -> Path:
+    """The workbook notebook shipped with opsdx: package data in a wheel, else the checkout's."""
+    from importlib.resources import files
+
+    try:
+        found = Path(str(files("opsdx.notebooks") / "diagnostic.ipynb"))
+        if found.is_file():
+            return found
+    except (ModuleNotFoundError, TypeError):
+        pass
+    return Path(__file__).resolve().parent.parent.parent / "notebooks" / "diagnostic.ipynb"
+_OUTPUTS = ("workbook.ipynb", "workbook.html", "workbook.xlsx", "results.json")
+
+
+@dataclass
+class ClientJob:
+    """Everything one client's run needs; plain data, so it pickles to any worker."""
+
+    client_dir: str
+    name: str
+    slug: str
+    out_dir: str
+    notebook: str
+    params_json: str
+    inputs_hash: str
+    timeout: float | None = None
+    verbose: bool = False
+
+
+@dataclass
+class BatchSummary:
+    """What a batch did: rows of this run, and where the deliverables are."""
+
+    rows: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)
+    out: Path | None = None
+
+    @property
+    def failed(self) -> list:
+        return [r for r in self.rows if r["status"] != "success"]
+
+    @property
+    def succeeded(self) -> list:
+        return [r for r in self.rows if r["status"] == "success"]
+
+    def text(self) -> str:
+        lines = [f"{len(self.succeeded)} succeeded, {len(self.failed)} failed, "
+                 f"{len(self.skipped)} skipped (already done for the same inputs)"]
+        for r in self.failed:
+            where = f" at cell {r['failed_cell']}" if r.get("failed_cell") is not None else ""
+            lines.append(f"  failed: {r['client']}{where}: {r['error']}")
+        return "\n".join(lines)
+
+
+def _hash_inputs(client_dir: Path, notebook: Path, params_json: str) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in client_dir.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(client_dir)).encode())
+        digest.update(path.read_bytes())
+    digest.update(notebook.read_bytes())
+    digest.update(params_json.encode())
+    digest.update(__version__.encode())
+    return digest.hexdigest()
+
+
+def _clients(source: Path) -> list[Path]:
+    """Client folders from a folder of client folders, or from a CSV manifest."""
+    if source.is_file():
+        frame = pd.read_csv(source, dtype=str, keep_default_na=False)
+        column = next((c for c in ("client_dir", "path", "folder") if c in frame.columns), None)
+        if column is None:
+            raise OpsdxError(f"{source.name}: a manifest needs a client_dir column; found "
+                             f"{', '.join(frame.columns)}")
+        return [(source.parent / p.strip()).resolve() for p in frame[column] if p.strip()]
+    if not source.is_dir():
+        raise OpsdxError(f"no such folder or manifest: {source}")
+    found = find_clients(source)
+    if not found:
+        raise OpsdxError(f"no client.yaml in {source} or in its subfolders")
+    return [p.resolve() for p in found]
+
+
+def read_ledger(out: Path) -> list[dict]:
+    """The ledger's rows (an unreadable line is skipped: the ledger is rewritten whole)."""
+    path = Path(out) / "ledger.jsonl"
+    if not path.is_file():
+        return []
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            rows.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue
+    return rows
+
+
+def _append_ledger(out: Path, rows: list[dict]) -> None:
+    existing = read_ledger(out)
+    text = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n"
+                   for r in existing + rows)
+    write_text(out / "ledger.jsonl", text)
+
+
+def _failed_row(job: ClientJob, reason: str, seconds: float, cell=None, stage="notebook") -> dict:
+    return {"client": job.name, "slug": job.slug, "status": "failed", "stage": stage,
+            "error": reason, "failed_cell": cell, "seconds": round(seconds, 2),
+            "inputs_hash": job.inputs_hash, "opsdx_version": __version__}
+
+
+def run_client(job: ClientJob) -> dict:
+    """Execute the workbook for one client; never raises: returns its ledger row."""
+    import papermill as pm
+
+    from .html import export_html
+
+    started = time.perf_counter()
+    out = Path(job.out_dir)
+    work = out / f".work-{job.slug}-{os.getpid()}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    try:
+        params = json.loads(job.params_json)
+        params.update(results_path="results.json", excel_path="workbook.xlsx")
+        executed = work / "workbook.ipynb"
+        try:
+            pm.execute_notebook(
+                job.notebook, str(executed), parameters={"params_json": json.dumps(params)},
+                kernel_name="python3", progress_bar=job.verbose, log_output=job.verbose,
+                execution_timeout=job.timeout, request_save_on_cell_execute=False,
+                # the kernel's own log lines (transport notices, shutdown) only when verbose
+                extra_arguments=[] if job.verbose else ["--IPKernelApp.log_level=CRITICAL"],
+                resources={"metadata": {"path": str(work)}})  # the kernel's working directory
+        except pm.PapermillExecutionError as exc:
+            row = _failed_row(job, f"{exc.ename}: {exc.evalue}".strip(),
+                              time.perf_counter() - started, cell=exc.exec_count)
+            row["failed_source"] = (exc.source or "").strip().splitlines()[0][:200] if exc.source else ""
+            if executed.is_file():  # kept for debugging, under a name no one takes for a result
+                final = out / job.slug
+                final.mkdir(parents=True, exist_ok=True)
+                os.replace(executed, final / "workbook.failed.ipynb")
+            return row
+        except Exception as exc:  # a timeout, a dead kernel: the notebook is not marked failed
+            name = type(exc).__name__
+            reason = (f"timed out after {job.timeout:g} s in one cell" if "Timeout" in name
+                      else f"{name}: {exc}")
+            return _failed_row(job, reason, time.perf_counter() - started)
+        missing = [n for n in ("results.json", "workbook.xlsx") if not (work / n).is_file()]
+        if missing:
+            return _failed_row(job, f"the notebook did not write {', '.join(missing)}",
+                               time.perf_counter() - started)
+        export_html(executed, work / "workbook.html", title=job.name)
+        final = out / job.slug
+        final.mkdir(parents=True, exist_ok=True)
+        (final / "results.json").unlink(missing_ok=True)  # stale results never sit beside new files
+        for name in _OUTPUTS:  # results.json last: its presence means the set is complete
+            os.replace(work / name, final / name)
+        seconds = time.perf_counter() - started
+        return {"client": job.name, "slug": job.slug, "status": "success", "stage": None,
+                "error": None, "failed_cell": None, "seconds": round(seconds, 2),
+                "inputs_hash": job.inputs_hash, "opsdx_version": __version__}
+    except Exception as exc:  # pragma: no cover - last resort, never lose the other clients
+        return _failed_row(job, f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}",
+                           time.perf_counter() - started, stage="opsdx")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _unique_slug(name: str, taken: set) -> str:
+    base = slugify(name)
+    slug, n = base, 2
+    while slug in taken:
+        slug = f"{base}-{n}"
+        n += 1
+    taken.add(slug)
+    return slug
+
+
+def _portfolio(out: Path, slugs: Sequence[str]) -> pd.DataFrame:
+    rows = []
+    for slug in slugs:
+        path = out / slug / "results.json"
+        if path.is_file():
+            headline = json.loads(path.read_text(encoding="utf-8"))["headline"]
+            rows.append({"slug": slug, **headline})
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    numeric = [c for c in frame.columns if c not in {"slug", "opsdx_version"}
+               and pd.api.types.is_numeric_dtype(frame[c])]
+    for col in numeric:
+        frame[f"{col}_percentile"] = frame[col].rank(pct=True, method="average") * 100
+    return frame
+
+
+def _csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text that a spreadsheet would read as a formula gets a leading apostrophe."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object:
+            out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str)
+                                    and v[:1] in ("=", "+", "-", "@", "\t", "\r") else v)
+    return out
+
+
+def run_batch(source, out, *, workers: int | None = None, resume: bool = False,
+              timeout: float | None = None, scheduler: str | None = None,
+              verbose: bool = False, notebook=None, seed: int = 0, n_boot: int = 2000,
+              trials: int = 10_000, progress: bool = True) -> BatchSummary:
+    """Execute the workbook for every client of ``source`` into ``out``.
+
+    Parameters
+    ----------
+    source : path
+        A folder of client folders (each with ``client.yaml``), or a CSV
+        manifest with a ``client_dir`` column (paths relative to the manifest).
+    out : path
+        The output folder (created).
+    workers : int, optional
+        Parallel processes; default the number of cores.
+    resume : bool
+        Skip clients whose last ledger row is a success for the same inputs
+        hash (client files, notebook, parameters, opsdx version).
+    timeout : float, optional
+        Seconds any one cell may run before the client is marked failed.
+    scheduler : str, optional
+        ``tcp://host:port`` of a Dask distributed scheduler (or a
+        ``distributed.Client``): each client's run is submitted there instead.
+    notebook : path, optional
+        Another workbook notebook (it must accept ``params_json``).
+
+    Returns
+    -------
+    BatchSummary
+    """
+    out = Path(out).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    notebook = Path(notebook).resolve() if notebook else default_notebook()
+    if not notebook.is_file():
+        raise OpsdxError(f"no such notebook: {notebook}")
+    summary = BatchSummary(out=out)
+    done = {r["slug"]: r for r in read_ledger(out)}
+    taken: set = set()
+    jobs: list[ClientJob] = []
+    early: list[dict] = []
+    for folder in _clients(Path(source)):
+        try:
+            client = load_client(folder)
+            name = client.name
+        except (DataError, OpsdxError) as exc:
+            name = folder.name
+            client = None
+            problem = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        slug = _unique_slug(name, taken)
+        params = WorkbookParams(client_dir=str(folder), seed=seed, n_boot=n_boot, trials=trials)
+        params_json = params.model_dump_json()
+        job = ClientJob(client_dir=str(folder), name=name, slug=slug, out_dir=str(out),
+                        notebook=str(notebook), params_json=params_json,
+                        inputs_hash=_hash_inputs(folder, notebook, params_json),
+                        timeout=timeout, verbose=verbose)
+        if client is None:
+            early.append(_failed_row(job, problem, 0.0, stage="data"))
+            continue
+        problems = client.validate()
+        blocking = [p for p in problems if not p.message.startswith("row set aside")]
+        if blocking:
+            early.append(_failed_row(job, f"{len(blocking)} data problem(s); first: "
+                                          f"{blocking[0]}", 0.0, stage="data"))
+            continue
+        last = done.get(slug)
+        if (resume and last and last.get("status") == "success"
+                and last.get("inputs_hash") == job.inputs_hash
+                and (out / slug / "results.json").is_file()):
+            summary.skipped.append(slug)
+            continue
+        jobs.append(job)
+
+    def withdraw(row: dict) -> None:
+        # a failed run leaves no results.json: an earlier success must not pass for this one
+        if row["status"] != "success":
+            (out / row["slug"] / "results.json").unlink(missing_ok=True)
+
+    for row in early:
+        withdraw(row)
+    if early:
+        _append_ledger(out, early)
+        summary.rows += early
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+        bar = tqdm(total=len(jobs), desc="clients", unit="client")
+
+    def finished(row: dict) -> None:
+        withdraw(row)
+        _append_ledger(out, [row])
+        summary.rows.append(row)
+        if bar is not None:
+            bar.update(1)
+            bar.set_postfix_str(f"{row['slug']}: {row['status']}", refresh=False)
+
+    if jobs and scheduler is not None:
+        from dask.distributed import Client as DaskClient
+        from dask.distributed import as_completed as dask_completed
+
+        client = scheduler if isinstance(scheduler, DaskClient) else DaskClient(scheduler)
+        try:
+            futures = [client.submit(run_client, job, pure=False) for job in jobs]
+            for future in dask_completed(futures):
+                finished(future.result())
+        finally:
+            if not isinstance(scheduler, DaskClient):
+                client.close()
+    elif jobs:
+        n = workers or os.cpu_count() or 1
+        if n == 1:
+            for job in jobs:
+                finished(run_client(job))
+        else:
+            import multiprocessing
+
+            with ProcessPoolExecutor(max_workers=min(n, len(jobs)),
+                                     mp_context=multiprocessing.get_context("spawn")) as pool:
+                futures = [pool.submit(run_client, job) for job in jobs]
+                for future in as_completed(futures):
+                    finished(future.result())
+    if bar is not None:
+        bar.close()
+
+    slugs = sorted(taken)
+    portfolio = _portfolio(out, slugs)
+    if len(portfolio):
+        write_text(out / "portfolio.csv", _csv_safe(portfolio).to_csv(index=False))
+        from .excel import write_frames
+        write_frames(out / "portfolio.xlsx", {"Portfolio": portfolio},
+                     title="Portfolio of clients")
+    return summary

@@ -1,0 +1,351 @@
+"""One client's whole diagnostic: every analysis, its headline and its recommendations.
+
+:func:`diagnose` runs each part of opsdx on a client folder; a part whose data
+the client lacks (no estimates, no work items, no decision log) is left out
+with a note instead of failing. :class:`Diagnosis` is what the workbook
+notebook shows, what :func:`record_results` writes to ``results.json`` and
+what :func:`~opsdx.workbook.write_excel` puts in the Excel workbook.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from .. import __version__
+from ..client import Client, load_client
+from ..errors import DataError, OpsdxError
+from ..output import write_text
+
+__all__ = ["WorkbookParams", "Diagnosis", "diagnose", "record_results", "Recommendation"]
+
+
+class WorkbookParams(BaseModel):
+    """The workbook's parameters, validated before any kernel starts.
+
+    They reach the notebook as one JSON document (``params_json``): papermill
+    escapes only plain strings safely, and it only warns about unknown names.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    client_dir: str = Field(description="The client folder (with client.yaml).")
+    seed: int = Field(0, ge=0, description="Seed of every random draw.")
+    n_boot: int = Field(2000, ge=0, le=100_000, description="Maturity bootstrap resamples.")
+    trials: int = Field(10_000, ge=100, le=1_000_000, description="Monte Carlo trials.")
+    by: list[str] = Field(default_factory=lambda: ["kind"],
+                          description="Reference-class attributes (used when the column exists).")
+    freq: str = Field("QS", description="Periods of the constraint timeline.")
+    as_of: Optional[dt.date] = Field(None, description="Forecast start; default after the data.")
+    results_path: Optional[str] = Field(None, description="Where the notebook records "
+                                                          "results.json (none: not recorded).")
+    excel_path: Optional[str] = Field(None, description="Where the notebook writes the Excel "
+                                                        "workbook (none: not written).")
+
+
+@dataclass
+class Recommendation:
+    """A recommended change: what, the mechanism it acts on, the evidence, its expected effect.
+
+    ``effect`` (0..1) ranks recommendations: the share of the organisation's
+    capacity or time the finding says is at stake (see :meth:`Diagnosis.recommendations`).
+    """
+
+    title: str
+    mechanism: str
+    evidence: str
+    effect: float
+    source: str
+
+
+@dataclass(eq=False)
+class Diagnosis:
+    """Everything known about one client; each part is None when its data is missing."""
+
+    client: Client
+    params: WorkbookParams
+    maturity: object = None
+    planning: object = None
+    flow: object = None
+    constraint: object = None
+    decisions: object = None
+    heroes: Optional[pd.DataFrame] = None
+    paths: Optional[pd.DataFrame] = None
+    delegation: Optional[pd.DataFrame] = None
+    notes: list = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.client.name
+
+    # ------------------------------------------------------------------ headline
+    def headline(self) -> dict:
+        """The figures of the executive summary (None where a part is missing)."""
+        h: dict = {"client": self.name, "sector": self.client.spec.sector or None,
+                   "opsdx_version": __version__}
+        m = self.maturity
+        h.update(stage=None if m is None else int(m.stage),
+                 stage_name=None if m is None else m.stage_name,
+                 stage_probability=None if m is None else _num(m.stage_probability),
+                 maturity_index=None if m is None else _num(m.index),
+                 respondents=None if m is None else int(m.n_respondents))
+        c = self.constraint
+        h.update(constraint=None if c is None else c.constraint,
+                 constraint_confidence=None if c is None else _num(c.confidence),
+                 constraint_utilisation=None if c is None or c.constraint is None else _num(
+                     c.stages.set_index("stage").at[c.constraint, "utilisation"]))
+        p = self.planning
+        if p is None:
+            h.update(median_ratio=None, p80_uplift=None, backtest_p80_coverage=None,
+                     inside_view_coverage=None)
+        else:
+            ph = p.headline
+            h.update(median_ratio=_num(ph["median_ratio"]), p80_uplift=_num(ph["p80_uplift"]),
+                     backtest_p80_coverage=_num(ph["backtest_p80_coverage"]),
+                     inside_view_coverage=_num(ph["backtest_inside_view_coverage"]))
+        d = self.decisions
+        h.update(top_decider_share=None if d is None else _num(d.overall["top_share"]),
+                 equivalent_deciders=None if d is None else _num(d.equivalent_deciders),
+                 decision_latency_p50=None if d is None else _num(d.overall["latency_p50"]),
+                 truck_factor=None if d is None else d.truck_factor)
+        return h
+
+    def summary_sentences(self) -> list[str]:
+        """The executive summary in plain words."""
+        out = []
+        m = self.maturity
+        if m is not None:
+            out.append(f"Stage {m.stage} ({m.stage_name}) with probability "
+                       f"{m.stage_probability:.2f}; maturity index {m.index:.2f} from "
+                       f"{m.n_respondents} respondents.")
+        if self.constraint is not None:
+            out.append(self.constraint.evidence[0])
+        if self.planning is not None:
+            out.extend(self.planning.sentences()[:3])
+        if self.decisions is not None:
+            out.append(self.decisions.sentences()[0])
+        return out
+
+    # ------------------------------------------------------------------ recommendations
+    def recommendations(self, k: int = 3) -> list[Recommendation]:
+        """The ``k`` recommendations with the largest expected effect.
+
+        Candidates and their effect (0..1, comparable across kinds):
+
+        * the constraint: its utilisation times the verdict's confidence
+          (an hour lost at the constraint is an hour lost for the whole line);
+        * the founder-as-router: the top decider's share of decisions times
+          the share of their latency above everyone else's;
+        * two-way doors treated as one-way: the share of reversible decisions;
+        * planning optimism: the share of work that overran, at most 1;
+        * each maturity blocker of the next stage: its gap to the threshold
+          times its weight, over the total of the blockers (so the blockers
+          together weigh as much as one finding).
+
+        These are heuristics to order the findings, stated as such in the
+        workbook's method notes, not estimates of money or time saved.
+        """
+        cands: list[Recommendation] = []
+        c = self.constraint
+        if c is not None and c.constraint is not None:
+            row = c.stages.set_index("stage").loc[c.constraint]
+            cands.append(Recommendation(
+                title=f"Exploit and then elevate {c.constraint}: keep it busy on the right work, "
+                      "take other work off it, and only then add capacity",
+                mechanism="Theory of Constraints (Goldratt): improving any other stage does "
+                          "not raise throughput",
+                evidence=c.evidence[0], effect=float(min(1.0, row["utilisation"]) * c.confidence),
+                source="flow"))
+        d = self.decisions
+        if d is not None:
+            top = d.by_decider.iloc[0]
+            others = d.overall["latency_p50_others"]
+            mine = top["latency_p50"]
+            slower = (1.0 if not np.isfinite(mine) else
+                      max(0.0, 1.0 - others / mine) if np.isfinite(others) and mine > 0 else 0.0)
+            if top["share"] >= 0.4 and len(d.by_decider) > 1:
+                cands.append(Recommendation(
+                    title=f"Move routine decisions off {top['decider']}: decision rights with "
+                          "owners and thresholds, guardrails that let Type 2 decisions execute "
+                          "at once",
+                    mechanism="Founder-as-router and governed activation (seeds 000, 001)",
+                    evidence=d.sentences()[0], effect=float(top["share"] * max(slower, 0.25)),
+                    source="decisions"))
+            if d.two_way_as_one_way:
+                rev = d.by_reversibility.set_index("reversible")
+                share = rev.at["reversible", "decisions"] / max(rev["decisions"].sum(), 1)
+                cands.append(Recommendation(
+                    title="Decide reversible (two-way door) decisions fast, close to the work",
+                    mechanism="Two speeds of decision (Type 1 and Type 2)",
+                    evidence=next(s for s in d.sentences() if "two-way door" in s),
+                    effect=float(share) * 0.5, source="decisions"))
+        p = self.planning
+        if p is not None:
+            h = p.headline
+            if h["p80_uplift"] > 0.2:
+                cands.append(Recommendation(
+                    title=f"Budget from the outside view: plan at the reference class's P80 "
+                          f"(estimate plus {h['p80_uplift']:.0%}), not the bare estimate",
+                    mechanism="Planning fallacy and reference-class forecasting",
+                    evidence=p.sentences()[0], effect=float(min(1.0, h["share_over"])) * 0.6,
+                    source="planning"))
+        m = self.maturity
+        if m is not None and len(m.blockers):
+            blockers = m.blockers
+            total = float(blockers["priority"].sum()) or 1.0
+            for b in blockers.head(5).itertuples():
+                if not b.recommendation:
+                    continue
+                cands.append(Recommendation(
+                    title=b.recommendation, mechanism=b.mechanism or "maturity practice",
+                    evidence=f"{b.item_id} ({b.text}) scores {b.score:.2f} against the "
+                             f"threshold {m.params['threshold']:.2f}",
+                    effect=float(b.priority / total), source="maturity"))
+        cands.sort(key=lambda r: r.effect, reverse=True)
+        return cands[:k]
+
+    # ------------------------------------------------------------------ results
+    def results(self) -> dict:
+        """Headline metrics and tables, JSON-safe: what ``results.json`` holds."""
+        out = {"headline": self.headline(), "summary": self.summary_sentences(),
+               "recommendations": [r.__dict__ for r in self.recommendations()],
+               "notes": list(self.notes), "params": json.loads(self.params.model_dump_json())}
+        for key in ("client_dir", "results_path", "excel_path"):
+            out["params"].pop(key, None)  # never record paths
+        if self.maturity is not None:
+            m = self.maturity
+            out["maturity"] = {**m.to_dict(), "attainment": _records(m.attainment.reset_index()),
+                               "blockers_table": _records(m.blockers[
+                                   ["item_id", "stage", "dimension", "score", "gap", "priority"]]),
+                               "dimensions": _records(m.dimensions.reset_index())}
+        if self.planning is not None:
+            out["planning"] = self.planning.to_dict()
+        if self.constraint is not None:
+            out["constraint"] = self.constraint.to_dict()
+            out["data_quality"] = _records(self.flow.quality_summary())
+        if self.decisions is not None:
+            out["decisions"] = self.decisions.to_dict()
+        if self.heroes is not None:
+            out["hero_dependency"] = _records(self.heroes)
+        if self.paths is not None:
+            out["communication_paths"] = _records(self.paths)
+        if self.delegation is not None:
+            out["delegation_chain"] = {"assumption": self.delegation.attrs.get("assumption"),
+                                       "layers": _records(self.delegation.reset_index())}
+        return _clean(out)
+
+    def __repr__(self) -> str:
+        parts = [p for p in ("maturity", "planning", "constraint", "decisions")
+                 if getattr(self, p) is not None]
+        return f"<Diagnosis {self.name!r}: {', '.join(parts) or 'no analysis'}>"
+
+
+def _num(value) -> float | None:
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    return json.loads(frame.to_json(orient="records", date_format="iso", default_handler=str))
+
+
+def _clean(value):
+    """JSON-safe: NaN and infinities become None, numpy scalars plain numbers."""
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return _num(value)
+    if isinstance(value, (pd.Timestamp, dt.date)):
+        return value.isoformat()
+    return value
+
+
+def _part(notes: list, label: str, fn):
+    """Run one analysis; a missing or broken input becomes a note, never a crash."""
+    try:
+        return fn()
+    except DataError as exc:
+        notes.append(f"{label}: the data has {len(exc.problems)} problem(s); first: "
+                     f"{exc.problems[0]}")
+    except OpsdxError as exc:
+        notes.append(f"{label}: {exc}")
+    return None
+
+
+def diagnose(client, params: WorkbookParams | dict | None = None) -> Diagnosis:
+    """Run every analysis on a client folder (a path, a :class:`~opsdx.Client`, or params).
+
+    Examples
+    --------
+    >>> d = diagnose("sample_data/northwind-freight", {"client_dir": "x", "n_boot": 200,
+    ...                                                "trials": 500})
+    >>> d.headline()["constraint"], d.headline()["stage"]
+    ('Founder approval', 1)
+    """
+    if isinstance(params, dict):
+        params = WorkbookParams(**params)
+    if not isinstance(client, Client):
+        client = load_client(client)
+    if params is None:
+        params = WorkbookParams(client_dir=str(client.path))
+    from ..flow import (communication_paths, decision_report, delegation_chain, find_constraint,
+                        hero_dependency)
+    from ..forecast import assess_planning
+    from ..maturity import score_maturity
+
+    notes: list[str] = []
+    d = Diagnosis(client=client, params=params, notes=notes)
+    d.maturity = _part(notes, "maturity", lambda: score_maturity(
+        client.responses(), client.questionnaire, seed=params.seed, n_boot=params.n_boot))
+    if client.has("estimates"):
+        def planning():
+            estimates = client.estimates()
+            by = [c for c in params.by if c in estimates.columns]
+            return assess_planning(estimates, by=by, seed=params.seed, trials=params.trials,
+                                   as_of=params.as_of)
+        d.planning = _part(notes, "planning", planning)
+    else:
+        notes.append("planning: no estimates.csv, so no reference class or forecasts")
+    if client.has("work_items"):
+        d.flow = _part(notes, "flow", client.work_items)
+        if d.flow is not None:
+            d.constraint = _part(notes, "constraint",
+                                 lambda: find_constraint(d.flow, freq=params.freq))
+            if "owner" in d.flow.visits and d.flow.visits["owner"].notna().any():
+                d.heroes = _part(notes, "hero dependency", lambda: hero_dependency(d.flow))
+    else:
+        notes.append("constraint: no work_items.csv, so no flow analysis")
+    if client.has("decisions"):
+        d.decisions = _part(notes, "decisions", lambda: decision_report(client.decisions()))
+    else:
+        notes.append("decisions: no decisions.csv, so no decision analysis")
+    if client.spec.teams:
+        d.paths = communication_paths(client.spec.teams)
+    if client.spec.management_layers:
+        d.delegation = delegation_chain(client.spec.management_layers)
+    return d
+
+
+def record_results(diagnosis: Diagnosis, path) -> Path:
+    """Write ``diagnosis.results()`` to ``path`` as JSON, atomically; returns the path."""
+    path = Path(path)
+    write_text(path, json.dumps(diagnosis.results(), indent=2, ensure_ascii=False,
+                                allow_nan=False) + "\n")
+    return path

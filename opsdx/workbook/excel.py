@@ -1,0 +1,148 @@
+"""The Excel deliverables, written safely.
+
+Client data is untrusted: a respondent's comment or a client's name such as
+``=HYPERLINK("http://evil", "click")`` must stay text. The workbooks are
+written with xlsxwriter with formula, URL and number conversion switched off,
+and every text cell with ``write_string``, so no cell ever becomes a live
+formula or link; sheet names are made valid (at most 31 characters, none of
+``[]:*?/\\``, unique).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..output import atomic_path
+
+__all__ = ["write_excel", "write_frames", "sheet_name"]
+
+_BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_name(text: str, taken: set | None = None) -> str:
+    """A valid, unique Excel sheet name from any text.
+
+    >>> sheet_name("Q1/Q2: [draft]*"), sheet_name("History")
+    ('Q1-Q2- -draft--', 'History (data)')
+    """
+    name = _BAD_SHEET.sub("-", str(text)).strip("'") or "Sheet"
+    if name.lower() == "history":  # reserved by Excel
+        name = "History (data)"
+    name = name[:31]
+    taken = taken if taken is not None else set()
+    base, n = name, 2
+    while name.lower() in {t.lower() for t in taken}:
+        suffix = f" ({n})"
+        name = base[:31 - len(suffix)] + suffix
+        n += 1
+    taken.add(name)
+    return name
+
+
+def _write_frame(book, ws, frame: pd.DataFrame, start_row: int, header_fmt) -> int:
+    for j, col in enumerate(frame.columns):
+        ws.write_string(start_row, j, str(col), header_fmt)
+    for i, row in enumerate(frame.itertuples(index=False), start=start_row + 1):
+        for j, value in enumerate(row):
+            _write_cell(ws, i, j, value)
+    for j, col in enumerate(frame.columns):
+        width = max([len(str(col))] + [len(str(v)) for v in frame.iloc[:200, j]]) + 2
+        ws.set_column(j, j, min(max(width, 8), 60))
+    return start_row + len(frame) + 2
+
+
+def _write_cell(ws, i: int, j: int, value) -> None:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        ws.write_blank(i, j, None)
+    elif isinstance(value, (bool, np.bool_)):
+        ws.write_boolean(i, j, bool(value))
+    elif isinstance(value, (int, float, np.integer, np.floating)):
+        number = float(value)
+        if math.isfinite(number):
+            ws.write_number(i, j, number)
+        else:
+            ws.write_string(i, j, "unlimited" if number > 0 else "")
+    elif isinstance(value, (pd.Timestamp,)):
+        ws.write_string(i, j, value.isoformat())
+    else:
+        ws.write_string(i, j, str(value))  # always text, never a formula or a link
+
+
+def write_frames(path, sheets: dict, *, title: str | None = None) -> Path:
+    """Write ``{sheet title: DataFrame or list of sentences}`` to an .xlsx file, atomically."""
+    import xlsxwriter
+
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False,
+                                              "strings_to_urls": False,
+                                              "strings_to_numbers": False,
+                                              "nan_inf_to_errors": False})
+        header = book.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1})
+        bold = book.add_format({"bold": True, "font_size": 13})
+        taken: set = set()
+        for label, content in sheets.items():
+            ws = book.add_worksheet(sheet_name(label, taken))
+            row = 0
+            if title:
+                ws.write_string(0, 0, title, bold)
+                row = 2
+            if isinstance(content, pd.DataFrame):
+                _write_frame(book, ws, content.reset_index(drop=True), row, header)
+            else:
+                ws.set_column(0, 0, 110)
+                for k, line in enumerate(content):
+                    ws.write_string(row + k, 0, str(line))
+        book.close()
+    return path
+
+
+def write_excel(diagnosis, path) -> Path:
+    """The client's Excel workbook: summary, stage scores, blockers, stages, decisions, forecasts."""
+    d = diagnosis
+    sheets: dict = {}
+    summary = [*d.summary_sentences(), ""]
+    summary += [f"Recommendation {i}: {r.title} (mechanism: {r.mechanism}; evidence: {r.evidence})"
+                for i, r in enumerate(d.recommendations(), start=1)]
+    summary += [""] + [f"Note: {n}" for n in d.notes]
+    sheets["Summary"] = summary
+    headline = pd.DataFrame([{"figure": k, "value": v} for k, v in d.headline().items()])
+    sheets["Headline"] = headline
+    if d.maturity is not None:
+        m = d.maturity
+        sheets["Stage scores"] = m.attainment.reset_index()
+        sheets["Dimensions"] = m.dimensions.reset_index()
+        sheets["Blockers"] = m.blockers
+    if d.constraint is not None:
+        sheets["Stages"] = d.constraint.stages
+        sheets["Constraint timeline"] = d.constraint.timeline
+        sheets["Data quality"] = d.flow.quality if len(d.flow.quality) else pd.DataFrame(
+            {"problem": ["no row was set aside"]})
+    if d.decisions is not None:
+        sheets["Decisions by decider"] = d.decisions.by_decider
+        if len(d.decisions.by_reversibility):
+            sheets["Two speeds"] = d.decisions.by_reversibility
+    if d.heroes is not None:
+        sheets["Hero dependency"] = d.heroes
+    if d.planning is not None:
+        p = d.planning
+        sheets["Reference classes"] = p.classes
+        if len(p.estimators):
+            sheets["Estimators"] = p.estimators
+        if p.backtest is not None:
+            sheets["Backtest"] = p.backtest.summary()
+        if p.schedule is not None:
+            sheets["Forecast effort"] = p.schedule.percentiles()
+        if p.completion is not None:
+            sheets["Forecast dates"] = p.completion.percentiles()
+    if d.paths is not None:
+        sheets["Communication paths"] = d.paths
+    if d.delegation is not None:
+        chain = d.delegation.reset_index()
+        sheets["Delegation (assumed)"] = chain
+    return write_frames(path, sheets, title=d.name)

@@ -1,0 +1,213 @@
+"""The workbook notebook and the batch: deliverables, failures, resume, scale-out."""
+
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import opsdx
+from opsdx.cli import main
+from opsdx.workbook import diagnose
+from opsdx.workbook.batch import read_ledger, run_batch
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "sample_data"
+FAST = {"n_boot": 300, "trials": 1000}
+HOSTILE = 'Acme"); import os; os.system("touch pwned") #'
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    out = tmp_path_factory.mktemp("workbooks")
+    summary = run_batch(SAMPLES, out, workers=2, progress=False, **FAST)
+    return out, summary
+
+
+def test_every_sample_client_gets_its_deliverables(batch):
+    out, summary = batch
+    assert len(summary.succeeded) == 4 and not summary.failed
+    for row in summary.rows:
+        folder = out / row["slug"]
+        assert sorted(p.name for p in folder.iterdir()) == [
+            "results.json", "workbook.html", "workbook.ipynb", "workbook.xlsx"]
+        nb = nbformat.read(folder / "workbook.ipynb", as_version=4)
+        errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+                  if o.get("output_type") == "error"]
+        assert errors == []
+    assert not list(out.glob(".work-*"))  # work folders are cleaned up
+    ledger = read_ledger(out)
+    assert [r["status"] for r in ledger] == ["success"] * 4
+
+
+@pytest.mark.parametrize("folder", sorted(p.name for p in SAMPLES.iterdir()
+                                          if (p / "client.yaml").is_file()))
+def test_results_json_equals_the_library_results(batch, folder):
+    out, _ = batch
+    client = opsdx.load_client(SAMPLES / folder)
+    recorded = json.loads((out / client.slug / "results.json").read_text())
+    own = diagnose(client, {"client_dir": str(SAMPLES / folder), **FAST}).results()
+    assert recorded == json.loads(json.dumps(own))
+
+
+def test_html_is_client_ready(batch):
+    out, summary = batch
+    for row in summary.rows:
+        html = (out / row["slug"] / "workbook.html").read_text()
+        for leak in ("params_json", "import ", "papermill", str(ROOT), str(out), "Traceback",
+                     "<script", "http://", "https://cdn"):
+            assert leak not in html, (row["slug"], leak)
+        assert html.count("data:image/png;base64") >= 3
+        assert "Executive summary" in html and "three recommendations" in html
+
+
+def test_excel_has_no_formula_or_link_and_valid_sheets(batch):
+    from openpyxl import load_workbook
+
+    out, summary = batch
+    for row in summary.rows:
+        wb = load_workbook(out / row["slug"] / "workbook.xlsx")
+        assert "Summary" in wb.sheetnames and "Stage scores" in wb.sheetnames
+        for ws in wb.worksheets:
+            assert len(ws.title) <= 31
+            for cells in ws.iter_rows():
+                for cell in cells:
+                    assert cell.data_type != "f" and cell.hyperlink is None
+
+
+def test_portfolio_ranks_clients_within_the_portfolio(batch):
+    import pandas as pd
+
+    out, _ = batch
+    portfolio = pd.read_csv(out / "portfolio.csv")
+    assert len(portfolio) == 4
+    by_client = portfolio.set_index("client")
+    assert by_client.at["Meridian Care Group", "maturity_index_percentile"] == 100
+    assert by_client.at["Northwind Freight Ltd", "maturity_index_percentile"] == 25
+    assert (out / "portfolio.xlsx").is_file()
+
+
+def _notebook(path: Path, body: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('params_json = ""')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell(body)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+def _client(src: str, dest: Path, name: str | None = None) -> Path:
+    shutil.copytree(SAMPLES / src, dest)
+    if name is not None:
+        text = (dest / "client.yaml").read_text().splitlines()
+        text = [f"name: {json.dumps(name)}" if line.startswith("name:") else line for line in text]
+        (dest / "client.yaml").write_text("\n".join(text) + "\n")
+    return dest
+
+
+def test_failures_never_stop_the_others(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    source = tmp_path / "clients"
+    source.mkdir()
+    _client("harbour-analytics", source / "a", name=HOSTILE)
+    _client("meridian-care", source / "b", name="../../etc <script>alert(1)</script>")
+    corrupt = _client("kestrel-software", source / "c")
+    (corrupt / "decisions.csv").write_text("decision_id,raised_at\nd1,2025-01-01\n")
+    out = tmp_path / "out"
+    code = main(["batch", str(source), "--out", str(out), "--workers", "2", "--quiet",
+                 "--n-boot", "200", "--trials", "500"])
+    assert code == 1
+    printed = capsys.readouterr().out
+    assert "2 succeeded, 1 failed" in printed
+    rows = {r["slug"]: r for r in read_ledger(out)}
+    assert rows["kestrel-software-gmbh"]["status"] == "failed"
+    assert rows["kestrel-software-gmbh"]["stage"] == "data"
+    assert "decided_at" in rows["kestrel-software-gmbh"]["error"]
+    assert rows["acme-import-os-os-system-touch-pwned"]["status"] == "success"
+    slug = "etc-script-alert-1-script"
+    assert rows[slug]["status"] == "success" and (out / slug / "workbook.html").is_file()
+    assert not list(tmp_path.rglob("pwned")) and not (out.parent / "etc").exists()
+    html = (out / "acme-import-os-os-system-touch-pwned" / "workbook.html").read_text()
+    assert 'Acme"); import os; os.system("touch pwned") #' in html   # shown, as text
+    html = (out / slug / "workbook.html").read_text()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
+
+
+def test_notebook_error_and_timeout_are_recorded(tmp_path):
+    source = tmp_path / "clients"
+    source.mkdir()
+    _client("northwind-freight", source / "n")
+    failing = _notebook(tmp_path / "boom.ipynb", 'raise ValueError("boom")')
+    summary = run_batch(source, tmp_path / "o1", notebook=failing, workers=1, progress=False)
+    [row] = summary.failed
+    # execution count 3: papermill's injected parameters cell runs second
+    assert row["error"] == "ValueError: boom" and row["failed_cell"] == 3
+    assert row["failed_source"] == 'raise ValueError("boom")'
+    assert (tmp_path / "o1" / "northwind-freight-ltd" / "workbook.failed.ipynb").is_file()
+    assert not (tmp_path / "o1" / "northwind-freight-ltd" / "results.json").exists()
+    slow = _notebook(tmp_path / "slow.ipynb", "import time\ntime.sleep(60)")
+    summary = run_batch(source, tmp_path / "o2", notebook=slow, workers=1, timeout=3,
+                        progress=False)
+    [row] = summary.failed
+    assert row["error"].startswith("timed out after 3 s") and row["seconds"] < 50
+    assert read_ledger(tmp_path / "o2")[0]["status"] == "failed"
+
+
+def test_resume_redoes_only_what_changed_or_was_interrupted(tmp_path):
+    source = tmp_path / "clients"
+    source.mkdir()
+    _client("northwind-freight", source / "n")
+    _client("meridian-care", source / "m")
+    out = tmp_path / "out"
+    first = run_batch(source, out, workers=1, progress=False, **FAST)
+    assert len(first.succeeded) == 2
+    again = run_batch(source, out, workers=1, progress=False, resume=True, **FAST)
+    assert again.rows == [] and sorted(again.skipped) == ["meridian-care-group",
+                                                           "northwind-freight-ltd"]
+    # an interrupted run: the results marker is missing; and an input changed elsewhere
+    (out / "northwind-freight-ltd" / "results.json").unlink()
+    with open(source / "m" / "decisions.csv", "a") as fh:
+        fh.write("D-9999,2026-10-01 09:00,2026-10-02 09:00,,finance lead,yes,spend,no\n")
+    third = run_batch(source, out, workers=1, progress=False, resume=True, **FAST)
+    assert sorted(r["slug"] for r in third.succeeded) == ["meridian-care-group",
+                                                          "northwind-freight-ltd"]
+    assert len(read_ledger(out)) == 4
+
+
+def test_dask_local_cluster_runs_the_same_job(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    source = tmp_path / "clients"
+    source.mkdir()
+    _client("meridian-care", source / "m")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        summary = run_batch(source, tmp_path / "out", scheduler=client, progress=False, **FAST)
+    [row] = summary.succeeded
+    recorded = json.loads((tmp_path / "out" / row["slug"] / "results.json").read_text())
+    assert recorded["headline"]["constraint"] == "Assessment"
+
+
+def test_parameters_are_validated_before_any_kernel(tmp_path):
+    from pydantic import ValidationError
+
+    from opsdx.workbook import WorkbookParams
+
+    with pytest.raises(ValidationError, match="Extra inputs are not permitted"):
+        WorkbookParams(client_dir="x", unknown=1)
+    with pytest.raises(ValidationError):
+        WorkbookParams(client_dir="x", seed=-1)
+
+
+def test_notebook_and_its_text_twin_are_in_sync():
+    import jupytext
+
+    text = jupytext.read(ROOT / "notebooks" / "diagnostic.py")
+    nb = nbformat.read(ROOT / "notebooks" / "diagnostic.ipynb", as_version=4)
+    assert [(c.cell_type, c.source.strip(), sorted(c.metadata.get("tags", [])))
+            for c in text.cells] == [
+        (c.cell_type, c.source.strip(), sorted(c.metadata.get("tags", []))) for c in nb.cells]
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")

@@ -27,7 +27,7 @@ params_json = ""
 import matplotlib.pyplot as plt
 
 from opsdx.workbook import WorkbookParams, diagnose, record_results
-from opsdx.workbook.display import bullets, heading, note, say, show_table
+from opsdx.workbook.display import bullets, heading, note, recommendations, say, show_table
 from opsdx.workbook.excel import write_excel
 
 if params_json:
@@ -48,8 +48,7 @@ say(f"Sector: {h['sector'] or 'not given'}. Analyses: maturity from the question
     "estimates and actuals.")
 bullets(d.summary_sentences())
 heading("The three recommendations with the largest expected effect", 4)
-for i, r in enumerate(d.recommendations(), start=1):
-    bullets([f"{i}. {r.title}", f"Mechanism: {r.mechanism}", f"Evidence: {r.evidence}"])
+recommendations(d.recommendations())
 
 # %% [markdown]
 # ## Maturity profile and the road to the next stage
@@ -62,7 +61,7 @@ else:
     say(f"Stage {m.stage} ({m.stage_name}), probability {m.stage_probability:.2f}; maturity "
         f"index {m.index:.2f} ({m.params['ci']:.0%} interval {m.index_ci[0]:.2f} to "
         f"{m.index_ci[1]:.2f}), from {m.n_respondents} respondents.")
-    show_table(m.summary().reset_index())
+    show_table(m.summary())
     m.plot_profile()
     plt.show()
     if len(m.blockers):

@@ -310,8 +310,10 @@ def _cmd_batch(args) -> int:
     summary = run_batch(args.source, args.out, workers=args.workers, resume=args.resume,
                         timeout=args.timeout, scheduler=args.scheduler, verbose=args.verbose,
                         notebook=args.notebook, seed=args.seed, n_boot=args.n_boot,
-                        trials=args.trials, progress=not args.quiet)
+                        trials=args.trials, progress=not args.quiet, pdf=args.pdf)
     print(_printable(summary.text()))
+    for note in sorted({r["note"] for r in summary.succeeded if r.get("note")}):
+        print(f"note: {_printable(note)}")
     out = summary.out
     for row in summary.succeeded:
         print(f"  {_printable(row['client'])}: {out / row['slug'] / 'workbook.html'}")
@@ -431,6 +433,8 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--seed", type=_whole(0), default=0)
     batch.add_argument("--n-boot", type=_whole(0), default=2000)
     batch.add_argument("--trials", type=_whole(100), default=10_000)
+    batch.add_argument("--pdf", action="store_true",
+                       help="also a PDF of each report, with WeasyPrint when installed")
     batch.add_argument("--verbose", action="store_true", help="show each cell as it runs")
     batch.add_argument("--quiet", action="store_true", help="no progress bar")
     batch.set_defaults(func=_cmd_batch)

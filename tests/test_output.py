@@ -17,3 +17,17 @@ def test_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):
 def test_creates_folders(tmp_path):
     path = write_text(tmp_path / "a" / "b.txt", "x")
     assert path.read_text() == "x"
+
+
+def test_outputs_get_ordinary_permissions(tmp_path):
+    import os
+    import stat
+
+    from opsdx.output import write_text
+
+    mask = os.umask(0o022)
+    try:
+        path = write_text(tmp_path / "r.json", "{}")
+    finally:
+        os.umask(mask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644

@@ -116,12 +116,19 @@ def test_failures_never_stop_the_others(tmp_path, capsys, monkeypatch):
     _client("meridian-care", source / "b", name="../../etc <script>alert(1)</script>")
     corrupt = _client("kestrel-software", source / "c")
     (corrupt / "decisions.csv").write_text("decision_id,raised_at\nd1,2025-01-01\n")
+    bare = source / "d"  # answers only: the other sections say what they lack
+    bare.mkdir()
+    for name in ("client.yaml", "responses.csv"):
+        shutil.copy(SAMPLES / "northwind-freight" / name, bare / name)
     out = tmp_path / "out"
     code = main(["batch", str(source), "--out", str(out), "--workers", "2", "--quiet",
                  "--n-boot", "200", "--trials", "500"])
     assert code == 1
     printed = capsys.readouterr().out
-    assert "2 succeeded, 1 failed" in printed
+    assert "3 succeeded, 1 failed" in printed
+    html = (out / "northwind-freight-ltd" / "workbook.html").read_text()
+    assert "No flow analysis: constraint: no work_items.csv" in html
+    assert "No planning analysis: planning: no estimates.csv" in html
     rows = {r["slug"]: r for r in read_ledger(out)}
     assert rows["kestrel-software-gmbh"]["status"] == "failed"
     assert rows["kestrel-software-gmbh"]["stage"] == "data"
@@ -260,3 +267,17 @@ def test_html_opens_in_headless_chromium_without_errors(batch):
     for leak in ("params_json", "import opsdx", str(ROOT), str(out)):
         assert leak not in text
     assert title == summary.rows[0]["client"]
+
+
+def test_pdf_when_weasyprint_is_usable(tmp_path):
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):
+        pytest.skip("WeasyPrint is not installed (optional: pip install weasyprint)")
+    source = tmp_path / "clients"
+    source.mkdir()
+    _client("meridian-care", source / "m")
+    summary = run_batch(source, tmp_path / "out", pdf=True, workers=1, progress=False, **FAST)
+    [row] = summary.succeeded
+    pdf = tmp_path / "out" / row["slug"] / "workbook.pdf"
+    assert pdf.read_bytes()[:5] == b"%PDF-" and row["note"] is None

@@ -76,6 +76,7 @@ class ClientJob:
     inputs_hash: str
     timeout: float | None = None
     verbose: bool = False
+    pdf: bool = False
 
 
 @dataclass
@@ -200,15 +201,25 @@ def run_client(job: ClientJob) -> dict:
             return _failed_row(job, f"the notebook did not write {', '.join(missing)}",
                                time.perf_counter() - started)
         export_html(executed, work / "workbook.html", title=job.name)
+        outputs = list(_OUTPUTS)
+        note = None
+        if job.pdf:
+            try:
+                from weasyprint import HTML  # optional: renders without any browser
+            except (ImportError, OSError) as exc:  # OSError: missing system libraries
+                note = f"no PDF: WeasyPrint is not usable here ({type(exc).__name__})"
+            else:
+                HTML(filename=str(work / "workbook.html")).write_pdf(str(work / "workbook.pdf"))
+                outputs.insert(-1, "workbook.pdf")
         final = out / job.slug
         final.mkdir(parents=True, exist_ok=True)
         (final / "results.json").unlink(missing_ok=True)  # stale results never sit beside new files
-        for name in _OUTPUTS:  # results.json last: its presence means the set is complete
+        for name in outputs:  # results.json last: its presence means the set is complete
             os.replace(work / name, final / name)
         seconds = time.perf_counter() - started
         return {"client": job.name, "slug": job.slug, "status": "success", "stage": None,
                 "error": None, "failed_cell": None, "seconds": round(seconds, 2),
-                "inputs_hash": job.inputs_hash, "opsdx_version": __version__}
+                "inputs_hash": job.inputs_hash, "opsdx_version": __version__, "note": note}
     except Exception as exc:  # pragma: no cover - last resort, never lose the other clients
         return _failed_row(job, f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}",
                            time.perf_counter() - started, stage="opsdx")
@@ -256,7 +267,7 @@ def _csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
 def run_batch(source, out, *, workers: int | None = None, resume: bool = False,
               timeout: float | None = None, scheduler: str | None = None,
               verbose: bool = False, notebook=None, seed: int = 0, n_boot: int = 2000,
-              trials: int = 10_000, progress: bool = True) -> BatchSummary:
+              trials: int = 10_000, progress: bool = True, pdf: bool = False) -> BatchSummary:
     """Execute the workbook for every client of ``source`` into ``out``.
 
     Parameters
@@ -278,6 +289,9 @@ def run_batch(source, out, *, workers: int | None = None, resume: bool = False,
         ``distributed.Client``): each client's run is submitted there instead.
     notebook : path, optional
         Another workbook notebook (it must accept ``params_json``).
+    pdf : bool
+        Also write ``workbook.pdf`` from the HTML with WeasyPrint, when it is
+        installed (no browser needed); otherwise the ledger row says why not.
 
     Returns
     -------
@@ -307,7 +321,7 @@ def run_batch(source, out, *, workers: int | None = None, resume: bool = False,
         job = ClientJob(client_dir=str(folder), name=name, slug=slug, out_dir=str(out),
                         notebook=str(notebook), params_json=params_json,
                         inputs_hash=_hash_inputs(folder, notebook, params_json),
-                        timeout=timeout, verbose=verbose)
+                        timeout=timeout, verbose=verbose, pdf=pdf)
         if client is None:
             early.append(_failed_row(job, problem, 0.0, stage="data"))
             continue

@@ -11,7 +11,7 @@ import html
 
 import pandas as pd
 
-__all__ = ["say", "heading", "bullets", "show_table", "note"]
+__all__ = ["say", "heading", "bullets", "show_table", "note", "recommendations"]
 
 
 def _display(markup: str) -> None:
@@ -43,11 +43,26 @@ def bullets(items) -> None:
     _display(f"<ul>{rows}</ul>")
 
 
+def recommendations(items) -> None:
+    """A numbered list of recommendations: title, mechanism and evidence (all escaped)."""
+    rows = "".join(
+        f"<li><b>{html.escape(r.title)}</b><br/>Mechanism: {html.escape(r.mechanism)}<br/>"
+        f"Evidence: {html.escape(r.evidence)}</li>" for r in items)
+    _display(f"<ol>{rows}</ol>")
+
+
 def show_table(frame: pd.DataFrame, *, digits: int = 2, max_rows: int = 60) -> None:
-    """A table, numbers rounded, every cell escaped (pandas escapes cell text)."""
+    """A table, numbers rounded, every cell escaped (pandas escapes cell text).
+
+    Infinite capacities read "unlimited"; column names lose their underscores.
+    """
     shown = frame.head(max_rows).copy()
     for col in shown.columns:
         if pd.api.types.is_float_dtype(shown[col]):
-            shown[col] = shown[col].round(digits)
+            values = shown[col].round(digits)
+            if values.isin([float("inf")]).any():
+                values = values.astype(object).where(values != float("inf"), "unlimited")
+            shown[col] = values
+    shown.columns = [str(c).replace("_", " ") for c in shown.columns]
     _display(shown.to_html(index=False, escape=True, na_rep="", border=0,
                            classes="opsdx-table"))

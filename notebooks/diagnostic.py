@@ -43,9 +43,11 @@ d = diagnose(params.client_dir, params)
 # %%
 heading(d.name, 3)
 h = d.headline()
-say(f"Sector: {h['sector'] or 'not given'}. Analyses: maturity from the questionnaire, "
-    "flow from work-item timestamps, decisions from the decision log, planning from "
-    "estimates and actuals.")
+sources = [label for part, label in (
+    (d.maturity, "maturity from the questionnaire"), (d.constraint, "flow from work-item timestamps"),
+    (d.decisions, "decisions from the decision log"), (d.planning, "planning from estimates and actuals"))
+    if part is not None]
+say(f"Sector: {h['sector'] or 'not given'}. Analyses: {'; '.join(sources) or 'none'}.")
 bullets(d.summary_sentences())
 heading("The three recommendations with the largest expected effect", 4)
 recommendations(d.recommendations())
@@ -91,11 +93,18 @@ else:
     plt.show()
     if c.constraint is not None:
         change = c.what_if(c.constraint, 1.25)
-        say(f"What if {c.constraint} had 25% more capacity? Throughput "
-            f"{change['throughput_per_week_now']:.1f} items a week now, "
-            f"{change['throughput_per_week_after']:.1f} after; bound by "
-            f"{change['bound_after']}; the tightest stage would be "
-            f"{change['tightest_after']}.")
+        util = c.stages.set_index("stage").at[c.constraint, "utilisation"]
+        if change["bound_now"] == "demand":
+            say(f"What if {c.constraint} had 25% more capacity? Throughput stays at "
+                f"{change['throughput_per_week_now']:.1f} items a week, because the line already "
+                f"delivers what arrives; {c.constraint} would run at {util / 1.25:.0%} of its "
+                f"capacity instead of {util:.0%}, and the queue in front of it would shrink. "
+                f"It stays the tightest stage, so it limits growth first.")
+        else:
+            say(f"What if {c.constraint} had 25% more capacity? Throughput would go from "
+                f"{change['throughput_per_week_now']:.1f} to "
+                f"{change['throughput_per_week_after']:.1f} items a week; the tightest stage "
+                f"would then be {change['tightest_after']}.")
     show_table(c.timeline.assign(period_start=c.timeline["period_start"].dt.date,
                                  period_end=c.timeline["period_end"].dt.date))
 
@@ -143,7 +152,7 @@ if d.paths is not None:
         "are flagged.")
     show_table(d.paths)
 if d.delegation is not None:
-    note("Assumptions, not measurements: " + d.delegation.attrs["assumption"])
+    note("What survives each management layer, under " + d.delegation.attrs["assumption"])
     show_table(d.delegation.reset_index())
 if d.paths is None and d.delegation is None:
     note("client.yaml gives no teams or management layers.")
@@ -151,19 +160,24 @@ if d.paths is None and d.delegation is None:
 # %% [markdown]
 # ## Appendix: data quality and method notes
 #
-# * **Maturity**: gated stages over a questionnaire kept as data; bootstrap stage
-#   probabilities (opsdx README, "How the score is computed").
-# * **Constraint**: each stage's capacity from servers busy while a queue exists (with
-#   `started_at`) or from departure rates against work in progress; the constraint is the
-#   stage with the highest utilisation among those that have shown a limit (Goldratt; Hopp
-#   and Spearman, *Factory Physics*).
+# * **Maturity**: a stage is reached when its practices, and those of every stage below it, score
+#   at least the threshold; the probabilities come from resampling the answers (bootstrap). In
+#   the stage table, *attainment* is the weighted score of a stage's practices (stage 1 has
+#   none: every organisation starts there), *met* whether it clears the threshold, *reached*
+#   whether every stage below it does too.
+# * **Constraint**: each stage's capacity is estimated from how many people or slots are busy
+#   while work waits for it, or, without start times, from how fast work leaves it as work
+#   piles up; the constraint is the stage whose arriving work uses the largest share of its
+#   capacity (utilisation), among the stages that have shown a limit (Goldratt; Hopp and
+#   Spearman, *Factory Physics*). *Time p50* is the median days in the stage, queue included;
+#   *next idle share* the share of time the following stage had nothing to do.
 # * **Decisions**: Kaplan-Meier latency with pending decisions counted at their age;
 #   Herfindahl concentration; truck factor over decision categories.
 # * **Planning**: reference-class forecasting (Kahneman and Tversky; Lovallo and Kahneman;
 #   Flyvbjerg), walk-forward backtest of the stated confidence, Evidence-Based Scheduling
 #   and throughput Monte Carlo.
-# * **Recommendations** are ordered by a stated heuristic of expected effect
-#   (`Diagnosis.recommendations`), not by money or time saved.
+# * **Recommendations** are ordered by a stated heuristic of expected effect (the share of
+#   capacity or time each finding puts at stake), not by money or time saved.
 
 # %%
 if d.flow is not None:

@@ -370,6 +370,17 @@ def _whole(minimum: int):
     return parse
 
 
+def _positive(text: str) -> float:
+    """An argparse type: a positive, finite number."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not (value > 0 and value != float("inf")):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, not {text}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="opsdx", description="Operations diagnostics.")
     parser.add_argument("--version", action="version", version=f"opsdx {__version__}")
@@ -425,7 +436,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="parallel processes (default: the number of cores)")
     batch.add_argument("--resume", action="store_true",
                        help="skip clients already done for the same inputs")
-    batch.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+    batch.add_argument("--timeout", type=_positive, default=None, metavar="SECONDS",
                        help="longest time one notebook cell may run before the client fails")
     batch.add_argument("--scheduler", default=None, metavar="ADDRESS",
                        help="a Dask distributed scheduler, e.g. tcp://host:8786")

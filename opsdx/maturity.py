@@ -305,7 +305,8 @@ class MaturityResult:
             ax.legend(loc="lower right", fontsize=8, frameon=False)
             ax.set_xlim(0, 1)
             upto = min(self.stage + 1, 5)
-            ax.set_xlabel(f"score of the practices of stages 2 to {upto}\n(0 = absent, 1 = always true)")
+            span = f"stage {upto}" if upto == 2 else f"stages 2 to {upto}"
+            ax.set_xlabel(f"score of the practices of {span}\n(0 = absent, 1 = always true)")
         else:
             raise ValueError(f"kind must be 'bar' or 'heatmap', not {kind!r}")
         ax.set_title(f"Stage {self.stage}: {self.stage_name}\n"

@@ -81,11 +81,28 @@ def test_portfolio_ranks_clients_within_the_portfolio(batch):
 
     out, _ = batch
     portfolio = pd.read_csv(out / "portfolio.csv")
-    assert len(portfolio) == 4
+    assert len(portfolio) == 4 and (portfolio["clients_in_portfolio"] == 4).all()
     by_client = portfolio.set_index("client")
-    assert by_client.at["Meridian Care Group", "maturity_index_percentile"] == 100
-    assert by_client.at["Northwind Freight Ltd", "maturity_index_percentile"] == 25
+    # oriented so that higher is better: the most mature, the least optimistic planner
+    assert by_client.at["Meridian Care Group", "maturity_index_percentile_better"] == 100
+    assert by_client.at["Northwind Freight Ltd", "maturity_index_percentile_better"] == 25
+    assert by_client.at["Meridian Care Group", "p80_uplift_percentile_better"] == 100
+    assert by_client.at["Northwind Freight Ltd", "top_decider_share_percentile_better"] == 25
+    assert "stage_percentile" not in portfolio.columns
     assert (out / "portfolio.xlsx").is_file()
+
+
+def test_csv_text_never_starts_a_formula():
+    import pandas as pd
+
+    from opsdx.workbook.batch import _csv_safe
+
+    frame = pd.DataFrame({"client": ['=HYPERLINK("http://evil","x")', "+cmd", "@SUM(A1)",
+                                     "-1+2", "Acme"], "n": [1, 2, 3, 4, 5]})
+    safe = _csv_safe(frame)
+    assert safe["client"].tolist() == ["'=HYPERLINK(\"http://evil\",\"x\")", "'+cmd",
+                                       "'@SUM(A1)", "'-1+2", "Acme"]
+    assert safe["n"].tolist() == [1, 2, 3, 4, 5]
 
 
 def _notebook(path: Path, body: str) -> Path:
@@ -153,13 +170,19 @@ def test_notebook_error_and_timeout_are_recorded(tmp_path):
     # execution count 3: papermill's injected parameters cell runs second
     assert row["error"] == "ValueError: boom" and row["failed_cell"] == 3
     assert row["failed_source"] == 'raise ValueError("boom")'
-    assert (tmp_path / "o1" / "northwind-freight-ltd" / "workbook.failed.ipynb").is_file()
+    # the failed notebook is kept for the consultant, outside the client's deliverables,
+    # with the paths taken out
+    kept = tmp_path / "o1" / "_failed" / "northwind-freight-ltd.ipynb"
+    assert str(source) not in kept.read_text() and "papermill" not in nbformat.read(
+        kept, as_version=4).metadata
     assert not (tmp_path / "o1" / "northwind-freight-ltd" / "results.json").exists()
     slow = _notebook(tmp_path / "slow.ipynb", "import time\ntime.sleep(60)")
-    summary = run_batch(source, tmp_path / "o2", notebook=slow, workers=1, timeout=3,
+    with pytest.raises(opsdx.OpsdxError, match="timeout must be a positive number"):
+        run_batch(source, tmp_path / "o2", notebook=slow, timeout=float("nan"), progress=False)
+    summary = run_batch(source, tmp_path / "o2", notebook=slow, workers=1, timeout=2.5,
                         progress=False)
     [row] = summary.failed
-    assert row["error"].startswith("timed out after 3 s") and row["seconds"] < 50
+    assert row["error"].startswith("timed out after 2.5 s") and row["seconds"] < 50
     assert read_ledger(tmp_path / "o2")[0]["status"] == "failed"
 
 
@@ -281,3 +304,58 @@ def test_pdf_when_weasyprint_is_usable(tmp_path):
     [row] = summary.succeeded
     pdf = tmp_path / "out" / row["slug"] / "workbook.pdf"
     assert pdf.read_bytes()[:5] == b"%PDF-" and row["note"] is None
+
+
+def test_slugs_are_stable_and_never_shared_and_the_folder_is_locked(tmp_path):
+    from opsdx.workbook.batch import _Lock
+
+    both, alone = tmp_path / "both", tmp_path / "alone"
+    both.mkdir()
+    alone.mkdir()
+    _client("meridian-care", both / "a", name="Acme Ltd")
+    _client("northwind-freight", both / "b", name="ACME, Ltd.")
+    _client("northwind-freight", alone / "b", name="ACME, Ltd.")
+    out = tmp_path / "out"
+    first = run_batch(both, out, workers=1, progress=False, **FAST)
+    slugs = {r["client"]: r["slug"] for r in first.rows}
+    assert slugs == {"Acme Ltd": "acme-ltd", "ACME, Ltd.": "acme-ltd-2"}
+    second = run_batch(alone, out, workers=1, progress=False, **FAST)
+    assert second.rows[0]["slug"] == "acme-ltd-2"          # never Acme Ltd's folder
+    stored = json.loads((out / "acme-ltd" / "results.json").read_text())
+    assert stored["headline"]["client"] == "Acme Ltd"
+    assert len(__import__("pandas").read_csv(out / "portfolio.csv")) == 2
+    # the executed notebook in a client's folder carries no path
+    assert str(both) not in (out / "acme-ltd" / "workbook.ipynb").read_text()
+    with _Lock(out.resolve()):
+        with pytest.raises(opsdx.OpsdxError, match="another opsdx batch is writing"):
+            run_batch(alone, out, workers=1, progress=False, **FAST)
+
+
+def test_a_failed_rerun_withdraws_the_old_deliverables(tmp_path):
+    source = tmp_path / "clients"
+    source.mkdir()
+    _client("meridian-care", source / "m")
+    out = tmp_path / "out"
+    run_batch(source, out, workers=1, progress=False, **FAST)
+    assert (out / "portfolio.csv").is_file()
+    failing = _notebook(tmp_path / "boom.ipynb", 'raise ValueError("boom")')
+    run_batch(source, out, notebook=failing, workers=1, progress=False)
+    assert sorted(p.name for p in (out / "meridian-care-group").iterdir()) == []
+    assert not (out / "portfolio.csv").exists()
+
+
+def test_bad_manifests_and_outputs_are_clean_errors(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    with pytest.raises(opsdx.OpsdxError, match="cannot read the manifest"):
+        run_batch(empty, tmp_path / "o", progress=False)
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("client_dir\nnowhere\nnowhere\n")
+    summary = run_batch(manifest, tmp_path / "o", progress=False)
+    [row] = summary.failed
+    assert row["error"] == "client folder not found or without client.yaml: nowhere"
+    assert "listed twice" in summary.text()
+    afile = tmp_path / "file"
+    afile.write_text("x")
+    with pytest.raises(opsdx.OpsdxError, match="is a file, not a folder"):
+        run_batch(SAMPLES, afile, progress=False)

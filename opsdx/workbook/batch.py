@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import shutil
 import time
@@ -86,6 +87,7 @@ class BatchSummary:
     rows: list = field(default_factory=list)
     skipped: list = field(default_factory=list)
     out: Path | None = None
+    notes: list = field(default_factory=list)
 
     @property
     def failed(self) -> list:
@@ -101,6 +103,7 @@ class BatchSummary:
         for r in self.failed:
             where = f" at cell {r['failed_cell']}" if r.get("failed_cell") is not None else ""
             lines.append(f"  failed: {r['client']}{where}: {r['error']}")
+        lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
 
 
@@ -115,25 +118,43 @@ def _hash_inputs(client_dir: Path, notebook: Path, params_json: str) -> str:
     return digest.hexdigest()
 
 
-def _clients(source: Path) -> list[Path]:
-    """Client folders from a folder of client folders, or from a CSV manifest."""
+def _clients(source: Path) -> tuple[list[Path], list[str]]:
+    """Client folders from a folder of client folders or a CSV manifest; and notes."""
+    notes: list[str] = []
     if source.is_file():
-        frame = pd.read_csv(source, dtype=str, keep_default_na=False)
+        if source.suffix.lower() != ".csv":
+            raise OpsdxError(f"{source.name}: a manifest is a CSV file with a client_dir column")
+        try:
+            frame = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+            raise OpsdxError(f"{source.name}: cannot read the manifest "
+                             f"({type(exc).__name__}); expected UTF-8 CSV with a client_dir "
+                             "column") from None
         column = next((c for c in ("client_dir", "path", "folder") if c in frame.columns), None)
         if column is None:
             raise OpsdxError(f"{source.name}: a manifest needs a client_dir column; found "
-                             f"{', '.join(frame.columns)}")
-        return [(source.parent / p.strip()).resolve() for p in frame[column] if p.strip()]
+                             f"{', '.join(frame.columns) or 'no columns'}")
+        folders, seen = [], set()
+        for value in frame[column]:
+            if not value.strip():
+                continue
+            folder = (source.parent / value.strip()).resolve()
+            if folder in seen:
+                notes.append(f"{value.strip()} is listed twice in the manifest: run once")
+                continue
+            seen.add(folder)
+            folders.append(folder)
+        return folders, notes
     if not source.is_dir():
         raise OpsdxError(f"no such folder or manifest: {source}")
     found = find_clients(source)
     if not found:
         raise OpsdxError(f"no client.yaml in {source} or in its subfolders")
-    return [p.resolve() for p in found]
+    return [p.resolve() for p in found], notes
 
 
 def read_ledger(out: Path) -> list[dict]:
-    """The ledger's rows (an unreadable line is skipped: the ledger is rewritten whole)."""
+    """The ledger's rows (a line that cannot be read, e.g. cut by a crash, is skipped)."""
     path = Path(out) / "ledger.jsonl"
     if not path.is_file():
         return []
@@ -147,16 +168,104 @@ def read_ledger(out: Path) -> list[dict]:
 
 
 def _append_ledger(out: Path, rows: list[dict]) -> None:
-    existing = read_ledger(out)
-    text = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n"
-                   for r in existing + rows)
-    write_text(out / "ledger.jsonl", text)
+    """Append rows, one line each, durably (the batch holds the folder's lock)."""
+    text = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in rows)
+    with open(out / "ledger.jsonl", "a", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+class _Lock:
+    """An exclusive lock on the output folder: one batch at a time writes there."""
+
+    def __init__(self, out: Path):
+        self.path = out / ".opsdx-batch.lock"
+        self.fh = None
+
+    def __enter__(self):
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows: no lock, documented
+            return self
+        self.fh = open(self.path, "a")
+        try:
+            fcntl.flock(self.fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self.fh.close()
+            raise OpsdxError(f"another opsdx batch is writing to {self.path.parent}; wait for "
+                             "it to finish or choose another --out") from None
+        return self
+
+    def __exit__(self, *exc):
+        if self.fh is not None:
+            self.fh.close()
+
+
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
+             *(f"lpt{i}" for i in range(1, 10))}
+
+
+class _Slugs:
+    """Folder names that stay the same from run to run: ``clients.json`` in the output folder.
+
+    A client keeps the slug it first received; a different client never takes
+    a slug already given, so no run overwrites another client's deliverables.
+    """
+
+    def __init__(self, out: Path):
+        self.path = out / "clients.json"
+        self.map: dict = {}
+        if self.path.is_file():
+            try:
+                self.map = json.loads(self.path.read_text(encoding="utf-8"))
+            except json.JSONDecodeError:
+                raise OpsdxError(f"{self.path} is not valid JSON; it maps clients to their "
+                                 "folders: restore it or choose another --out") from None
+
+    def slug(self, key: str, name: str) -> str:
+        if key in self.map:
+            return self.map[key]
+        base = slugify(name)
+        if base == "client" and name.strip().lower() != "client":
+            # names in other scripts, or only punctuation: a stable short hash tells them apart
+            base = "client-" + hashlib.sha256(name.encode()).hexdigest()[:8]
+        if base in _RESERVED:  # names Windows refuses for a folder
+            base = f"{base}-client"
+        taken = set(self.map.values())
+        slug, n = base, 2
+        while slug in taken:
+            slug = f"{base}-{n}"
+            n += 1
+        self.map[key] = slug
+        write_text(self.path, json.dumps(self.map, indent=2, ensure_ascii=False, sort_keys=True))
+        return slug
 
 
 def _failed_row(job: ClientJob, reason: str, seconds: float, cell=None, stage="notebook") -> dict:
     return {"client": job.name, "slug": job.slug, "status": "failed", "stage": stage,
             "error": reason, "failed_cell": cell, "seconds": round(seconds, 2),
             "inputs_hash": job.inputs_hash, "opsdx_version": __version__}
+
+
+def _redact(path: Path, job: ClientJob) -> None:
+    """Take the paths out of an executed notebook: papermill's metadata, the injected parameters."""
+    import nbformat
+
+    nb = nbformat.read(str(path), as_version=4)
+    nb.metadata.pop("papermill", None)
+    params = json.loads(job.params_json)
+    params["client_dir"] = job.slug
+    for cell in nb.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell.source = ("# Parameters (paths replaced by the client's folder name)\n"
+                           f"params_json = {json.dumps(json.dumps(params))}\n")
+        cell.get("metadata", {}).pop("papermill", None)
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                output["traceback"] = [line.replace(job.client_dir, job.slug).replace(
+                    job.out_dir, "<out>") for line in output.get("traceback", [])]
+    nbformat.write(nb, str(path))
 
 
 def run_client(job: ClientJob) -> dict:
@@ -178,7 +287,8 @@ def run_client(job: ClientJob) -> dict:
             pm.execute_notebook(
                 job.notebook, str(executed), parameters={"params_json": json.dumps(params)},
                 kernel_name="python3", progress_bar=job.verbose, log_output=job.verbose,
-                execution_timeout=job.timeout, request_save_on_cell_execute=False,
+                execution_timeout=None if job.timeout is None else math.ceil(job.timeout),
+                request_save_on_cell_execute=False,
                 # the kernel's own log lines (transport notices, shutdown) only when verbose
                 extra_arguments=[] if job.verbose else ["--IPKernelApp.log_level=CRITICAL"],
                 resources={"metadata": {"path": str(work)}})  # the kernel's working directory
@@ -186,10 +296,11 @@ def run_client(job: ClientJob) -> dict:
             row = _failed_row(job, f"{exc.ename}: {exc.evalue}".strip(),
                               time.perf_counter() - started, cell=exc.exec_count)
             row["failed_source"] = (exc.source or "").strip().splitlines()[0][:200] if exc.source else ""
-            if executed.is_file():  # kept for debugging, under a name no one takes for a result
-                final = out / job.slug
-                final.mkdir(parents=True, exist_ok=True)
-                os.replace(executed, final / "workbook.failed.ipynb")
+            if executed.is_file():  # kept for debugging, away from the client's deliverables
+                _redact(executed, job)
+                failed = out / "_failed"
+                failed.mkdir(exist_ok=True)
+                os.replace(executed, failed / f"{job.slug}.ipynb")
             return row
         except Exception as exc:  # a timeout, a dead kernel: the notebook is not marked failed
             name = type(exc).__name__
@@ -200,6 +311,7 @@ def run_client(job: ClientJob) -> dict:
         if missing:
             return _failed_row(job, f"the notebook did not write {', '.join(missing)}",
                                time.perf_counter() - started)
+        _redact(executed, job)
         export_html(executed, work / "workbook.html", title=job.name)
         outputs = list(_OUTPUTS)
         note = None
@@ -227,30 +339,29 @@ def run_client(job: ClientJob) -> dict:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _unique_slug(name: str, taken: set) -> str:
-    base = slugify(name)
-    slug, n = base, 2
-    while slug in taken:
-        slug = f"{base}-{n}"
-        n += 1
-    taken.add(slug)
-    return slug
+#: Figures ranked across the portfolio, and which way is better (+1: higher is better).
+PORTFOLIO_FIGURES = {"maturity_index": 1, "p80_uplift": -1, "median_ratio": -1,
+                     "top_decider_share": -1, "decision_latency_p50": -1}
 
 
 def _portfolio(out: Path, slugs: Sequence[str]) -> pd.DataFrame:
+    """One row per client with a current success; percentiles oriented so that higher is better."""
+    latest = {r["slug"]: r for r in read_ledger(out)}
     rows = []
     for slug in slugs:
         path = out / slug / "results.json"
-        if path.is_file():
+        if latest.get(slug, {}).get("status") == "success" and path.is_file():
             headline = json.loads(path.read_text(encoding="utf-8"))["headline"]
             rows.append({"slug": slug, **headline})
     frame = pd.DataFrame(rows)
     if frame.empty:
         return frame
-    numeric = [c for c in frame.columns if c not in {"slug", "opsdx_version"}
-               and pd.api.types.is_numeric_dtype(frame[c])]
-    for col in numeric:
-        frame[f"{col}_percentile"] = frame[col].rank(pct=True, method="average") * 100
+    frame.insert(1, "clients_in_portfolio", len(frame))
+    for col, direction in PORTFOLIO_FIGURES.items():
+        if col in frame and pd.api.types.is_numeric_dtype(frame[col]):
+            # the share of the portfolio this client does at least as well as (ties count half)
+            frame[f"{col}_percentile_better"] = (direction * frame[col]).rank(
+                pct=True, method="average") * 100
     return frame
 
 
@@ -258,9 +369,10 @@ def _csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """Text that a spreadsheet would read as a formula gets a leading apostrophe."""
     out = frame.copy()
     for col in out.columns:
-        if out[col].dtype == object:
+        if pd.api.types.is_string_dtype(out[col]) or out[col].dtype == object:
             out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str)
-                                    and v[:1] in ("=", "+", "-", "@", "\t", "\r") else v)
+                                    and v[:1] in ("=", "+", "-", "@", "\t", "\r") else v,
+                                    na_action="ignore").astype(object)
     return out
 
 
@@ -298,35 +410,64 @@ def run_batch(source, out, *, workers: int | None = None, resume: bool = False,
     BatchSummary
     """
     out = Path(out).resolve()
-    out.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise OpsdxError(f"--out {out} is a file, not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".opsdx-write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise OpsdxError(f"cannot write to {out}: {exc.strerror or exc}") from None
+    if timeout is not None and not (isinstance(timeout, (int, float)) and math.isfinite(timeout)
+                                    and timeout > 0):
+        raise OpsdxError(f"timeout must be a positive number of seconds, not {timeout!r}")
     notebook = Path(notebook).resolve() if notebook else default_notebook()
     if not notebook.is_file():
         raise OpsdxError(f"no such notebook: {notebook}")
     summary = BatchSummary(out=out)
+    with _Lock(out):
+        return _run_locked(source, out, notebook, summary, workers=workers, resume=resume,
+                           timeout=timeout, scheduler=scheduler, verbose=verbose, seed=seed,
+                           n_boot=n_boot, trials=trials, progress=progress, pdf=pdf)
+
+
+def _run_locked(source, out: Path, notebook: Path, summary: BatchSummary, *, workers, resume,
+                timeout, scheduler, verbose, seed, n_boot, trials, progress, pdf) -> BatchSummary:
+    for stale in out.glob(".work-*"):  # left by a batch that was killed: we hold the lock
+        shutil.rmtree(stale, ignore_errors=True)
     done = {r["slug"]: r for r in read_ledger(out)}
-    taken: set = set()
+    slugs = _Slugs(out)
     jobs: list[ClientJob] = []
     early: list[dict] = []
-    for folder in _clients(Path(source)):
-        try:
-            client = load_client(folder)
-            name = client.name
-        except (DataError, OpsdxError) as exc:
-            name = folder.name
-            client = None
-            problem = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        slug = _unique_slug(name, taken)
+    folders, summary.notes = _clients(Path(source))
+    for folder in folders:
+        client, problem = None, None
+        if not (folder / "client.yaml").is_file():
+            name, key = folder.name, f"folder:{folder}"
+            problem = f"client folder not found or without client.yaml: {folder.name}"
+        else:
+            try:
+                client = load_client(folder)
+                name, key = client.name, f"name:{client.name}"
+            except (DataError, OpsdxError) as exc:
+                name, key = folder.name, f"folder:{folder}"
+                problem = (f"{exc.problems[0]}" if isinstance(exc, DataError) and exc.problems
+                           else str(exc))
+        slug = slugs.slug(key, name)
         params = WorkbookParams(client_dir=str(folder), seed=seed, n_boot=n_boot, trials=trials)
         params_json = params.model_dump_json()
         job = ClientJob(client_dir=str(folder), name=name, slug=slug, out_dir=str(out),
                         notebook=str(notebook), params_json=params_json,
-                        inputs_hash=_hash_inputs(folder, notebook, params_json),
+                        inputs_hash=(_hash_inputs(folder, notebook, params_json)
+                                     if client is not None else ""),
                         timeout=timeout, verbose=verbose, pdf=pdf)
         if client is None:
             early.append(_failed_row(job, problem, 0.0, stage="data"))
             continue
-        problems = client.validate()
-        blocking = [p for p in problems if not p.message.startswith("row set aside")]
+        # a missing data file is a missing section (the workbook says so), not bad data
+        blocking = [p for p in client.validate()
+                    if not p.message.startswith(("row set aside", "file not found"))]
         if blocking:
             early.append(_failed_row(job, f"{len(blocking)} data problem(s); first: "
                                           f"{blocking[0]}", 0.0, stage="data"))
@@ -340,9 +481,11 @@ def run_batch(source, out, *, workers: int | None = None, resume: bool = False,
         jobs.append(job)
 
     def withdraw(row: dict) -> None:
-        # a failed run leaves no results.json: an earlier success must not pass for this one
+        # a failed run leaves none of the client's deliverables: an earlier success must not
+        # pass for this run (results.json first: it marks a complete set)
         if row["status"] != "success":
-            (out / row["slug"] / "results.json").unlink(missing_ok=True)
+            for name in ("results.json", *_OUTPUTS, "workbook.pdf"):
+                (out / row["slug"] / name).unlink(missing_ok=True)
 
     for row in early:
         withdraw(row)
@@ -362,15 +505,31 @@ def run_batch(source, out, *, workers: int | None = None, resume: bool = False,
             bar.update(1)
             bar.set_postfix_str(f"{row['slug']}: {row['status']}", refresh=False)
 
-    if jobs and scheduler is not None:
-        from dask.distributed import Client as DaskClient
-        from dask.distributed import as_completed as dask_completed
+    def lost(job: ClientJob, exc: BaseException) -> dict:
+        return _failed_row(job, f"the worker running it died or was lost "
+                                f"({type(exc).__name__}: {exc})".strip(), 0.0, stage="worker")
 
-        client = scheduler if isinstance(scheduler, DaskClient) else DaskClient(scheduler)
+    if jobs and scheduler is not None:
         try:
-            futures = [client.submit(run_client, job, pure=False) for job in jobs]
-            for future in dask_completed(futures):
-                finished(future.result())
+            from dask.distributed import Client as DaskClient
+            from dask.distributed import as_completed as dask_completed
+        except ImportError:
+            raise OpsdxError("--scheduler needs Dask distributed: pip install 'opsdx[dask]'") from None
+        if isinstance(scheduler, DaskClient):
+            client = scheduler
+        else:
+            try:
+                client = DaskClient(scheduler, timeout="20s")
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise OpsdxError(f"cannot reach the Dask scheduler at {scheduler}: "
+                                 f"{type(exc).__name__}") from None
+        try:
+            futures = {client.submit(run_client, job, pure=False): job for job in jobs}
+            for future in dask_completed(list(futures)):
+                try:
+                    finished(future.result())
+                except Exception as exc:  # a killed worker: that client fails, not the batch
+                    finished(lost(futures[future], exc))
         finally:
             if not isinstance(scheduler, DaskClient):
                 client.close()
@@ -384,17 +543,22 @@ def run_batch(source, out, *, workers: int | None = None, resume: bool = False,
 
             with ProcessPoolExecutor(max_workers=min(n, len(jobs)),
                                      mp_context=multiprocessing.get_context("spawn")) as pool:
-                futures = [pool.submit(run_client, job) for job in jobs]
+                futures = {pool.submit(run_client, job): job for job in jobs}
                 for future in as_completed(futures):
-                    finished(future.result())
+                    try:
+                        finished(future.result())
+                    except Exception as exc:  # BrokenProcessPool: the dead worker's clients fail
+                        finished(lost(futures[future], exc))
     if bar is not None:
         bar.close()
 
-    slugs = sorted(taken)
-    portfolio = _portfolio(out, slugs)
+    portfolio = _portfolio(out, sorted(set(slugs.map.values())))
     if len(portfolio):
         write_text(out / "portfolio.csv", _csv_safe(portfolio).to_csv(index=False))
         from .excel import write_frames
         write_frames(out / "portfolio.xlsx", {"Portfolio": portfolio},
                      title="Portfolio of clients")
+    else:  # no client has a current success: no portfolio that could mislead
+        for name in ("portfolio.csv", "portfolio.xlsx"):
+            (out / name).unlink(missing_ok=True)
     return summary

@@ -157,9 +157,17 @@ class Diagnosis:
         c = self.constraint
         if c is not None and c.constraint is not None:
             row = c.stages.set_index("stage").loc[c.constraint]
+            if row["utilisation"] >= 1.0:
+                title = (f"Elevate {c.constraint}: more work arrives than it can finish, so "
+                         "first keep it on the right work and take everything else off it, "
+                         "then add capacity there and nowhere else")
+            else:
+                title = (f"Protect {c.constraint}: it runs at {row['utilisation']:.0%} of its "
+                         "capacity, so work queues in front of it; keep it on the right work, "
+                         "take everything else off it, and add capacity there, not elsewhere, "
+                         "when demand grows")
             cands.append(Recommendation(
-                title=f"Exploit and then elevate {c.constraint}: keep it busy on the right work, "
-                      "take other work off it, and only then add capacity",
+                title=title,
                 mechanism="Theory of Constraints (Goldratt): improving any other stage does "
                           "not raise throughput",
                 evidence=c.evidence[0], effect=float(min(1.0, row["utilisation"]) * c.confidence),
@@ -176,7 +184,8 @@ class Diagnosis:
                     title=f"Move routine decisions off {top['decider']}: decision rights with "
                           "owners and thresholds, guardrails that let Type 2 decisions execute "
                           "at once",
-                    mechanism="Founder-as-router and governed activation (seeds 000, 001)",
+                    mechanism="Founder-as-router: every decision waits for one calendar; "
+                              "governed activation replaces permission with guardrails",
                     evidence=d.sentences()[0], effect=float(top["share"] * max(slower, 0.25)),
                     source="decisions"))
             if d.two_way_as_one_way:
@@ -184,7 +193,8 @@ class Diagnosis:
                 share = rev.at["reversible", "decisions"] / max(rev["decisions"].sum(), 1)
                 cands.append(Recommendation(
                     title="Decide reversible (two-way door) decisions fast, close to the work",
-                    mechanism="Two speeds of decision (Type 1 and Type 2)",
+                    mechanism="Two speeds of decision: irreversible (Type 1) decisions deserve "
+                              "deliberation, reversible (Type 2) ones speed",
                     evidence=next(s for s in d.sentences() if "two-way door" in s),
                     effect=float(share) * 0.5, source="decisions"))
         p = self.planning

@@ -44,19 +44,19 @@ def sheet_name(text: str, taken: set | None = None) -> str:
     return name
 
 
-def _write_frame(book, ws, frame: pd.DataFrame, start_row: int, header_fmt) -> int:
+def _write_frame(book, ws, frame: pd.DataFrame, start_row: int, header_fmt, number_fmt) -> int:
     for j, col in enumerate(frame.columns):
-        ws.write_string(start_row, j, str(col), header_fmt)
+        ws.write_string(start_row, j, str(col).replace("_", " "), header_fmt)
     for i, row in enumerate(frame.itertuples(index=False), start=start_row + 1):
         for j, value in enumerate(row):
-            _write_cell(ws, i, j, value)
+            _write_cell(ws, i, j, value, number_fmt)
     for j, col in enumerate(frame.columns):
         width = max([len(str(col))] + [len(str(v)) for v in frame.iloc[:200, j]]) + 2
         ws.set_column(j, j, min(max(width, 8), 60))
     return start_row + len(frame) + 2
 
 
-def _write_cell(ws, i: int, j: int, value) -> None:
+def _write_cell(ws, i: int, j: int, value, number_fmt=None) -> None:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         ws.write_blank(i, j, None)
     elif isinstance(value, (bool, np.bool_)):
@@ -64,13 +64,22 @@ def _write_cell(ws, i: int, j: int, value) -> None:
     elif isinstance(value, (int, float, np.integer, np.floating)):
         number = float(value)
         if math.isfinite(number):
-            ws.write_number(i, j, number)
+            whole = isinstance(value, (int, np.integer)) or number.is_integer()
+            ws.write_number(i, j, number, None if whole else number_fmt)
         else:
             ws.write_string(i, j, "unlimited" if number > 0 else "")
     elif isinstance(value, (pd.Timestamp,)):
-        ws.write_string(i, j, value.isoformat())
+        ws.write_string(i, j, value.date().isoformat() if value == value.normalize()
+                        else value.isoformat(sep=" ", timespec="minutes"))
     else:
         ws.write_string(i, j, str(value))  # always text, never a formula or a link
+
+
+def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
+    """A meaningful index becomes a column; a plain row count does not."""
+    if isinstance(frame.index, pd.RangeIndex) and frame.index.name is None:
+        return frame.reset_index(drop=True)
+    return frame.reset_index()
 
 
 def write_frames(path, sheets: dict, *, title: str | None = None) -> Path:
@@ -84,6 +93,7 @@ def write_frames(path, sheets: dict, *, title: str | None = None) -> Path:
                                               "strings_to_numbers": False,
                                               "nan_inf_to_errors": False})
         header = book.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1})
+        number = book.add_format({"num_format": "0.00"})
         bold = book.add_format({"bold": True, "font_size": 13})
         taken: set = set()
         for label, content in sheets.items():
@@ -93,7 +103,7 @@ def write_frames(path, sheets: dict, *, title: str | None = None) -> Path:
                 ws.write_string(0, 0, title, bold)
                 row = 2
             if isinstance(content, pd.DataFrame):
-                _write_frame(book, ws, content.reset_index(drop=True), row, header)
+                _write_frame(book, ws, _tidy(content), row, header, number)
             else:
                 ws.set_column(0, 0, 110)
                 for k, line in enumerate(content):
@@ -111,15 +121,19 @@ def write_excel(diagnosis, path) -> Path:
                 for i, r in enumerate(d.recommendations(), start=1)]
     summary += [""] + [f"Note: {n}" for n in d.notes]
     sheets["Summary"] = summary
-    headline = pd.DataFrame([{"figure": k, "value": v} for k, v in d.headline().items()])
+    headline = pd.DataFrame([{"figure": k.replace("_", " "), "value": v}
+                             for k, v in d.headline().items() if k != "opsdx_version"])
     sheets["Headline"] = headline
     if d.maturity is not None:
         m = d.maturity
-        sheets["Stage scores"] = m.attainment.reset_index()
-        sheets["Dimensions"] = m.dimensions.reset_index()
+        sheets["Stage scores"] = m.summary()
+        sheets["Dimensions"] = m.dimensions
         sheets["Blockers"] = m.blockers
     if d.constraint is not None:
-        sheets["Stages"] = d.constraint.stages
+        sheets["Stages"] = d.constraint.stages[
+            ["stage", "role", "arrivals_per_week", "departures_per_week", "mean_wip", "time_p50",
+             "time_p85", "wait_p50", "servers", "capacity_per_week", "utilisation",
+             "net_flow_per_week", "next_idle_share"]]
         sheets["Constraint timeline"] = d.constraint.timeline
         sheets["Data quality"] = d.flow.quality if len(d.flow.quality) else pd.DataFrame(
             {"problem": ["no row was set aside"]})

@@ -359,3 +359,14 @@ def test_bad_manifests_and_outputs_are_clean_errors(tmp_path):
     afile.write_text("x")
     with pytest.raises(opsdx.OpsdxError, match="is a file, not a folder"):
         run_batch(SAMPLES, afile, progress=False)
+
+
+def test_a_client_with_only_client_yaml_is_diagnosed_with_notes(tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    shutil.copy(SAMPLES / "meridian-care" / "client.yaml", folder / "client.yaml")
+    d = diagnose(folder, {"client_dir": str(folder), **FAST})
+    assert d.maturity is None and d.constraint is None and d.planning is None
+    assert any(n.startswith("maturity: ") and "file not found" in n for n in d.notes)
+    assert d.headline()["stage"] is None and d.paths is not None
+    json.dumps(d.results(), allow_nan=False)

@@ -523,7 +523,8 @@ def _sentences(table: pd.DataFrame, constraint: str | None, confidence: float,
     t = table.set_index("stage")
     row = t.loc[constraint]
     lead = "provisionally " if provisional else ""
-    out = [f"{constraint} is {lead}the constraint (confidence {confidence:.2f}): work arrives at "
+    shown = "above 0.99" if confidence > 0.99 else f"{confidence:.2f}"
+    out = [f"{constraint} is {lead}the constraint (confidence {shown}): work arrives at "
            f"{row['arrivals_per_week']:.1f} items a week and it can finish about "
            f"{row['capacity_per_week']:.1f} ({row['utilisation']:.0%} utilised)."]
     if provisional:

@@ -44,19 +44,19 @@ def sheet_name(text: str, taken: set | None = None) -> str:
     return name
 
 
-def _write_frame(book, ws, frame: pd.DataFrame, start_row: int, header_fmt, number_fmt) -> int:
+def _write_frame(ws, frame: pd.DataFrame, start_row: int, formats: dict) -> int:
     for j, col in enumerate(frame.columns):
-        ws.write_string(start_row, j, str(col).replace("_", " "), header_fmt)
+        ws.write_string(start_row, j, str(col).replace("_", " "), formats["header"])
     for i, row in enumerate(frame.itertuples(index=False), start=start_row + 1):
         for j, value in enumerate(row):
-            _write_cell(ws, i, j, value, number_fmt)
+            _write_cell(ws, i, j, value, formats)
     for j, col in enumerate(frame.columns):
         width = max([len(str(col))] + [len(str(v)) for v in frame.iloc[:200, j]]) + 2
         ws.set_column(j, j, min(max(width, 8), 60))
     return start_row + len(frame) + 2
 
 
-def _write_cell(ws, i: int, j: int, value, number_fmt=None) -> None:
+def _write_cell(ws, i: int, j: int, value, formats: dict) -> None:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         ws.write_blank(i, j, None)
     elif isinstance(value, (bool, np.bool_)):
@@ -65,12 +65,15 @@ def _write_cell(ws, i: int, j: int, value, number_fmt=None) -> None:
         number = float(value)
         if math.isfinite(number):
             whole = isinstance(value, (int, np.integer)) or number.is_integer()
-            ws.write_number(i, j, number, None if whole else number_fmt)
+            ws.write_number(i, j, number, None if whole else formats["number"])
         else:
             ws.write_string(i, j, "unlimited" if number > 0 else "")
     elif isinstance(value, (pd.Timestamp,)):
-        ws.write_string(i, j, value.date().isoformat() if value == value.normalize()
-                        else value.isoformat(sep=" ", timespec="minutes"))
+        if pd.isna(value):
+            ws.write_blank(i, j, None)
+        else:  # a real date cell, so that it sorts and filters as a date
+            ws.write_datetime(i, j, value.tz_localize(None).to_pydatetime()
+                              if value.tzinfo else value.to_pydatetime(), formats["date"])
     else:
         ws.write_string(i, j, str(value))  # always text, never a formula or a link
 
@@ -92,8 +95,9 @@ def write_frames(path, sheets: dict, *, title: str | None = None) -> Path:
                                               "strings_to_urls": False,
                                               "strings_to_numbers": False,
                                               "nan_inf_to_errors": False})
-        header = book.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1})
-        number = book.add_format({"num_format": "0.00"})
+        formats = {"header": book.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1}),
+                   "number": book.add_format({"num_format": "0.00"}),
+                   "date": book.add_format({"num_format": "yyyy-mm-dd hh:mm"})}
         bold = book.add_format({"bold": True, "font_size": 13})
         taken: set = set()
         for label, content in sheets.items():
@@ -103,7 +107,7 @@ def write_frames(path, sheets: dict, *, title: str | None = None) -> Path:
                 ws.write_string(0, 0, title, bold)
                 row = 2
             if isinstance(content, pd.DataFrame):
-                _write_frame(book, ws, _tidy(content), row, header, number)
+                _write_frame(ws, _tidy(content), row, formats)
             else:
                 ws.set_column(0, 0, 110)
                 for k, line in enumerate(content):

@@ -132,13 +132,15 @@ if d.planning is None:
 else:
     p = d.planning
     bullets(p.sentences())
-    show_table(p.classes)
+    same = (p.classes["uses"] == p.classes["class"]).all()
+    show_table(p.classes.drop(columns=["uses", "n_used"]) if same else p.classes)
     if len(p.estimators):
         show_table(p.estimators)
     if p.backtest is not None:
         p.backtest.plot_calibration()
         plt.show()
     if p.completion is not None:
+        say("When the open items will be finished, at each level of confidence:")
         show_table(p.completion.percentiles().assign(date=lambda t: t["date"].dt.date))
     for n in p.notes:
         note(n)
@@ -186,10 +188,11 @@ if d.flow is not None:
         say("Rows of work_items set aside:")
         show_table(summary)
     else:
-        say("No row of work_items was set aside.")
+        say("No row of the work-item data was set aside.")
 for n in d.notes:
     note(n)
-say(f"Seed {params.seed}; opsdx {h['opsdx_version']}.")
+say(f"Computed with opsdx {h['opsdx_version']}; random draws seeded with {params.seed}, so "
+    "the same data give the same figures.")
 
 # %% tags=["remove-cell"]
 if params.results_path:

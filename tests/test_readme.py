@@ -39,8 +39,7 @@ def test_planning_snippet_runs(monkeypatch):
     matplotlib.use("Agg")
     monkeypatch.chdir(ROOT)
     block = README.split("## Planning reality (outside view)")[1].split("```python")[1].split("```")[0]
-    namespace = {"opsdx": opsdx, "open_tasks": pd.DataFrame(
-        {"estimate": [8.0, 16.0], "estimator": ["founder", "analyst"]})}
+    namespace = {"opsdx": opsdx}
     exec(compile(block, "README.md", "exec"), namespace)
     assert namespace["backtest"].sentence(0.8).startswith("In backtest, our P80 covered")
     roads = opsdx.published_class("uk-dft-roads-2004").forecast(100)

@@ -148,7 +148,7 @@ def test_failures_never_stop_the_others(tmp_path, capsys, monkeypatch):
     assert "No planning analysis: planning: no estimates.csv" in html
     rows = {r["slug"]: r for r in read_ledger(out)}
     assert rows["kestrel-software-gmbh"]["status"] == "failed"
-    assert rows["kestrel-software-gmbh"]["stage"] == "data"
+    assert rows["kestrel-software-gmbh"]["failed_in"] == "data"
     assert "decided_at" in rows["kestrel-software-gmbh"]["error"]
     assert rows["acme-import-os-os-system-touch-pwned"]["status"] == "success"
     slug = "etc-script-alert-1-script"
@@ -353,7 +353,8 @@ def test_bad_manifests_and_outputs_are_clean_errors(tmp_path):
     manifest.write_text("client_dir\nnowhere\nnowhere\n")
     summary = run_batch(manifest, tmp_path / "o", progress=False)
     [row] = summary.failed
-    assert row["error"] == "client folder not found or without client.yaml: nowhere"
+    assert row["error"] == ("client folder not found or without client.yaml: "
+                            f"{(tmp_path / 'nowhere').resolve()}")
     assert "listed twice" in summary.text()
     afile = tmp_path / "file"
     afile.write_text("x")

@@ -203,8 +203,8 @@ class DecisionReport:
                f"Decisions are as concentrated as if {self.equivalent_deciders:.1f} people shared "
                f"them equally (Herfindahl index {self.herfindahl:.2f}).",
                f"Median decision latency {days(o['latency_p50'], o['longest_wait_days'])}, P85 "
-               f"{days(o['latency_p85'], o['longest_wait_days'])}; {int(o['pending'])} "
-               "decision(s) still pending (counted at their age so far)."]
+               f"{days(o['latency_p85'], o['longest_wait_days'])}; {_count(o['pending'], 'decision')} "
+               "still pending (counted at their age so far)."]
         if self.two_way_as_one_way:
             rev = self.by_reversibility.set_index("reversible")
             out.append(f"Reversible (two-way door) decisions wait as long as irreversible ones: "
@@ -244,6 +244,12 @@ class DecisionReport:
         return (f"<DecisionReport: {int(self.overall['decisions'])} decisions; {top['decider']} "
                 f"decides {top['share']:.0%}; median latency {self.overall['latency_p50']:.1f} days; "
                 f"{self.equivalent_deciders:.1f} equivalent deciders>")
+
+
+def _count(n, noun: str) -> str:
+    """``1 decision``, ``3 decisions``."""
+    n = int(n)
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _q(values: pd.Series, p: float) -> float:
@@ -442,7 +448,8 @@ def hero_dependency(work_items, stages: Sequence[str] | None = None) -> pd.DataF
         items = part["item_id"].nunique()
         shares = part.groupby("owner").size() / len(part)
         person = touched.sort_values(ascending=False, kind="stable").index[0]
-        rows.append({"stage": stage, "person": person, "items": items,
+        rows.append({"stage": stage, "person": person, "items_in_stage": items,
+                     "items_touched": int(touched[person]),
                      "share_of_items": float(touched[person] / items),
                      "equivalent_people": float(1.0 / (shares ** 2).sum()),
                      "people": int(len(touched))})

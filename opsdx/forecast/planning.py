@@ -144,7 +144,8 @@ class PlanningResult:
         if self.schedule is not None:
             h80 = h["open_effort_p80"]
             out.append(f"The {self.n_open} open items are estimated at "
-                       f"{_amount(h['open_effort_inside_view'])}; from each estimator's own record, "
+                       f"{_amount(h['open_effort_inside_view'])} (in the estimates' unit); from "
+                       "each estimator's own record, "
                        f"there is an 80% chance they take at most {_amount(h80)}.")
         if self.completion is not None:
             out.append(f"At the throughput of the last {self.params['window_days']} days of data, "

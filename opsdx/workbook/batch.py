@@ -243,7 +243,7 @@ class _Slugs:
 
 
 def _failed_row(job: ClientJob, reason: str, seconds: float, cell=None, stage="notebook") -> dict:
-    return {"client": job.name, "slug": job.slug, "status": "failed", "stage": stage,
+    return {"client": job.name, "slug": job.slug, "status": "failed", "failed_in": stage,
             "error": reason, "failed_cell": cell, "seconds": round(seconds, 2),
             "inputs_hash": job.inputs_hash, "opsdx_version": __version__}
 
@@ -319,7 +319,8 @@ def run_client(job: ClientJob) -> dict:
             try:
                 from weasyprint import HTML  # optional: renders without any browser
             except (ImportError, OSError) as exc:  # OSError: missing system libraries
-                note = f"no PDF: WeasyPrint is not usable here ({type(exc).__name__})"
+                note = ("no PDF: WeasyPrint is not installed or lacks its system libraries; "
+                        "pip install 'opsdx[pdf]'")
             else:
                 HTML(filename=str(work / "workbook.html")).write_pdf(str(work / "workbook.pdf"))
                 outputs.insert(-1, "workbook.pdf")
@@ -329,7 +330,7 @@ def run_client(job: ClientJob) -> dict:
         for name in outputs:  # results.json last: its presence means the set is complete
             os.replace(work / name, final / name)
         seconds = time.perf_counter() - started
-        return {"client": job.name, "slug": job.slug, "status": "success", "stage": None,
+        return {"client": job.name, "slug": job.slug, "status": "success", "failed_in": None,
                 "error": None, "failed_cell": None, "seconds": round(seconds, 2),
                 "inputs_hash": job.inputs_hash, "opsdx_version": __version__, "note": note}
     except Exception as exc:  # pragma: no cover - last resort, never lose the other clients
@@ -445,7 +446,7 @@ def _run_locked(source, out: Path, notebook: Path, summary: BatchSummary, *, wor
         client, problem = None, None
         if not (folder / "client.yaml").is_file():
             name, key = folder.name, f"folder:{folder}"
-            problem = f"client folder not found or without client.yaml: {folder.name}"
+            problem = f"client folder not found or without client.yaml: {folder}"
         else:
             try:
                 client = load_client(folder)

@@ -131,7 +131,12 @@ class Diagnosis:
         if self.planning is not None:
             out.extend(self.planning.sentences()[:3])
         if self.decisions is not None:
-            out.append(self.decisions.sentences()[0])
+            d = self.decisions
+            top = d.by_decider.iloc[0]
+            mine, others = top["latency_p50"], d.overall["latency_p50_others"]
+            slower = not np.isfinite(mine) or (np.isfinite(others) and mine > 1.25 * others)
+            # the router pattern when it is there; otherwise how spread decisions are
+            out.append(d.sentences()[0] if top["share"] >= 0.4 and slower else d.sentences()[1])
         return out
 
     # ------------------------------------------------------------------ recommendations
@@ -216,7 +221,7 @@ class Diagnosis:
                     continue
                 cands.append(Recommendation(
                     title=b.recommendation, mechanism=b.mechanism or "maturity practice",
-                    evidence=f"{b.item_id} ({b.text}) scores {b.score:.2f} against the "
+                    evidence=f"\u201c{b.text}\u201d scores {b.score:.2f} against the "
                              f"threshold {m.params['threshold']:.2f}",
                     effect=float(b.priority / total), source="maturity"))
         cands.sort(key=lambda r: r.effect, reverse=True)

@@ -20,6 +20,12 @@ def _display(markup: str) -> None:
     display(HTML(markup))
 
 
+def _sentence(text) -> str:
+    """Escaped text that starts with a capital (names such as "founder" open sentences)."""
+    text = str(text)
+    return html.escape(text[:1].upper() + text[1:])
+
+
 def heading(text: str, level: int = 2) -> None:
     """A heading (escaped)."""
     level = min(max(int(level), 1), 6)
@@ -28,26 +34,26 @@ def heading(text: str, level: int = 2) -> None:
 
 def say(text: str) -> None:
     """A paragraph of plain text (escaped)."""
-    _display(f"<p>{html.escape(str(text))}</p>")
+    _display(f"<p>{_sentence(text)}</p>")
 
 
 def note(text: str) -> None:
     """A paragraph set apart: what a section cannot show and why."""
     _display(f'<p style="color:#555;border-left:3px solid #bbb;padding-left:8px">'
-             f"{html.escape(str(text))}</p>")
+             f"{_sentence(text)}</p>")
 
 
 def bullets(items) -> None:
     """A bulleted list (each item escaped)."""
-    rows = "".join(f"<li>{html.escape(str(i))}</li>" for i in items)
+    rows = "".join(f"<li>{_sentence(i)}</li>" for i in items)
     _display(f"<ul>{rows}</ul>")
 
 
 def recommendations(items) -> None:
     """A numbered list of recommendations: title, mechanism and evidence (all escaped)."""
     rows = "".join(
-        f"<li><b>{html.escape(r.title)}</b><br/>Mechanism: {html.escape(r.mechanism)}<br/>"
-        f"Evidence: {html.escape(r.evidence)}</li>" for r in items)
+        f"<li><b>{_sentence(r.title.rstrip('.'))}.</b><br/>Mechanism: {html.escape(r.mechanism)}"
+        f"<br/>Evidence: {_sentence(r.evidence)}</li>" for r in items)
     _display(f"<ol>{rows}</ol>")
 
 
@@ -58,7 +64,9 @@ def show_table(frame: pd.DataFrame, *, digits: int = 2, max_rows: int = 60) -> N
     """
     shown = frame.head(max_rows).copy()
     for col in shown.columns:
-        if pd.api.types.is_float_dtype(shown[col]):
+        if pd.api.types.is_bool_dtype(shown[col]):
+            shown[col] = shown[col].map({True: "yes", False: "no"})
+        elif pd.api.types.is_float_dtype(shown[col]):
             values = shown[col].round(digits)
             if values.isin([float("inf")]).any():
                 values = values.astype(object).where(values != float("inf"), "unlimited")

@@ -72,8 +72,9 @@ def _write_cell(ws, i: int, j: int, value, formats: dict) -> None:
         if pd.isna(value):
             ws.write_blank(i, j, None)
         else:  # a real date cell, so that it sorts and filters as a date
-            ws.write_datetime(i, j, value.tz_localize(None).to_pydatetime()
-                              if value.tzinfo else value.to_pydatetime(), formats["date"])
+            stamp = value.tz_localize(None) if value.tzinfo else value
+            ws.write_datetime(i, j, stamp.to_pydatetime(),
+                              formats["day"] if stamp == stamp.normalize() else formats["date"])
     else:
         ws.write_string(i, j, str(value))  # always text, never a formula or a link
 
@@ -97,7 +98,8 @@ def write_frames(path, sheets: dict, *, title: str | None = None) -> Path:
                                               "nan_inf_to_errors": False})
         formats = {"header": book.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1}),
                    "number": book.add_format({"num_format": "0.00"}),
-                   "date": book.add_format({"num_format": "yyyy-mm-dd hh:mm"})}
+                   "date": book.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+                   "day": book.add_format({"num_format": "yyyy-mm-dd"})}
         bold = book.add_format({"bold": True, "font_size": 13})
         taken: set = set()
         for label, content in sheets.items():

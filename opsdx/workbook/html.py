@@ -20,7 +20,7 @@ __all__ = ["export_html", "clean_notebook", "REMOVE_TAGS"]
 
 #: Cells with these tags never reach the client.
 REMOVE_TAGS = {"parameters", "injected-parameters", "remove-cell", "papermill-error-cell-tag"}
-_TEMPLATES = Path(__file__).resolve().parent / "templates"
+_TEMPLATES = Path(__file__).resolve().parent / "nbconvert-templates"
 
 
 def clean_notebook(nb) -> nbformat.NotebookNode:
@@ -53,7 +53,7 @@ def export_html(nb, path, *, title: str) -> Path:
 
     if not isinstance(nb, nbformat.NotebookNode):
         nb = nbformat.read(str(nb), as_version=4)
-    exporter = HTMLExporter(template_name="opsdx", extra_template_basedirs=[str(_TEMPLATES)])
+    exporter = HTMLExporter(template_name="opsdx-html", extra_template_basedirs=[str(_TEMPLATES)])
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True

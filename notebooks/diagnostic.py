@@ -63,6 +63,10 @@ else:
     say(f"Stage {m.stage} ({m.stage_name}), probability {m.stage_probability:.2f}; maturity "
         f"index {m.index:.2f} ({m.params['ci']:.0%} interval {m.index_ci[0]:.2f} to "
         f"{m.index_ci[1]:.2f}), from {m.n_respondents} respondents.")
+    if m.index_ci[0] < m.stage:
+        note(f"The interval reaches below stage {m.stage}: in some resamples of the answers a "
+             "practice of a stage already reached falls just under the threshold (the warnings "
+             "at the end of this section name it).")
     show_table(m.summary())
     m.plot_profile()
     plt.show()

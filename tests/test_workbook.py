@@ -183,6 +183,9 @@ def test_notebook_error_and_timeout_are_recorded(tmp_path):
                         progress=False)
     [row] = summary.failed
     assert row["error"].startswith("timed out after 2.5 s") and row["seconds"] < 50
+    # the third code cell (after the parameters and papermill's injected ones) was running
+    assert row["failed_cell"] == 3 and row["failed_source"] == "import time"
+    assert (tmp_path / "o2" / "_failed" / "northwind-freight-ltd.ipynb").is_file()
     assert read_ledger(tmp_path / "o2")[0]["status"] == "failed"
 
 

@@ -268,6 +268,25 @@ def _redact(path: Path, job: ClientJob) -> None:
     nbformat.write(nb, str(path))
 
 
+def _running_cell(path: Path) -> tuple:
+    """(number among code cells, first line) of the last cell papermill started.
+
+    After a timeout papermill records that cell as "completed" with the time
+    it was given, so the culprit is the last cell that is no longer pending.
+    """
+    import nbformat
+
+    nb = nbformat.read(str(path), as_version=4)
+    last = None
+    for k, cell in enumerate((c for c in nb.cells if c.cell_type == "code"), start=1):
+        if cell.get("metadata", {}).get("papermill", {}).get("status", "pending") != "pending":
+            last = (k, cell)
+    if last is None:
+        return None, ""
+    lines = last[1].source.strip().splitlines()
+    return last[0], (lines[0][:200] if lines else "")
+
+
 def run_client(job: ClientJob) -> dict:
     """Execute the workbook for one client; never raises: returns its ledger row."""
     import papermill as pm
@@ -288,7 +307,7 @@ def run_client(job: ClientJob) -> dict:
                 job.notebook, str(executed), parameters={"params_json": json.dumps(params)},
                 kernel_name="python3", progress_bar=job.verbose, log_output=job.verbose,
                 execution_timeout=None if job.timeout is None else math.ceil(job.timeout),
-                request_save_on_cell_execute=False,
+                request_save_on_cell_execute=True,  # a timed-out run still shows its cells
                 # the kernel's own log lines (transport notices, shutdown) only when verbose
                 extra_arguments=[] if job.verbose else ["--IPKernelApp.log_level=CRITICAL"],
                 resources={"metadata": {"path": str(work)}})  # the kernel's working directory
@@ -306,7 +325,14 @@ def run_client(job: ClientJob) -> dict:
             name = type(exc).__name__
             reason = (f"timed out after {job.timeout:g} s in one cell" if "Timeout" in name
                       else f"{name}: {exc}")
-            return _failed_row(job, reason, time.perf_counter() - started)
+            row = _failed_row(job, reason, time.perf_counter() - started)
+            if executed.is_file():  # saved after each cell: the running one is the culprit
+                row["failed_cell"], row["failed_source"] = _running_cell(executed)
+                _redact(executed, job)
+                failed = out / "_failed"
+                failed.mkdir(exist_ok=True)
+                os.replace(executed, failed / f"{job.slug}.ipynb")
+            return row
         missing = [n for n in ("results.json", "workbook.xlsx") if not (work / n).is_file()]
         if missing:
             return _failed_row(job, f"the notebook did not write {', '.join(missing)}",

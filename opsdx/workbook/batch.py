@@ -496,7 +496,8 @@ def _run_locked(source, out: Path, notebook: Path, summary: BatchSummary, *, wor
         blocking = [p for p in client.validate()
                     if not p.message.startswith(("row set aside", "file not found"))]
         if blocking:
-            early.append(_failed_row(job, f"{len(blocking)} data problem(s); first: "
+            many = "" if len(blocking) == 1 else "s"
+            early.append(_failed_row(job, f"{len(blocking)} data problem{many}; first: "
                                           f"{blocking[0]}", 0.0, stage="data"))
             continue
         last = done.get(slug)

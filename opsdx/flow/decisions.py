@@ -39,8 +39,6 @@ from ..errors import OpsdxError, ProblemLog
 from ..tables import Source, read_table, require_columns
 from .workitems import _parse_times, as_flow
 
-_PANDAS_INCLUDE_GROUPS = tuple(int(v) for v in pd.__version__.split(".")[:2]) >= (2, 2)
-
 __all__ = ["read_decisions", "decision_report", "DecisionReport", "hero_dependency", "km_quantile",
            "truck_factor", "communication_paths", "delegation_chain", "DELEGATION_LOSSES"]
 
@@ -340,15 +338,13 @@ def decision_report(decisions: pd.DataFrame, *, as_of=None, similar: float = 0.8
     frame = d.assign(_wait=wait, _pending=pending)
     grouped = frame.groupby("decider", sort=False)
 
-    def km(part: pd.DataFrame, p: float) -> float:
-        return km_quantile(part["_wait"], ~part["_pending"], p)
+    def km(p: float) -> pd.Series:
+        return pd.Series({name: km_quantile(part["_wait"], ~part["_pending"], p)
+                          for name, part in grouped})
 
     by = pd.DataFrame({"decisions": grouped.size(),
                        "pending": grouped["_pending"].sum().astype(int),
-                       "latency_p50": grouped.apply(km, 0.5, include_groups=False)
-                       if _PANDAS_INCLUDE_GROUPS else grouped.apply(km, 0.5),
-                       "latency_p85": grouped.apply(km, 0.85, include_groups=False)
-                       if _PANDAS_INCLUDE_GROUPS else grouped.apply(km, 0.85),
+                       "latency_p50": km(0.5), "latency_p85": km(0.85),
                        "longest_wait_days": grouped["_wait"].max(),
                        "waiting_days": grouped["_wait"].sum()})
     by["share"] = by["decisions"] / by["decisions"].sum()

@@ -267,9 +267,8 @@ def _cut_at(estimates: pd.DataFrame, as_of: pd.Timestamp, notes: list[str]) -> p
                          "that day count as open")
             out = out.copy()
             out.loc[later, ["actual", "finished_on"]] = np.nan
-            for col in ("ratio",):
-                if col in out:
-                    out.loc[later, col] = np.nan
+            if "ratio" in out:
+                out.loc[later, "ratio"] = np.nan
             if "finished" in out:
                 out.loc[later, "finished"] = False
     return out

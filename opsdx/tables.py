@@ -18,6 +18,12 @@ Every loader in opsdx goes through :func:`read_table`, so all of them agree on
 * row numbers as a person sees them in a spreadsheet: the header is row 1 and
   the first data row is row 2 (``frame.attrs["row_offset"]``). Problems are
   reported against these numbers.
+* timestamps: the columns a loader names in ``times=`` are parsed while a CSV
+  file is read, in one vectorised pass (pandas' ISO 8601 parser working on
+  the file's bytes: fractions of any length, ``T`` or a space, ``Z`` or an
+  offset, dates alone). A column that holds anything else (a typo, ``TBD``,
+  offsets that change with daylight saving, a year alone) comes back as text,
+  and :func:`parse_timestamps` parses it with a problem for each bad cell.
 
 Input files are only ever opened for reading.
 """
@@ -28,16 +34,17 @@ import datetime as dt
 import io
 import os
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
+from typing import Sequence, Union
 
 import numpy as np
 import pandas as pd
 
 from .errors import DataError, OpsdxError, Problem, ProblemLog
 
-__all__ = ["Source", "Table", "read_table", "require_columns"]
+__all__ = ["Source", "Table", "read_table", "require_columns", "parse_timestamps"]
 
 Source = Union[str, os.PathLike, pd.DataFrame]
 
@@ -73,7 +80,8 @@ def _decode(raw: bytes) -> tuple[str, str]:
         return raw.decode("latin-1"), "latin-1"
 
 
-def read_table(source: Source, *, name: str | None = None, sheet: str | int = 0) -> Table:
+def read_table(source: Source, *, name: str | None = None, sheet: str | int = 0,
+               times: Sequence[str] = ()) -> Table:
     """Read a CSV/XLSX path or a DataFrame into a :class:`Table` of text cells.
 
     Parameters
@@ -86,6 +94,13 @@ def read_table(source: Source, *, name: str | None = None, sheet: str | int = 0)
         or ``"<DataFrame>"``.
     sheet : str or int
         The worksheet of an Excel file.
+    times : list of str
+        Columns of timestamps. In a CSV file, such a column whose every cell
+        is an ISO 8601 date or timestamp (or blank) is returned as
+        ``datetime64`` (blanks as ``NaT``; zoned when the file gives one
+        offset throughout); otherwise, and in workbooks and DataFrames, as
+        text like every other column. Read either with
+        :func:`parse_timestamps`.
 
     Raises
     ------
@@ -126,7 +141,7 @@ def read_table(source: Source, *, name: str | None = None, sheet: str | int = 0)
         raise DataError([Problem(label, f"file not found: {path}")])
     with path.open("rb") as fh:
         raw = fh.read()
-    if not raw.strip():
+    if raw[:4096].isspace() and not raw.strip():
         raise DataError([Problem(label, "file is empty", expected="a header row and data rows")])
 
     suffix = path.suffix.lower()
@@ -137,6 +152,7 @@ def read_table(source: Source, *, name: str | None = None, sheet: str | int = 0)
             raise DataError([Problem(label, "not an Excel .xlsx workbook",
                                      expected="a file saved as Excel Workbook (.xlsx) or as CSV (.csv)")])
         grid, sheets = _read_workbook(raw, sheet, label)
+        header, body = list(grid.iloc[0]) if len(grid) else [], grid.iloc[1:]
     elif suffix == ".xls" or raw.startswith(_OLE_MAGIC):
         raise DataError([Problem(label, "legacy .xls workbooks are not read",
                                  expected="the sheet saved as .xlsx or .csv")])
@@ -149,12 +165,7 @@ def read_table(source: Source, *, name: str | None = None, sheet: str | int = 0)
             raise DataError([Problem(label, "binary content (NUL bytes) in a text file",
                                      expected="CSV text")])
         try:
-            # parse the bytes with the encoding found (faster than re-reading the decoded text)
-            codec = {"utf-8": "utf-8-sig"}.get(encoding, encoding)
-            grid = pd.read_csv(io.BytesIO(raw), encoding=codec, header=None, dtype=str,
-                               keep_default_na=False,
-                               skip_blank_lines=False,  # keep row numbers those of the file
-                               skipinitialspace=True, sep=_delimiter(text))
+            header, body = _read_csv(raw, encoding, _delimiter(text), times)
         except pd.errors.ParserError as exc:
             detail = " ".join(str(exc).split())
             found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", detail)
@@ -169,7 +180,7 @@ def read_table(source: Source, *, name: str | None = None, sheet: str | int = 0)
             raise DataError([Problem(label, "file is empty",
                                      expected="a header row and data rows")]) from None
 
-    frame = _with_header(grid, label)
+    frame = _with_header(header, body, label)
     if frame.empty:
         raise DataError([Problem(label, "no data rows under the header", row=2,
                                  expected="at least one data row")])
@@ -229,21 +240,83 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def _with_header(grid: pd.DataFrame, label: str) -> pd.DataFrame:
-    """First row as header, checked: no duplicate names; blank ones only over empty columns.
+def _read_csv(raw: bytes, encoding: str, sep: str, times: Sequence[str]):
+    """The header cells and the body of a CSV file (columns numbered from 0).
 
-    Reading with ``header=None`` keeps pandas from renaming a repeated header
-    ``x`` to ``x.1``, which would hide the duplicate.
+    The header is read on its own, so that a repeated name is seen as such
+    (pandas would rename the second ``x`` to ``x.1``) and so that the body's
+    timestamp columns can be handed to pandas' ISO 8601 parser by position.
+    The bytes are parsed with the encoding found (faster than re-reading the
+    decoded text).
     """
-    header = [str(h).strip() for h in grid.iloc[0]] if len(grid) else []
-    body = grid.iloc[1:].reset_index(drop=True)
+    codec = {"utf-8": "utf-8-sig"}.get(encoding, encoding)
+    options = dict(encoding=codec, sep=sep, keep_default_na=False, skipinitialspace=True,
+                   skip_blank_lines=False)  # blank lines kept: row numbers are the file's
+    first = pd.read_csv(io.BytesIO(raw), header=None, nrows=1, dtype=str, **options)
+    header = [str(h) for h in first.iloc[0]] if len(first) else []
+    names = list(range(len(header)))
+    wanted = {t.strip() for t in times}
+    dated = [i for i, h in enumerate(header) if h.strip() in wanted]
+    if dated:
+        # offsets other than UTC usually change with daylight saving, which pandas' parser
+        # refuses only after a full pass: such columns are read as text at once
+        head = pd.read_csv(io.BytesIO(raw), header=0, names=names, index_col=False, nrows=500,
+                           usecols=dated, dtype=str, **options)
+        dated = [i for i in dated if not _local_offsets(_column_text(head[i]))]
+    with warnings.catch_warnings(record=True) as caught:
+        # pandas 2 warns (and leaves the column as objects) when offsets differ between rows
+        warnings.simplefilter("ignore", FutureWarning)
+        warnings.simplefilter("always", pd.errors.ParserWarning)
+        body = pd.read_csv(io.BytesIO(raw), header=0, names=names, index_col=False,
+                           dtype={i: str for i in names if i not in dated},
+                           parse_dates=dated, date_format="ISO8601",
+                           na_values={i: [""] for i in dated}, **options)
+    if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
+        # the first data row is longer than the header: pandas drops the extra fields with
+        # a warning, where the plain reading names the row (and raises ParserError)
+        grid = pd.read_csv(io.BytesIO(raw), header=None, dtype=str, **options)
+        return [str(h) for h in grid.iloc[0]], grid.iloc[1:]
+    for i in dated:
+        column = body[i]
+        if pd.api.types.is_datetime64_any_dtype(column):
+            if column.dt.tz is None and _maybe_reduced(column):
+                # "2025" and "2025-03" parse as the first of a month: read the cells as written
+                body[i] = pd.read_csv(io.BytesIO(raw), header=0, names=names, index_col=False,
+                                      usecols=[i], dtype=str, **options)[i]
+        elif not pd.api.types.is_string_dtype(column):  # objects: text as pandas printed them
+            body[i] = column.astype(object).where(column.notna(), "").astype(str)
+    return header, body
+
+
+def _local_offsets(cells: pd.Series) -> bool:
+    """Whether ISO 8601 cells carry an offset other than UTC (``Z``, ``+00``, ``+0000``, ``+00:00``)."""
+    zoned = cells[_has_offset(cells).to_numpy(bool)]
+    return bool(len(zoned)) and not zoned.str.contains(r"(?:[Zz]|[+-]00(?::?00)?)$").all()
+
+
+def _maybe_reduced(times: pd.Series) -> bool:
+    """Whether a parsed column has a value that a year or a month alone would give."""
+    moments = times.dropna().to_numpy("datetime64[ns]")
+    days = moments.astype("datetime64[D]")
+    midnight = days[days == moments]
+    return bool((midnight.astype("datetime64[M]") == midnight).any())
+
+
+def _with_header(header: list, body: pd.DataFrame, label: str) -> pd.DataFrame:
+    """The body under its header, checked: no duplicate names; blank ones only over empty columns.
+
+    Text columns come back stripped, blanks as ""; timestamp columns parsed
+    by :func:`_read_csv` stay as they are.
+    """
+    header = [str(h).strip() for h in header]
+    body = body.reset_index(drop=True)
     body.columns = range(body.shape[1])
     keep, problems = [], []
     seen: dict[str, int] = {}
     for i, name in enumerate(header):
-        cells = _column_text(body[i])
+        cells = body[i] if pd.api.types.is_datetime64_any_dtype(body[i]) else _column_text(body[i])
         if not name:
-            if (cells != "").any():
+            if (~_blank(cells)).any():
                 problems.append(Problem(label, "column has data but no header", row=1,
                                         column=f"#{i + 1}", expected="a header for every column"))
             continue
@@ -262,13 +335,22 @@ def _with_header(grid: pd.DataFrame, label: str) -> pd.DataFrame:
     if not len(frame.columns):
         return frame
     # only rows whose first cell is blank can be blank throughout: check those alone
-    first_blank = frame.iloc[:, 0] == ""
+    first_blank = _blank(frame.iloc[:, 0])
     if not first_blank.any():
         return frame
-    empty = np.zeros(len(frame), dtype=bool)
     candidates = np.flatnonzero(first_blank.to_numpy())
-    empty[candidates] = (frame.iloc[candidates] == "").all(axis=1).to_numpy(dtype=bool)
+    rest = frame.iloc[candidates]
+    empty = np.zeros(len(frame), dtype=bool)
+    empty[candidates] = np.logical_and.reduce([_blank(rest[c]).to_numpy(bool)
+                                               for c in rest.columns])
     return frame[~empty]
+
+
+def _blank(cells: pd.Series) -> pd.Series:
+    """Blank cells: "" in text, NaT in a parsed timestamp column."""
+    if pd.api.types.is_datetime64_any_dtype(cells):
+        return cells.isna()
+    return cells == ""
 
 
 def _delimiter(text: str) -> str:
@@ -277,7 +359,7 @@ def _delimiter(text: str) -> str:
     >>> _delimiter("respondent;role;item_id\\n"), _delimiter("a,b;c\\n")
     (';', ',')
     """
-    header = text.split("\n", 1)[0]
+    header = text[:text.find("\n")] if "\n" in text[:65536] else text.split("\n", 1)[0]
     counts = {sep: header.count(sep) for sep in (",", ";", "\t", "|")}
     best = max(counts, key=counts.get)
     return best if counts[best] > counts[","] else ","
@@ -308,3 +390,76 @@ def require_columns(table: Table, required: list[str], log: ProblemLog,
                 expected=(hint or f"a header with columns {', '.join(required)}")
                 + f" (found: {found}{sheets})")
     return not missing
+
+
+def parse_timestamps(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Timestamps from a column of :func:`read_table`, and which cells carried an offset.
+
+    ``cells`` is either a parsed column (``datetime64``, naive or zoned) or
+    stripped text ("" for blank). Text is parsed as ISO 8601 in one
+    vectorised pass: dates alone, ``T`` or a space, fractions of any length,
+    ``Z`` or an offset (``+01``, ``+0100``, ``+01:00``), and offsets that
+    change from row to row. Zoned values are converted to UTC. A year or a
+    month alone is not a moment in time and stays unparsed (``NaT``), as does
+    anything else that is not ISO 8601.
+
+    Returns
+    -------
+    times : Series of datetime64[ns]
+        Naive; UTC where the cell gave an offset. ``NaT`` for blank or
+        unreadable cells.
+    aware : Series of bool
+        Whether each cell gave an offset, so that a caller can refuse a
+        column that mixes zoned and naive cells.
+
+    Examples
+    --------
+    >>> times, aware = parse_timestamps(pd.Series(
+    ...     ["2025-03-30 01:30", "2025-03-30T03:30:00.5+02:00", "2025-03-30", "2025", ""]))
+    >>> times.tolist()
+    [Timestamp('2025-03-30 01:30:00'), Timestamp('2025-03-30 01:30:00.500000'), Timestamp('2025-03-30 00:00:00'), NaT, NaT]
+    >>> aware.tolist()
+    [False, True, False, False, False]
+    """
+    if pd.api.types.is_datetime64_any_dtype(cells):
+        zoned = cells.dt.tz is not None
+        times = cells.dt.tz_convert("UTC").dt.tz_localize(None) if zoned else cells
+        return times.astype("datetime64[ns]"), cells.notna() & zoned
+    text = cells if pd.api.types.is_string_dtype(cells) else cells.astype(str)
+    times = _iso_utc(text)
+    missed = times.isna() & (text != "")
+    if missed.any():  # RFC 3339 allows a lower-case "t" and "z": pandas does not
+        times[missed] = _iso_utc(text[missed].str.upper())
+    # a year alone ("2025") or a month ("2025-03") is not a moment in time
+    times = times.where(text.str.len() >= 10)
+    return times, _has_offset(text.str.upper() if missed.any() else text,
+                              times.notna().to_numpy())
+
+
+def _iso_utc(text: pd.Series) -> pd.Series:
+    """ISO 8601 text as naive UTC (naive text as written); NaT where it is not ISO 8601."""
+    with warnings.catch_warnings():  # pandas 2 warns about offsets that differ between rows
+        warnings.simplefilter("ignore", FutureWarning)
+        parsed = pd.to_datetime(text, errors="coerce", format="ISO8601", utc=True)
+    return parsed.dt.tz_localize(None).astype("datetime64[ns]")
+
+
+def _has_offset(text: pd.Series, among: np.ndarray | None = None) -> pd.Series:
+    """Whether each (upper-case) ISO 8601 text of those ``among`` ends in ``Z`` or an offset.
+
+    The date's own hyphens stand before position 11, where the time of day
+    starts (``2025-03-04T``); a ``+`` appears nowhere else. The cheapest test
+    goes first, the others run only on the cells it leaves undecided.
+
+    >>> _has_offset(pd.Series(["2025-03-04", "2025-03-04 10:00-05", "2025-03-04T10:00:00+01:00",
+    ...                        "2025-03-04 10:00:00.5Z", "20250304T1000-0500", ""])).tolist()
+    [False, True, True, True, True, False]
+    """
+    among = np.asarray(text != "", bool) if among is None else among
+    aware = np.array(text.str.contains("+", regex=False), bool) & among
+    rest = among & ~aware
+    if rest.any():
+        undecided = text[rest]
+        aware[rest] = np.asarray(undecided.str.endswith("Z")
+                                 | (undecided.str.rfind("-") >= 11), bool)
+    return pd.Series(aware, index=text.index)

@@ -116,6 +116,14 @@ def test_ragged_csv_is_one_clear_line(tmp_path):
         read_table(path)
     (p,) = info.value.problems
     assert (p.row, p.message) == (3, "row has 4 fields but the header has 2")
+    # the first data row longer than the header: pandas alone would drop the extra field, or
+    # take the first cells for an index; with timestamp columns parsed as they are read too
+    for times in ((), ("b",)):
+        path.write_text("a,b\n1,2025-01-01,3\n1,2025-01-02\n")
+        with pytest.raises(DataError) as info:
+            read_table(path, times=times)
+        (p,) = info.value.problems
+        assert (p.row, p.message) == (2, "row has 3 fields but the header has 2")
 
 
 def test_workbook_sheets(tmp_path):

@@ -36,8 +36,8 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import OpsdxError, ProblemLog
-from ..tables import Source, read_table, require_columns
-from .workitems import _parse_times, as_flow
+from ..tables import Source, parse_timestamps, read_table, require_columns
+from .workitems import as_flow
 
 __all__ = ["read_decisions", "decision_report", "DecisionReport", "hero_dependency", "km_quantile",
            "truck_factor", "communication_paths", "delegation_chain", "DELEGATION_LOSSES"]
@@ -90,22 +90,24 @@ def read_decisions(source: Source, *, name: str | None = None, sheet: str | int 
     log.add_rows("decider is blank", rows[decider == ""], decider[decider == ""], column="decider",
                  expected="who decides (or is expected to)")
     out = pd.DataFrame({"decision_id": ids, "decider": decider})
-    zoned = {}
+    zoned, read = {}, {}
     for col in ("raised_at", "decided_at", "shipped_at"):
         if col not in frame:
             continue
-        when, zoned[col] = _parse_times(frame[col])
+        when, zoned[col] = parse_timestamps(frame[col])
         given = frame[col].str.strip() != ""
-        zoned[col] &= given
+        read[col] = when.notna()  # the zone check counts readable cells: others are reported
         log.add_rows("not a date or timestamp", rows[given & when.isna()],
                      frame.loc[given & when.isna(), col], column=col,
                      expected="ISO 8601, e.g. 2025-03-04 or 2025-03-04 14:30")
         out[col] = when
     n_zoned = sum(int(z.sum()) for z in zoned.values())
-    n_naive = sum(int(((frame[c].str.strip() != "") & ~z).sum()) for c, z in zoned.items())
+    n_naive = sum(int((read[c] & ~z).sum()) for c, z in zoned.items())
     if n_zoned and n_naive:
         for col, z in zoned.items():
-            odd = (frame[col].str.strip() != "") & (~z if n_naive <= n_zoned else z)
+            # the smaller group is set aside; both when they tie
+            odd = read[col] & ((~z if n_naive <= n_zoned else False)
+                               | (z if n_zoned <= n_naive else False))
             log.add_rows("time zone given on some timestamps but not on others", rows[odd],
                          frame.loc[odd, col], column=col,
                          expected="every timestamp with an offset, or none")

@@ -26,8 +26,6 @@ declared order. A missing column or an empty file is an error
 
 from __future__ import annotations
 
-import re
-import warnings
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -35,11 +33,10 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, OpsdxError, Problem, ProblemLog
-from ..tables import Source, read_table, require_columns
+from ..tables import Source, parse_timestamps, read_table, require_columns
 
 __all__ = ["FlowData", "read_work_items", "from_event_log", "as_flow", "infer_stage_order"]
 
-_TZ = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 _TIME_COLUMNS = ("entered_at", "started_at", "exited_at")
 
 
@@ -76,43 +73,6 @@ class FlowData:
                 f"{self.visits['item_id'].nunique()} items through {len(self.stages)} stages; "
                 f"{self.open_visits} open; {self.quality['row'].nunique() if len(self.quality) else 0}"
                 " rows set aside>")
-
-
-def _parse_times(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Timestamps from (stripped) text, and whether each carried a time-zone offset.
-
-    A naive ISO timestamp has no ``+`` and no trailing ``Z``, and a ``-`` six
-    characters from its end only as part of the date; the exact pattern is
-    checked on those few candidates only (fast on a million rows).
-    """
-    text = text.astype(str)
-    # a year alone ("2025") or a month ("2025-03") is not a moment in time
-    short = (text.str.len() < 10) & (text != "")
-    if short.any():
-        text = text.where(~short, "not a timestamp")
-    try:  # the common case, no offsets anywhere: one vectorised parse
-        with warnings.catch_warnings():  # older pandas warn (not raise) on mixed offsets
-            warnings.simplefilter("error", FutureWarning)
-            quick = pd.to_datetime(text.where(text != ""), errors="coerce", format="ISO8601")
-    except (ValueError, TypeError, FutureWarning):
-        quick = None
-    if quick is not None and pd.api.types.is_datetime64_dtype(quick) and getattr(
-            quick.dt, "tz", None) is None:
-        return quick.astype("datetime64[ns]"), pd.Series(False, index=text.index)
-    candidates = (text.str.contains("+", regex=False) | text.str.endswith("Z")
-                  | ((text.str.len() > 16) & (text.str.slice(-6, -5) == "-")))
-    aware = pd.Series(False, index=text.index)
-    if candidates.any():
-        aware[candidates] = text[candidates].str.contains(_TZ).to_numpy(bool)
-    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-    naive_text = text.where(~aware & (text != ""))
-    if (~aware).any():
-        out[:] = pd.to_datetime(naive_text, errors="coerce", format="ISO8601").to_numpy(
-            "datetime64[ns]")
-    if aware.any():
-        zoned = pd.to_datetime(text[aware], errors="coerce", format="ISO8601", utc=True)
-        out[aware] = zoned.dt.tz_localize(None).to_numpy("datetime64[ns]")
-    return out, aware
 
 
 def infer_stage_order(visits: pd.DataFrame) -> list:
@@ -164,11 +124,10 @@ def read_work_items(source: Source, stages: Sequence[str] | None = None, *,
             col = frame[c]
             if pd.api.types.is_datetime64_any_dtype(col):
                 zones[c] = col.dt.tz is not None
-                times[c] = (col.dt.tz_convert("UTC").dt.tz_localize(None) if zones[c] else col
-                            ).astype("datetime64[ns]")
+                times[c], _ = parse_timestamps(col)
             else:  # text mixed in ("TBD"): parse it like a file's cells
                 text_col = col.astype(object).where(col.notna(), "").astype(str).str.strip()
-                times[c], aware[c] = _parse_times(text_col)
+                times[c], aware[c] = parse_timestamps(text_col)
         if len(set(zones.values())) > 1:
             raise OpsdxError("some timestamp columns carry a time zone and others do not ("
                              + ", ".join(f"{c}: {'zoned' if z else 'naive'}"
@@ -176,7 +135,7 @@ def read_work_items(source: Source, stages: Sequence[str] | None = None, *,
         text = {c: frame[c].astype(str) for c in ("item_id", "stage")}
         raw = frame
     else:
-        table = read_table(source, name=name, sheet=sheet)
+        table = read_table(source, name=name, sheet=sheet, times=_TIME_COLUMNS)
         label = table.name
         frame = table.frame
         log = ProblemLog(label)
@@ -188,7 +147,7 @@ def read_work_items(source: Source, stages: Sequence[str] | None = None, *,
         times, aware = {}, {}
         for c in _TIME_COLUMNS:
             if c in frame:
-                times[c], aware[c] = _parse_times(frame[c])
+                times[c], aware[c] = parse_timestamps(frame[c])
         text = {c: frame[c] for c in ("item_id", "stage")}  # read_table strips cells
         raw = frame
 
@@ -205,14 +164,15 @@ def read_work_items(source: Source, stages: Sequence[str] | None = None, *,
     flag(~given["entered_at"], "entered_at", "entered_at is blank")
     for c, t in times.items():
         flag(given[c] & t.isna(), c, "not a timestamp (expected ISO 8601, e.g. 2025-03-04 14:30)")
-    if aware:
-        n_aware = sum(int((aware[c] & given[c]).sum()) for c in aware)
-        n_naive = sum(int((~aware[c] & given[c]).sum()) for c in aware)
-        if n_aware and n_naive:
-            minority = n_naive <= n_aware
+    if aware:  # among the cells that parsed: an unreadable one is reported as such
+        read = {c: times[c].notna() for c in aware}
+        n_aware = sum(int((aware[c] & read[c]).sum()) for c in aware)
+        n_naive = sum(int((~aware[c] & read[c]).sum()) for c in aware)
+        if n_aware and n_naive:  # the smaller group is set aside; both when they tie
             for c in aware:
-                flag(given[c] & (~aware[c] if minority else aware[c]), c,
-                     "time zone given on some rows but not on others")
+                odd = ((~aware[c] if n_naive <= n_aware else False)
+                       | (aware[c] if n_aware <= n_naive else False))
+                flag(read[c] & odd, c, "time zone given on some rows but not on others")
     entered, exited = times["entered_at"], times["exited_at"]
     flag(exited < entered, "exited_at", "exit before entry")
     if "started_at" in times:
@@ -225,16 +185,20 @@ def read_work_items(source: Source, stages: Sequence[str] | None = None, *,
             raise OpsdxError("stages must not repeat")
         flag(~text["stage"].isin(stages) & (text["stage"] != ""), "stage",
              f"stage not among the declared stages ({', '.join(stages)})")
-    key = pd.DataFrame({"i": text["item_id"], "s": text["stage"], "e": entered})
-    flag(key.duplicated(keep="first") & entered.notna(), "entered_at",
-         "duplicate visit (same item, stage and entry time)")
+    # a duplicate shares its entry time with another row: compare the few rows that do
+    same_time = entered.notna() & entered.duplicated(keep=False)
+    if same_time.any():
+        key = pd.DataFrame({"i": text["item_id"][same_time], "s": text["stage"][same_time],
+                            "e": entered[same_time]})
+        flag(key.duplicated(keep="first").reindex(raw.index, fill_value=False), "entered_at",
+             "duplicate visit (same item, stage and entry time)")
 
     bad = pd.Series(False, index=raw.index)
     records = []
     for mask, column, reason in problems:
         bad |= mask
         records.append(pd.DataFrame({"row": rows[mask.to_numpy()].to_numpy(), "column": column,
-                                     "value": raw.loc[mask, column].astype(str).to_numpy(),
+                                     "value": _shown(raw.loc[mask, column]),
                                      "problem": reason}))
     quality = (pd.concat(records, ignore_index=True).sort_values(["row", "column"], kind="stable")
                .reset_index(drop=True) if records
@@ -256,8 +220,16 @@ def read_work_items(source: Source, stages: Sequence[str] | None = None, *,
                         + [Problem(label, r.problem, row=r.row, column=r.column, value=r.value)
                            for r in quality.head(50).itertuples()])
     order = stages if stages is not None else infer_stage_order(visits)
-    visits = visits.sort_values(["entered_at", "row"], kind="stable").reset_index(drop=True)
+    # rows are in source order already, so a stable sort by entry keeps ties in that order
+    visits = visits.sort_values("entered_at", kind="stable").reset_index(drop=True)
     return FlowData(visits=visits, stages=list(order), quality=quality, source=label)
+
+
+def _shown(cells: pd.Series) -> np.ndarray:
+    """Cells as text for the data-quality report (a blank timestamp is "", not "NaT")."""
+    if pd.api.types.is_datetime64_any_dtype(cells):
+        return cells.astype(str).where(cells.notna(), "").to_numpy()
+    return cells.astype(str).to_numpy()
 
 
 def _given(column: pd.Series) -> pd.Series:
@@ -265,7 +237,8 @@ def _given(column: pd.Series) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(column):
         return column.notna()
     if not column.hasnans and pd.api.types.is_string_dtype(column):
-        return column != ""  # text from read_table: stripped, blanks are ""
+        # text from read_table: stripped, blanks are "" (compared as objects: faster)
+        return pd.Series(np.asarray(column, dtype=object) != "", index=column.index)
     text = column.astype(str)
     return column.notna() & (text != "") & ~text.isin(["nan", "None", "NaT", "<NA>"])
 
@@ -319,7 +292,8 @@ def from_event_log(source: Source, *, case: str | None = None, activity: str | N
     0   Build 2025-03-03 09:00:00 2025-03-03 09:00:00 2025-03-03 17:00:00
     1  Review 2025-03-03 17:00:00 2025-03-04 10:00:00 2025-03-04 11:00:00
     """
-    table = read_table(source, name=name)
+    table = read_table(source, name=name,
+                       times=[timestamp] if timestamp else ["timestamp", "time:timestamp"])
     frame = table.frame
     label = table.name
 
@@ -341,7 +315,7 @@ def from_event_log(source: Source, *, case: str | None = None, activity: str | N
                     expected=f"a {role} column (or its XES name); found: "
                              + ", ".join(map(str, frame.columns)))
     log.raise_if_any()
-    when, _ = _parse_times(frame[cols["timestamp"]])
+    when, _ = parse_timestamps(frame[cols["timestamp"]])
     ev = pd.DataFrame({"case": frame[cols["case"]].str.strip(),
                        "activity": frame[cols["activity"]].str.strip(), "t": when,
                        "row": table.rows.to_numpy()})
@@ -351,7 +325,7 @@ def from_event_log(source: Source, *, case: str | None = None, activity: str | N
         ev["resource"] = frame[cols["resource"]].str.strip()
     bad = ev["t"].isna() | (ev["case"] == "") | (ev["activity"] == "")
     quality = pd.DataFrame({"row": ev.loc[bad, "row"].to_numpy(), "column": cols["timestamp"],
-                            "value": frame.loc[bad.to_numpy(), cols["timestamp"]].to_numpy(),
+                            "value": _shown(frame.loc[bad.to_numpy(), cols["timestamp"]]),
                             "problem": "event without case, activity or a readable timestamp"})
     other = ~ev["life"].isin(["start", "complete"]) & ~bad
     if other.any():

@@ -20,21 +20,29 @@
 # notes at the end say how.
 
 # %% tags=["parameters"]
-# One JSON document (see opsdx.workbook.WorkbookParams); empty: the bundled sample client.
-params_json = ""
+# The workbook's parameters (papermill -p NAME VALUE; papermill --help-notebook lists them)
+client_dir: str = ""  # the client folder, with client.yaml (required when run by papermill)
+seed: int = 0  # seed of every random draw: the same seed gives the same figures
+n_boot: int = 2000  # bootstrap resamples of the maturity score
+threshold: float = 0.75  # attainment a stage needs to be reached, 0 to 1
+trials: int = 10000  # Monte Carlo trials of the forecasts
+by: list = ["kind"]  # reference-class attributes, used when the estimates have the column
+weights: "Optional[str]" = None  # "recency" weighs recent history more
+freq: str = "QS"  # periods of the constraint timeline (a pandas frequency)
+as_of: "Optional[str]" = None  # first day of the forecasts, YYYY-MM-DD (default: after the data)
+results_path: "Optional[str]" = None  # where to write results.json (default: not written)
+excel_path: "Optional[str]" = None  # where to write the Excel workbook (default: not written)
 
 # %% tags=["remove-cell"]
 import matplotlib.pyplot as plt
 
-from opsdx.workbook import WorkbookParams, diagnose, record_results
+from opsdx.workbook import diagnose, notebook_params, record_results
 from opsdx.workbook.display import bullets, heading, note, recommendations, say, show_table
 from opsdx.workbook.excel import write_excel
 
-if params_json:
-    params = WorkbookParams.model_validate_json(params_json)
-else:
-    params = WorkbookParams(client_dir="../sample_data/northwind-freight", n_boot=1000,
-                            trials=5000)
+# checked: an unknown parameter stops the run; without client_dir, only a person in
+# JupyterLab sees the sample client
+params = notebook_params(globals(), sample="../sample_data/northwind-freight")
 d = diagnose(params.client_dir, params)
 
 # %% [markdown]

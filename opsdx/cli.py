@@ -25,6 +25,8 @@ from .errors import DataError, OpsdxError
 from .maturity import score_maturity
 from .questionnaire import list_questionnaires, load_questionnaire, questionnaire_schema
 from .responses import read_responses
+from .workbook.diagnosis import diagnose
+from .workbook.params import workbook_params
 
 
 def _printable(text: str) -> str:
@@ -53,19 +55,22 @@ class _Job:
     def __init__(self, path: Path, questionnaire: str):
         self.path, self.questionnaire, self.label = path, questionnaire, path.name
 
-    def load(self):
-        """Title, sector, answers and questionnaire."""
+    def score(self, args):
+        """Title, sector and the maturity result (a client folder through :func:`diagnose`)."""
         if self.path.is_file():
             q = load_questionnaire(self.questionnaire)
-            return self.path.name, "", read_responses(self.path, q), q
-        client = load_client(self.path)
-        return client.name, client.spec.sector, client.responses(), client.questionnaire
+            result = score_maturity(read_responses(self.path, q), q, threshold=args.threshold,
+                                    seed=args.seed, n_boot=args.n_boot)
+            return self.path.name, "", result
+        d = diagnose(self.path, {"threshold": args.threshold, "seed": args.seed,
+                                 "n_boot": args.n_boot}, parts=("maturity",), strict=True)
+        return d.name, d.client.spec.sector, d.maturity
 
     def validate(self) -> list:
         """Every problem, without raising (all data files of a client folder)."""
         try:
             if self.path.is_file():
-                self.load()
+                read_responses(self.path, load_questionnaire(self.questionnaire))
                 return []
             return load_client(self.path).validate()
         except DataError as exc:
@@ -92,9 +97,7 @@ def _cmd_score(args) -> int:
         label = job.label
         n += 1
         try:
-            title, sector, responses, questionnaire = job.load()
-            result = score_maturity(responses, questionnaire, threshold=args.threshold,
-                                    seed=args.seed, n_boot=args.n_boot)
+            title, sector, result = job.score(args)
         except OpsdxError as exc:
             failed += 1
             print(f"\n{_printable(label)}: cannot score\n{_printable(exc)}", file=sys.stderr)
@@ -142,35 +145,40 @@ def _print_result(title: str, sector: str, result, top: int) -> None:
         print(f"  warning: {_printable(warning)}")
 
 
-def _plan_jobs(paths: list[str]) -> list[tuple[str, object]]:
-    """(label, loader) for each estimates file or client folder; loading may raise."""
-    from .forecast import read_estimates
+def _plan_jobs(paths: list[str], args) -> list[tuple[str, object]]:
+    """(label, run) for each estimates file or client folder; running may raise."""
+    from .forecast import assess_planning, read_estimates
 
+    options = {"by": args.by, "weights": args.weights, "trials": args.trials,
+               "seed": args.seed, "as_of": args.as_of}
     jobs = []
     for p in paths:
         path = Path(p)
         if path.is_file():
-            jobs.append((path.name, lambda path=path: (path.name, read_estimates(path))))
+            def run(path=path):
+                params = workbook_params(client_dir=str(path), **options)  # checked alike
+                return path.name, assess_planning(
+                    read_estimates(path), by=params.by, weights=params.weights,
+                    trials=params.trials, seed=params.seed, as_of=params.as_of)
+            jobs.append((path.name, run))
             continue
         for folder in _client_dirs([p]):
-            def load(folder=folder):
-                client = load_client(folder)
-                return client.name, client.estimates()
-            jobs.append((folder.name, load))
+            def run(folder=folder):
+                d = diagnose(folder, options, parts=("planning",), strict=True)
+                if d.planning is None:
+                    raise OpsdxError("; ".join(d.notes))
+                return d.name, d.planning
+            jobs.append((folder.name, run))
     return jobs
 
 
 def _cmd_plan(args) -> int:
-    from .forecast import assess_planning
-
     failed = n = 0
     results = []
-    for label, load in _plan_jobs(args.paths):
+    for label, run in _plan_jobs(args.paths, args):
         n += 1
         try:
-            title, estimates = load()
-            result = assess_planning(estimates, by=args.by, weights=args.weights,
-                                     trials=args.trials, seed=args.seed, as_of=args.as_of)
+            title, result = run()
         except OpsdxError as exc:
             failed += 1
             print(f"\n{_printable(label)}: cannot assess planning\n{_printable(exc)}",
@@ -205,57 +213,27 @@ def _print_plan(title: str, result) -> None:
         print(f"  note: {_printable(note)}")
 
 
-def _flow_result(folder: Path, freq: str) -> dict:
-    """Everything ``opsdx flow`` reports for one client folder (raises OpsdxError)."""
-    from .flow import (communication_paths, decision_report, delegation_chain, find_constraint,
-                       hero_dependency)
-
-    client = load_client(folder)
-    out: dict = {"client": client.name, "source": folder.name, "notes": []}
-    if client.has("work_items"):
-        flow = client.work_items()
-        report = find_constraint(flow, freq=freq)
-        out["constraint"] = report
-        out["quality"] = flow.quality_summary()
-        if "owner" in flow.visits and flow.visits["owner"].notna().any():
-            out["heroes"] = hero_dependency(flow)
-    else:
-        out["notes"].append("no work_items.csv: no constraint")
-    if client.has("decisions"):
-        out["decisions"] = decision_report(client.decisions())
-    else:
-        out["notes"].append("no decisions.csv: no decision analysis")
-    if client.spec.teams:
-        out["paths"] = communication_paths(client.spec.teams)
-    if client.spec.management_layers:
-        out["delegation"] = delegation_chain(client.spec.management_layers)
-    return out
+#: The parts of ``Diagnosis.results()`` that ``opsdx flow --json`` prints.
+_FLOW_PARTS = ("constraint", "data_quality", "hero_dependency", "decisions",
+               "communication_paths", "delegation_chain")
 
 
-def _flow_json(result: dict) -> dict:
-    def records(frame):
-        return json.loads(frame.to_json(orient="records", date_format="iso"))
-    out = {"client": result["client"], "source": result["source"], "notes": result["notes"]}
-    if "constraint" in result:
-        out["constraint"] = result["constraint"].to_dict()
-        out["data_quality"] = records(result["quality"])
-    if "heroes" in result:
-        out["hero_dependency"] = records(result["heroes"])
-    if "decisions" in result:
-        out["decisions"] = result["decisions"].to_dict()
-    if "paths" in result:
-        out["communication_paths"] = records(result["paths"])
-    if "delegation" in result:
-        chain = result["delegation"]
-        out["delegation_chain"] = {"assumption": chain.attrs["assumption"],
-                                   "layers": records(chain.reset_index())}
-    return out
+def _flow_result(folder: Path, freq: str):
+    """The flow, decision and organisation parts of one client's diagnosis (raises OpsdxError)."""
+    return diagnose(folder, {"freq": freq}, parts=("flow", "decisions", "organisation"),
+                    strict=True)
 
 
-def _print_flow(result: dict) -> None:
-    print(f"\n{_printable(result['client'])}")
-    if "constraint" in result:
-        report = result["constraint"]
+def _flow_json(d) -> dict:
+    results = d.results()
+    return {"client": d.name, "source": d.client.path.name, "notes": results["notes"],
+            **{k: results[k] for k in _FLOW_PARTS if k in results}}
+
+
+def _print_flow(d) -> None:
+    print(f"\n{_printable(d.name)}")
+    if d.constraint is not None:
+        report = d.constraint
         for sentence in report.evidence:
             print(f"  {_printable(sentence)}")
         print("  stages (flow order):")
@@ -267,21 +245,21 @@ def _print_flow(result: dict) -> None:
         shifts = report.timeline["constraint"].dropna().unique()
         if len(shifts) > 1:
             print(f"  the constraint moved over time: {', '.join(map(_printable, shifts))}")
-        for row in result["quality"].itertuples():
+        for row in d.flow.quality_summary().itertuples():
             print(f"  data quality: {row.rows} row(s) set aside: {_printable(row.problem)}")
-    if "heroes" in result:
-        top = result["heroes"].iloc[0]
+    if d.heroes is not None:
+        top = d.heroes.iloc[0]
         print(f"  hero dependency: {_printable(top.person)} touched {top.share_of_items:.0%} of "
               f"all items")
-    if "decisions" in result:
-        for sentence in result["decisions"].sentences():
+    if d.decisions is not None:
+        for sentence in d.decisions.sentences():
             print(f"  {_printable(sentence)}")
-    if "paths" in result:
-        big = result["paths"][result["paths"]["over_size"]]
+    if d.paths is not None:
+        big = d.paths[d.paths["over_size"]]
         for row in big.itertuples():
             print(f"  team {_printable(row.team)}: {row.size} people, {row.paths} communication "
                   "paths (above 8 people)")
-    for note in result["notes"]:
+    for note in d.notes:
         print(f"  note: {_printable(note)}")
 
 
@@ -291,16 +269,16 @@ def _cmd_flow(args) -> int:
     for folder in _client_dirs(args.paths):
         n += 1
         try:
-            result = _flow_result(folder, args.freq)
+            d = _flow_result(folder, args.freq)
         except OpsdxError as exc:
             failed += 1
             print(f"\n{_printable(folder.name)}: cannot analyse flow\n{_printable(exc)}",
                   file=sys.stderr)
             continue
         if args.json:
-            results.append(_flow_json(result))
+            results.append(_flow_json(d))
         else:
-            _print_flow(result)
+            _print_flow(d)
     return _finish(args, results, n, failed, "analysed")
 
 
@@ -316,7 +294,8 @@ def _cmd_batch(args) -> int:
         print(f"note: {_printable(note)}")
     out = summary.out
     for row in summary.succeeded:
-        print(f"  {_printable(row['client'])}: {out / row['slug'] / 'workbook.html'}")
+        print(f"  {_printable(row['client'])} (from {_printable(row['source'])}): "
+              f"{out / row['slug'] / 'workbook.html'}")
     if (out / "portfolio.csv").is_file():
         print(f"portfolio: {out / 'portfolio.xlsx'} and {out / 'portfolio.csv'}; "
               f"ledger: {out / 'ledger.jsonl'}")

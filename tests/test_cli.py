@@ -199,5 +199,14 @@ def test_flow_command_text_and_json(capsys, tmp_path):
     (broken / "decisions.csv").write_text("decision_id,raised_at\nd1,2025-01-01\n")
     assert main(["flow", str(tmp_path)]) == 1
     captured = capsys.readouterr()
-    assert "no work_items.csv: no constraint" in captured.out
+    assert "note: constraint: no work_items.csv, so no flow analysis" in captured.out
     assert "broken: cannot analyse flow" in captured.err and "decided_at" in captured.err
+    # one assembly: the command prints what the workbook's diagnosis holds, notes and all
+    from opsdx.workbook import diagnose
+    d = diagnose(bare, parts=("flow", "decisions", "organisation"))
+    assert all(f"note: {n}" in captured.out for n in d.notes) and len(d.notes) == 2
+    assert main(["flow", str(SAMPLES / "kestrel-software"), "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)[0]
+    recorded = diagnose(SAMPLES / "kestrel-software", {"n_boot": 0}).results()
+    assert printed["constraint"] == recorded["constraint"]
+    assert printed["decisions"] == recorded["decisions"]

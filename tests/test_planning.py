@@ -100,7 +100,7 @@ def test_plan_command(capsys, tmp_path):
     for name in ("client.yaml", "responses.csv"):
         (folder / name).write_bytes((SAMPLES / "meridian-care" / name).read_bytes())
     assert main(["plan", str(folder)]) == 1
-    assert "no estimates.csv or estimates.xlsx" in capsys.readouterr().err
+    assert "planning: no estimates.csv, so no reference class" in capsys.readouterr().err
 
 
 def test_as_of_in_the_past_sees_only_what_was_known(kestrel):

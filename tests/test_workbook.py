@@ -1,6 +1,7 @@
 """The workbook notebook and the batch: deliverables, failures, resume, scale-out."""
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -107,7 +108,7 @@ def test_csv_text_never_starts_a_formula():
 
 def _notebook(path: Path, body: str) -> Path:
     nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell('params_json = ""')
+    params = nbformat.v4.new_code_cell("client_dir = \"\"")
     params.metadata["tags"] = ["parameters"]
     nb.cells = [params, nbformat.v4.new_code_cell(body)]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
@@ -316,22 +317,103 @@ def test_slugs_are_stable_and_never_shared_and_the_folder_is_locked(tmp_path):
     both.mkdir()
     alone.mkdir()
     _client("meridian-care", both / "a", name="Acme Ltd")
-    _client("northwind-freight", both / "b", name="ACME, Ltd.")
-    _client("northwind-freight", alone / "b", name="ACME, Ltd.")
+    _client("northwind-freight", both / "b", name="ACME, Ltd.")   # the same slug from its name
+    _client("northwind-freight", alone / "b", name="ACME, Ltd.")  # and a copy of that folder
     out = tmp_path / "out"
     first = run_batch(both, out, workers=1, progress=False, **FAST)
     slugs = {r["client"]: r["slug"] for r in first.rows}
-    assert slugs == {"Acme Ltd": "acme-ltd", "ACME, Ltd.": "acme-ltd-2"}
+    assert slugs == {"Acme Ltd": "acme-ltd", "ACME, Ltd.": "acme-ltd--b"}
     second = run_batch(alone, out, workers=1, progress=False, **FAST)
-    assert second.rows[0]["slug"] == "acme-ltd-2"          # never Acme Ltd's folder
+    assert second.rows[0]["slug"] == "acme-ltd--alone-b"    # never another folder's outputs
     stored = json.loads((out / "acme-ltd" / "results.json").read_text())
     assert stored["headline"]["client"] == "Acme Ltd"
-    assert len(__import__("pandas").read_csv(out / "portfolio.csv")) == 2
+    assert len(__import__("pandas").read_csv(out / "portfolio.csv")) == 3
     # the executed notebook in a client's folder carries no path
     assert str(both) not in (out / "acme-ltd" / "workbook.ipynb").read_text()
     with _Lock(out.resolve()):
         with pytest.raises(opsdx.OpsdxError, match="another opsdx batch is writing"):
             run_batch(alone, out, workers=1, progress=False, **FAST)
+
+
+def _registry(out: Path) -> dict:
+    return {e["slug"]: Path(e["source"]).name
+            for e in json.loads((out / "clients.json").read_text())["clients"]}
+
+
+def test_copied_client_folders_never_share_outputs_and_resume_skips_them(tmp_path, capsys):
+    import pandas as pd
+
+    source = tmp_path / "src"
+    source.mkdir()
+    _client("meridian-care", source / "meridian-care")
+    _client("meridian-care", source / "zz-copy")                   # a copied folder
+    _client("harbour-analytics", source / "h", name="MERIDIAN care-group!")  # case, punctuation
+    out = tmp_path / "out"
+    assert main(["batch", str(source), "--out", str(out), "--workers", "2", "--quiet",
+                 "--n-boot", "200", "--trials", "500"]) == 0
+    printed = capsys.readouterr().out
+    assert _registry(out) == {"meridian-care-group": "h",
+                              "meridian-care-group--meridian-care": "meridian-care",
+                              "meridian-care-group--zz-copy": "zz-copy"}
+    for slug, folder in _registry(out).items():   # each deliverable says where it came from
+        assert f"(from {source.resolve() / folder}): {out.resolve() / slug / 'workbook.html'}" \
+            in printed
+        assert (out / slug / "results.json").is_file()
+    ledger = {r["slug"]: Path(r["source"]).name for r in read_ledger(out)}
+    assert ledger == _registry(out)
+    portfolio = pd.read_csv(out / "portfolio.csv")
+    assert sorted(portfolio["slug"]) == sorted(_registry(out))
+    assert sorted(Path(p).name for p in portfolio["source"]) == ["h", "meridian-care", "zz-copy"]
+    harbour = json.loads((out / "meridian-care-group" / "results.json").read_text())
+    assert harbour["headline"]["constraint"] == "Partner review"  # its own, not overwritten
+
+    again = run_batch(source, out, resume=True, progress=False, n_boot=200, trials=500)
+    assert again.rows == [] and sorted(again.skipped) == sorted(_registry(out))
+    # a renamed source folder keeps its outputs, and is not redone: its files did not change
+    (source / "zz-copy").rename(source / "zz-renamed")
+    moved = run_batch(source, out, resume=True, progress=False, n_boot=200, trials=500)
+    assert moved.rows == [] and len(moved.skipped) == 3
+    assert _registry(out)["meridian-care-group--zz-copy"] == "zz-renamed"
+    assert moved.sources["meridian-care-group--zz-copy"] == str((source / "zz-renamed").resolve())
+    # a changed file is redone, in its own folder only
+    with open(source / "zz-renamed" / "decisions.csv", "a") as fh:
+        fh.write("D-9999,2026-10-01 09:00,2026-10-02 09:00,,finance lead,yes,spend,no\n")
+    third = run_batch(source, out, resume=True, progress=False, n_boot=200, trials=500)
+    assert [r["slug"] for r in third.rows] == ["meridian-care-group--zz-copy"]
+    assert sorted(third.skipped) == ["meridian-care-group", "meridian-care-group--meridian-care"]
+
+
+def test_a_copy_run_alone_and_the_first_clients_json_format(tmp_path):
+    source, elsewhere = tmp_path / "src", tmp_path / "elsewhere"
+    source.mkdir()
+    elsewhere.mkdir()
+    _client("meridian-care", source / "m")
+    out = tmp_path / "out"
+    out.mkdir()
+    # clients.json as opsdx 0.1 wrote it: the name was the key
+    (out / "clients.json").write_text(json.dumps({"name:Meridian Care Group":
+                                                  "meridian-care-group"}))
+    first = run_batch(source, out, workers=1, progress=False, **FAST)
+    assert first.rows[0]["slug"] == "meridian-care-group"    # taken over, not renamed
+    assert _registry(out) == {"meridian-care-group": "m"}
+    # a copy run on its own while the original still exists: a folder of its own
+    _client("meridian-care", elsewhere / "m")
+    second = run_batch(elsewhere, out, workers=1, progress=False, **FAST)
+    assert second.rows[0]["slug"] == "meridian-care-group--m"
+    assert _registry(out) == {"meridian-care-group": "m", "meridian-care-group--m": "m"}
+
+
+def test_hostile_folder_paths_reach_the_notebook_as_text(tmp_path):
+    source = tmp_path / "src"
+    source.mkdir()
+    weird = source / 'x"; import os; os.system("touch pwned"); y = "\\'
+    _client("meridian-care", weird)
+    summary = run_batch(source, tmp_path / "out", workers=1, progress=False, **FAST)
+    [row] = summary.succeeded
+    assert row["source"] == str(weird.resolve())
+    assert not list(tmp_path.rglob("pwned"))
+    recorded = json.loads((tmp_path / "out" / row["slug"] / "results.json").read_text())
+    assert recorded["headline"]["client"] == "Meridian Care Group"
 
 
 def test_a_failed_rerun_withdraws_the_old_deliverables(tmp_path):
@@ -374,3 +456,66 @@ def test_a_client_with_only_client_yaml_is_diagnosed_with_notes(tmp_path):
     assert any(n.startswith("maturity: ") and "file not found" in n for n in d.notes)
     assert d.headline()["stage"] is None and d.paths is not None
     json.dumps(d.results(), allow_nan=False)
+
+
+NOTEBOOK = ROOT / "notebooks" / "diagnostic.ipynb"
+
+
+def test_papermill_users_pass_plain_parameters_and_mistakes_stop_the_run(tmp_path):
+    import papermill as pm
+
+    out = tmp_path / "harbour.ipynb"
+    pm.execute_notebook(str(NOTEBOOK), str(out), cwd=str(ROOT / "notebooks"), progress_bar=False,
+                        parameters={"client_dir": "../sample_data/harbour-analytics",
+                                    "n_boot": 200, "trials": 500, "by": "kind",
+                                    "results_path": str(tmp_path / "results.json")})
+    recorded = json.loads((tmp_path / "results.json").read_text())
+    assert recorded["headline"]["client"] == "Harbour Analytics"   # never the sample default
+    assert recorded["params"]["by"] == ["kind"] and recorded["params"]["n_boot"] == 200
+    with pytest.raises(pm.PapermillExecutionError, match="unknown workbook parameter 'client_dri' "
+                                                         r"\(did you mean 'client_dir'\?\)"):
+        pm.execute_notebook(str(NOTEBOOK), str(tmp_path / "typo.ipynb"), progress_bar=False,
+                            cwd=str(ROOT / "notebooks"), parameters={"client_dri": "x"})
+    with pytest.raises(pm.PapermillExecutionError, match="no client_dir: pass the client folder"):
+        pm.execute_notebook(str(NOTEBOOK), str(tmp_path / "none.ipynb"), progress_bar=False,
+                            cwd=str(ROOT / "notebooks"))
+    with pytest.raises(pm.PapermillExecutionError, match=r"seed = -3: Input should be greater"):
+        pm.execute_notebook(str(NOTEBOOK), str(tmp_path / "bad.ipynb"), progress_bar=False,
+                            cwd=str(ROOT / "notebooks"),
+                            parameters={"client_dir": "../sample_data/harbour-analytics",
+                                        "seed": -3})
+
+
+def test_help_notebook_documents_every_parameter():
+    import subprocess
+    import sys
+
+    from opsdx.workbook import WorkbookParams
+
+    done = subprocess.run([sys.executable, "-m", "papermill", "--help-notebook", str(NOTEBOOK)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    listed = {m.group(1) for m in re.finditer(r"^  (\w+): .*\(default ", done.stdout, re.M)}
+    assert listed == set(WorkbookParams.model_fields)
+
+
+def test_in_jupyterlab_an_empty_client_dir_shows_the_sample_client():
+    """A person at a front end (input allowed, as in JupyterLab) sees the sample client."""
+    from jupyter_client.manager import start_new_kernel
+
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    km, kc = start_new_kernel(kernel_name="python3", cwd=str(ROOT / "notebooks"))
+    try:
+        outputs = []
+        for source in [code[0], code[1].replace("d = diagnose(params.client_dir, params)", ""),
+                       "print(params.client_dir)"]:
+            reply = kc.execute_interactive(source, allow_stdin=True, timeout=120,
+                                           output_hook=lambda m: outputs.append(m))
+            assert reply["content"]["status"] == "ok", reply["content"]
+        printed = "".join(m["content"].get("text", "") for m in outputs
+                          if m["msg_type"] == "stream")
+        assert printed.strip() == "../sample_data/northwind-freight"
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)

@@ -19,7 +19,11 @@ Guarantees:
   that looks complete, and ``--resume`` redoes exactly the clients without a
   success for the same inputs, notebook and opsdx version;
 * client names are data: they are slugged into folder names that cannot
-  leave ``DIR``, and never executed.
+  leave ``DIR``, and never executed;
+* each source folder has its own output folder, kept from run to run in
+  ``DIR/clients.json`` with the source it came from (two folders holding the
+  same client name, a copied folder say, never overwrite each other); the
+  ledger and the portfolio name the source folder of every deliverable.
 """
 
 from __future__ import annotations
@@ -34,7 +38,6 @@ import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -43,7 +46,7 @@ from .. import __version__
 from ..client import find_clients, load_client, slugify
 from ..errors import DataError, OpsdxError
 from ..output import write_text
-from .diagnosis import WorkbookParams
+from .params import WorkbookParams, workbook_params
 
 __all__ = ["run_batch", "BatchSummary", "ClientJob", "run_client", "default_notebook",
            "read_ledger"]
@@ -73,7 +76,7 @@ class ClientJob:
     slug: str
     out_dir: str
     notebook: str
-    params_json: str
+    parameters: dict
     inputs_hash: str
     timeout: float | None = None
     verbose: bool = False
@@ -88,6 +91,7 @@ class BatchSummary:
     skipped: list = field(default_factory=list)
     out: Path | None = None
     notes: list = field(default_factory=list)
+    sources: dict = field(default_factory=dict)  #: output folder (slug) -> its source folder
 
     @property
     def failed(self) -> list:
@@ -102,18 +106,24 @@ class BatchSummary:
                  f"{len(self.skipped)} skipped (already done for the same inputs)"]
         for r in self.failed:
             where = f" at cell {r['failed_cell']}" if r.get("failed_cell") is not None else ""
-            lines.append(f"  failed: {r['client']}{where}: {r['error']}")
+            lines.append(f"  failed: {r['client']} ({r['source']}){where}: {r['error']}")
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
 
 
-def _hash_inputs(client_dir: Path, notebook: Path, params_json: str) -> str:
+def _hash_inputs(client_dir: Path, notebook: Path, parameters: dict) -> str:
+    """What a result depends on: the folder's files (by relative path), notebook, options, version.
+
+    The folder's own path is left out, so that a renamed or moved folder with
+    the same files is still done (``--resume`` skips it).
+    """
     digest = hashlib.sha256()
     for path in sorted(p for p in client_dir.rglob("*") if p.is_file()):
         digest.update(str(path.relative_to(client_dir)).encode())
         digest.update(path.read_bytes())
     digest.update(notebook.read_bytes())
-    digest.update(params_json.encode())
+    options = {k: v for k, v in parameters.items() if k != "client_dir"}
+    digest.update(json.dumps(options, sort_keys=True).encode())
     digest.update(__version__.encode())
     return digest.hexdigest()
 
@@ -206,44 +216,108 @@ _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
              *(f"lpt{i}" for i in range(1, 10))}
 
 
-class _Slugs:
-    """Folder names that stay the same from run to run: ``clients.json`` in the output folder.
+class _Registry:
+    """Which source folder each output folder belongs to: ``clients.json`` in the output folder.
 
-    A client keeps the slug it first received; a different client never takes
-    a slug already given, so no run overwrites another client's deliverables.
+    Each client's output folder is named from its name (the slug), and stays
+    the same from run to run. The source folder is what tells clients apart:
+    two folders whose names give the same slug (a copied folder, a second
+    engagement with the same company, names that differ only in case or
+    punctuation) get two output folders, the later one disambiguated by its
+    source folder (``meridian-care-group--zz-copy``: a slug from a name never
+    holds ``--``). A folder that was renamed or moved keeps its output
+    folder: an entry whose source has gone, with the same client name, is
+    taken over. No run ever gives a second client a folder already given.
     """
+
+    FORMAT = 2
 
     def __init__(self, out: Path):
         self.path = out / "clients.json"
-        self.map: dict = {}
+        self.entries: list[dict] = []
+        self.claimed: set[str] = set()  # slugs given in this run
+        self.running: set[str] = set()  # source folders of this run
         if self.path.is_file():
             try:
-                self.map = json.loads(self.path.read_text(encoding="utf-8"))
+                data = json.loads(self.path.read_text(encoding="utf-8"))
             except json.JSONDecodeError:
                 raise OpsdxError(f"{self.path} is not valid JSON; it maps clients to their "
                                  "folders: restore it or choose another --out") from None
+            self.entries = _registry_entries(data)
 
-    def slug(self, key: str, name: str) -> str:
-        if key in self.map:
-            return self.map[key]
+    def slug(self, folder: Path, name: str) -> str:
+        """The output folder of the client in ``folder`` (resolved), named ``name``."""
+        source = str(folder)
+        mine = next((e for e in self.entries if e["source"] == source), None)
+        if mine is None:  # renamed or moved: the same client name, its old folder gone
+            orphans = [e for e in self.entries
+                       if e["name"] == name and e["slug"] not in self.claimed
+                       and e["source"] not in self.running and not _is_client(e["source"])]
+            orphans.sort(key=lambda e: (Path(e["source"] or "").name != folder.name, e["slug"]))
+            mine = orphans[0] if orphans else None
+        if mine is None:
+            mine = {"slug": self._new_slug(folder, name), "name": name, "source": source}
+            self.entries.append(mine)
+            changed = True
+        else:
+            changed = (mine["name"], mine["source"]) != (name, source)
+            mine.update(name=name, source=source)
+        self.claimed.add(mine["slug"])
+        if changed:
+            self._save()
+        return mine["slug"]
+
+    def _new_slug(self, folder: Path, name: str) -> str:
         base = slugify(name)
         if base == "client" and name.strip().lower() != "client":
             # names in other scripts, or only punctuation: a stable short hash tells them apart
             base = "client-" + hashlib.sha256(name.encode()).hexdigest()[:8]
         if base in _RESERVED:  # names Windows refuses for a folder
             base = f"{base}-client"
-        taken = set(self.map.values())
-        slug, n = base, 2
-        while slug in taken:
-            slug = f"{base}-{n}"
+        taken = {e["slug"] for e in self.entries}
+        here, parent = slugify(folder.name), slugify(folder.parent.name)
+        for slug in (base, f"{base}--{here}", f"{base}--{parent}-{here}"):
+            if slug not in taken:
+                return slug
+        n = 2
+        while f"{base}--{here}-{n}" in taken:
             n += 1
-        self.map[key] = slug
-        write_text(self.path, json.dumps(self.map, indent=2, ensure_ascii=False, sort_keys=True))
-        return slug
+        return f"{base}--{here}-{n}"
+
+    def source(self, slug: str) -> str | None:
+        return next((e["source"] for e in self.entries if e["slug"] == slug), None)
+
+    @property
+    def slugs(self) -> list[str]:
+        return sorted(e["slug"] for e in self.entries)
+
+    def _save(self) -> None:
+        entries = sorted(self.entries, key=lambda e: e["slug"])
+        write_text(self.path, json.dumps({"format": self.FORMAT, "clients": entries}, indent=2,
+                                         ensure_ascii=False) + "\n")
+
+
+def _registry_entries(data) -> list[dict]:
+    """Entries of ``clients.json``; the first format (``{"name:X": slug}``) is read too."""
+    if isinstance(data, dict) and isinstance(data.get("clients"), list):
+        return [{"slug": str(e["slug"]), "name": str(e.get("name", "")),
+                 "source": e.get("source")} for e in data["clients"]
+                if isinstance(e, dict) and "slug" in e]
+    entries = []
+    for key, slug in (data.items() if isinstance(data, dict) else []):
+        kind, _, value = str(key).partition(":")
+        entries.append({"slug": str(slug), "name": value if kind == "name" else Path(value).name,
+                        "source": value if kind == "folder" else None})
+    return entries
+
+
+def _is_client(source: str | None) -> bool:
+    return source is not None and (Path(source) / "client.yaml").is_file()
 
 
 def _failed_row(job: ClientJob, reason: str, seconds: float, cell=None, stage="notebook") -> dict:
-    return {"client": job.name, "slug": job.slug, "status": "failed", "failed_in": stage,
+    return {"client": job.name, "slug": job.slug, "source": job.client_dir, "status": "failed",
+            "failed_in": stage,
             "error": reason, "failed_cell": cell, "seconds": round(seconds, 2),
             "inputs_hash": job.inputs_hash, "opsdx_version": __version__}
 
@@ -254,12 +328,11 @@ def _redact(path: Path, job: ClientJob) -> None:
 
     nb = nbformat.read(str(path), as_version=4)
     nb.metadata.pop("papermill", None)
-    params = json.loads(job.params_json)
-    params["client_dir"] = job.slug
+    shown = {**job.parameters, "client_dir": job.slug}
     for cell in nb.cells:
         if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
-            cell.source = ("# Parameters (paths replaced by the client's folder name)\n"
-                           f"params_json = {json.dumps(json.dumps(params))}\n")
+            cell.source = ("# Parameters (the client folder's path replaced by its name)\n"
+                           + "".join(f"{k} = {v!r}\n" for k, v in shown.items()))
         cell.get("metadata", {}).pop("papermill", None)
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
@@ -299,12 +372,12 @@ def run_client(job: ClientJob) -> dict:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     try:
-        params = json.loads(job.params_json)
-        params.update(results_path="results.json", excel_path="workbook.xlsx")
+        parameters = {**job.parameters, "results_path": "results.json",
+                      "excel_path": "workbook.xlsx"}
         executed = work / "workbook.ipynb"
         try:
             pm.execute_notebook(
-                job.notebook, str(executed), parameters={"params_json": json.dumps(params)},
+                job.notebook, str(executed), parameters=parameters,
                 kernel_name="python3", progress_bar=job.verbose, log_output=job.verbose,
                 execution_timeout=None if job.timeout is None else math.ceil(job.timeout),
                 request_save_on_cell_execute=True,  # a timed-out run still shows its cells
@@ -356,7 +429,8 @@ def run_client(job: ClientJob) -> dict:
         for name in outputs:  # results.json last: its presence means the set is complete
             os.replace(work / name, final / name)
         seconds = time.perf_counter() - started
-        return {"client": job.name, "slug": job.slug, "status": "success", "failed_in": None,
+        return {"client": job.name, "slug": job.slug, "source": job.client_dir,
+                "status": "success", "failed_in": None,
                 "error": None, "failed_cell": None, "seconds": round(seconds, 2),
                 "inputs_hash": job.inputs_hash, "opsdx_version": __version__, "note": note}
     except Exception as exc:  # pragma: no cover - last resort, never lose the other clients
@@ -371,19 +445,19 @@ PORTFOLIO_FIGURES = {"maturity_index": 1, "p80_uplift": -1, "median_ratio": -1,
                      "top_decider_share": -1, "decision_latency_p50": -1}
 
 
-def _portfolio(out: Path, slugs: Sequence[str]) -> pd.DataFrame:
+def _portfolio(out: Path, registry: _Registry) -> pd.DataFrame:
     """One row per client with a current success; percentiles oriented so that higher is better."""
     latest = {r["slug"]: r for r in read_ledger(out)}
     rows = []
-    for slug in slugs:
+    for slug in registry.slugs:
         path = out / slug / "results.json"
         if latest.get(slug, {}).get("status") == "success" and path.is_file():
             headline = json.loads(path.read_text(encoding="utf-8"))["headline"]
-            rows.append({"slug": slug, **headline})
+            rows.append({"slug": slug, "source": registry.source(slug), **headline})
     frame = pd.DataFrame(rows)
     if frame.empty:
         return frame
-    frame.insert(1, "clients_in_portfolio", len(frame))
+    frame.insert(2, "clients_in_portfolio", len(frame))
     for col, direction in PORTFOLIO_FIGURES.items():
         if col in frame and pd.api.types.is_numeric_dtype(frame[col]):
             # the share of the portfolio this client does at least as well as (ties count half)
@@ -405,8 +479,8 @@ def _csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
 
 def run_batch(source, out, *, workers: int | None = None, resume: bool = False,
               timeout: float | None = None, scheduler: str | None = None,
-              verbose: bool = False, notebook=None, seed: int = 0, n_boot: int = 2000,
-              trials: int = 10_000, progress: bool = True, pdf: bool = False) -> BatchSummary:
+              verbose: bool = False, notebook=None, progress: bool = True, pdf: bool = False,
+              **options) -> BatchSummary:
     """Execute the workbook for every client of ``source`` into ``out``.
 
     Parameters
@@ -415,27 +489,40 @@ def run_batch(source, out, *, workers: int | None = None, resume: bool = False,
         A folder of client folders (each with ``client.yaml``), or a CSV
         manifest with a ``client_dir`` column (paths relative to the manifest).
     out : path
-        The output folder (created).
+        The output folder (created). Each client gets its own folder in it,
+        named from the client's name, recorded with its source folder in
+        ``out/clients.json`` and kept from run to run; two source folders
+        never share one (see :class:`_Registry`).
     workers : int, optional
         Parallel processes; default the number of cores.
     resume : bool
         Skip clients whose last ledger row is a success for the same inputs
-        hash (client files, notebook, parameters, opsdx version).
+        hash (client files, notebook, options, opsdx version; not the folder's
+        path, so a moved folder is not redone).
     timeout : float, optional
         Seconds any one cell may run before the client is marked failed.
     scheduler : str, optional
         ``tcp://host:port`` of a Dask distributed scheduler (or a
         ``distributed.Client``): each client's run is submitted there instead.
     notebook : path, optional
-        Another workbook notebook (it must accept ``params_json``).
+        Another workbook notebook (it must take the parameters of
+        :class:`~opsdx.workbook.WorkbookParams`).
     pdf : bool
         Also write ``workbook.pdf`` from the HTML with WeasyPrint, when it is
         installed (no browser needed); otherwise the ledger row says why not.
+    **options
+        The workbook's options, as :class:`~opsdx.workbook.WorkbookParams`
+        takes them: ``seed``, ``n_boot``, ``trials``, ``threshold``, ``by``,
+        ``weights``, ``freq``, ``as_of``. Checked before any kernel starts.
 
     Returns
     -------
     BatchSummary
     """
+    fixed = sorted(set(options) & {"client_dir", "results_path", "excel_path"})
+    if fixed:
+        raise OpsdxError(f"{', '.join(fixed)}: set by the batch for each client, not an option")
+    workbook_params(client_dir=".", **options)  # every option checked before any kernel starts
     out = Path(out).resolve()
     if out.exists() and not out.is_dir():
         raise OpsdxError(f"--out {out} is a file, not a folder")
@@ -455,42 +542,49 @@ def run_batch(source, out, *, workers: int | None = None, resume: bool = False,
     summary = BatchSummary(out=out)
     with _Lock(out):
         return _run_locked(source, out, notebook, summary, workers=workers, resume=resume,
-                           timeout=timeout, scheduler=scheduler, verbose=verbose, seed=seed,
-                           n_boot=n_boot, trials=trials, progress=progress, pdf=pdf)
+                           timeout=timeout, scheduler=scheduler, verbose=verbose,
+                           progress=progress, pdf=pdf, options=options)
 
 
 def _run_locked(source, out: Path, notebook: Path, summary: BatchSummary, *, workers, resume,
-                timeout, scheduler, verbose, seed, n_boot, trials, progress, pdf) -> BatchSummary:
+                timeout, scheduler, verbose, progress, pdf, options) -> BatchSummary:
     for stale in out.glob(".work-*"):  # left by a batch that was killed: we hold the lock
         shutil.rmtree(stale, ignore_errors=True)
     done = {r["slug"]: r for r in read_ledger(out)}
-    slugs = _Slugs(out)
+    registry = _Registry(out)
     jobs: list[ClientJob] = []
     early: list[dict] = []
     folders, summary.notes = _clients(Path(source))
+    registry.running = {str(f) for f in folders}
     for folder in folders:
         client, problem = None, None
         if not (folder / "client.yaml").is_file():
-            name, key = folder.name, f"folder:{folder}"
+            name = folder.name
             problem = f"client folder not found or without client.yaml: {folder}"
         else:
             try:
                 client = load_client(folder)
-                name, key = client.name, f"name:{client.name}"
+                name = client.name
             except (DataError, OpsdxError) as exc:
-                name, key = folder.name, f"folder:{folder}"
+                name = folder.name
                 problem = (f"{exc.problems[0]}" if isinstance(exc, DataError) and exc.problems
                            else str(exc))
-        slug = slugs.slug(key, name)
-        params = WorkbookParams(client_dir=str(folder), seed=seed, n_boot=n_boot, trials=trials)
-        params_json = params.model_dump_json()
+        slug = registry.slug(folder, name)
+        summary.sources[slug] = str(folder)
+        parameters = WorkbookParams(client_dir=str(folder), **options).parameters()
         job = ClientJob(client_dir=str(folder), name=name, slug=slug, out_dir=str(out),
-                        notebook=str(notebook), params_json=params_json,
-                        inputs_hash=(_hash_inputs(folder, notebook, params_json)
+                        notebook=str(notebook), parameters=parameters,
+                        inputs_hash=(_hash_inputs(folder, notebook, parameters)
                                      if client is not None else ""),
                         timeout=timeout, verbose=verbose, pdf=pdf)
         if client is None:
             early.append(_failed_row(job, problem, 0.0, stage="data"))
+            continue
+        last = done.get(slug)
+        if (resume and last and last.get("status") == "success"
+                and last.get("inputs_hash") == job.inputs_hash
+                and (out / slug / "results.json").is_file()):
+            summary.skipped.append(slug)  # unchanged since it succeeded: nothing to read again
             continue
         # a missing data file is a missing section (the workbook says so), not bad data
         blocking = [p for p in client.validate()
@@ -499,12 +593,6 @@ def _run_locked(source, out: Path, notebook: Path, summary: BatchSummary, *, wor
             many = "" if len(blocking) == 1 else "s"
             early.append(_failed_row(job, f"{len(blocking)} data problem{many}; first: "
                                           f"{blocking[0]}", 0.0, stage="data"))
-            continue
-        last = done.get(slug)
-        if (resume and last and last.get("status") == "success"
-                and last.get("inputs_hash") == job.inputs_hash
-                and (out / slug / "results.json").is_file()):
-            summary.skipped.append(slug)
             continue
         jobs.append(job)
 
@@ -580,7 +668,7 @@ def _run_locked(source, out: Path, notebook: Path, summary: BatchSummary, *, wor
     if bar is not None:
         bar.close()
 
-    portfolio = _portfolio(out, sorted(set(slugs.map.values())))
+    portfolio = _portfolio(out, registry)
     if len(portfolio):
         write_text(out / "portfolio.csv", _csv_safe(portfolio).to_csv(index=False))
         from .excel import write_frames

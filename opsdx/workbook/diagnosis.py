@@ -18,37 +18,14 @@ from typing import Optional
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
 
 from .. import __version__
 from ..client import Client, load_client
 from ..errors import DataError, OpsdxError
 from ..output import write_text
+from .params import WorkbookParams, workbook_params
 
 __all__ = ["WorkbookParams", "Diagnosis", "diagnose", "record_results", "Recommendation"]
-
-
-class WorkbookParams(BaseModel):
-    """The workbook's parameters, validated before any kernel starts.
-
-    They reach the notebook as one JSON document (``params_json``): papermill
-    escapes only plain strings safely, and it only warns about unknown names.
-    """
-
-    model_config = ConfigDict(extra="forbid")
-
-    client_dir: str = Field(description="The client folder (with client.yaml).")
-    seed: int = Field(0, ge=0, description="Seed of every random draw.")
-    n_boot: int = Field(2000, ge=0, le=100_000, description="Maturity bootstrap resamples.")
-    trials: int = Field(10_000, ge=100, le=1_000_000, description="Monte Carlo trials.")
-    by: list[str] = Field(default_factory=lambda: ["kind"],
-                          description="Reference-class attributes (used when the column exists).")
-    freq: str = Field("QS", description="Periods of the constraint timeline.")
-    as_of: Optional[dt.date] = Field(None, description="Forecast start; default after the data.")
-    results_path: Optional[str] = Field(None, description="Where the notebook records "
-                                                          "results.json (none: not recorded).")
-    excel_path: Optional[str] = Field(None, description="Where the notebook writes the Excel "
-                                                        "workbook (none: not written).")
 
 
 @dataclass
@@ -292,34 +269,58 @@ def _clean(value):
     return value
 
 
-def _part(notes: list, label: str, fn):
-    """Run one analysis; a missing or broken input becomes a note, never a crash."""
+#: The parts :func:`diagnose` can run, in the workbook's order.
+PARTS = ("maturity", "planning", "flow", "decisions", "organisation")
+
+
+def _part(notes: list, label: str, fn, strict: bool):
+    """Run one analysis; a broken input becomes a note (or, when strict, raises)."""
     try:
         return fn()
     except DataError as exc:
-        notes.append(f"{label}: the data has {len(exc.problems)} problem(s); first: "
+        if strict:
+            raise
+        many = "" if len(exc.problems) == 1 else "s"
+        notes.append(f"{label}: the data has {len(exc.problems)} problem{many}; first: "
                      f"{exc.problems[0]}")
     except OpsdxError as exc:
+        if strict:
+            raise
         notes.append(f"{label}: {exc}")
     return None
 
 
-def diagnose(client, params: WorkbookParams | dict | None = None) -> Diagnosis:
+def diagnose(client, params: WorkbookParams | dict | None = None, *,
+             parts=PARTS, strict: bool = False) -> Diagnosis:
     """Run every analysis on a client folder (a path, a :class:`~opsdx.Client`, or params).
+
+    This is the one place a client's results are assembled: the workbook
+    notebook, the batch and the ``opsdx`` commands all call it.
+
+    Parameters
+    ----------
+    client : path or Client
+    params : WorkbookParams or dict, optional
+        Seeds, sizes and options (``client_dir`` may be omitted in a dict).
+    parts : sequence of str
+        Which analyses to run, among :data:`PARTS`.
+    strict : bool
+        Raise the first broken input (:class:`~opsdx.DataError`) instead of
+        noting it and going on; a missing data file is a note either way.
 
     Examples
     --------
-    >>> d = diagnose("sample_data/northwind-freight", {"client_dir": "x", "n_boot": 200,
-    ...                                                "trials": 500})
+    >>> d = diagnose("sample_data/northwind-freight", {"n_boot": 200, "trials": 500})
     >>> d.headline()["constraint"], d.headline()["stage"]
     ('Founder approval', 1)
     """
-    if isinstance(params, dict):
-        params = WorkbookParams(**params)
+    unknown = sorted(set(parts) - set(PARTS))
+    if unknown:
+        raise OpsdxError(f"unknown parts {', '.join(unknown)}; choose among {', '.join(PARTS)}")
     if not isinstance(client, Client):
         client = load_client(client)
-    if params is None:
-        params = WorkbookParams(client_dir=str(client.path))
+    if not isinstance(params, WorkbookParams):
+        params = workbook_params(**{"client_dir": str(client.path), **(params or {})})
     from ..flow import (communication_paths, decision_report, delegation_chain, find_constraint,
                         hero_dependency)
     from ..forecast import assess_planning
@@ -327,34 +328,49 @@ def diagnose(client, params: WorkbookParams | dict | None = None) -> Diagnosis:
 
     notes: list[str] = []
     d = Diagnosis(client=client, params=params, notes=notes)
-    d.maturity = _part(notes, "maturity", lambda: score_maturity(
-        client.responses(), client.questionnaire, seed=params.seed, n_boot=params.n_boot))
-    if client.has("estimates"):
-        def planning():
-            estimates = client.estimates()
-            by = [c for c in params.by if c in estimates.columns]
-            return assess_planning(estimates, by=by, seed=params.seed, trials=params.trials,
-                                   as_of=params.as_of)
-        d.planning = _part(notes, "planning", planning)
-    else:
-        notes.append("planning: no estimates.csv, so no reference class or forecasts")
-    if client.has("work_items"):
-        d.flow = _part(notes, "flow", client.work_items)
-        if d.flow is not None:
-            d.constraint = _part(notes, "constraint",
-                                 lambda: find_constraint(d.flow, freq=params.freq))
-            if "owner" in d.flow.visits and d.flow.visits["owner"].notna().any():
-                d.heroes = _part(notes, "hero dependency", lambda: hero_dependency(d.flow))
-    else:
-        notes.append("constraint: no work_items.csv, so no flow analysis")
-    if client.has("decisions"):
-        d.decisions = _part(notes, "decisions", lambda: decision_report(client.decisions()))
-    else:
-        notes.append("decisions: no decisions.csv, so no decision analysis")
-    if client.spec.teams:
-        d.paths = communication_paths(client.spec.teams)
-    if client.spec.management_layers:
-        d.delegation = delegation_chain(client.spec.management_layers)
+
+    def part(label, fn):
+        return _part(notes, label, fn, strict)
+
+    if "maturity" in parts:
+        d.maturity = part("maturity", lambda: score_maturity(
+            client.responses(), client.questionnaire, threshold=params.threshold,
+            seed=params.seed, n_boot=params.n_boot))
+    if "planning" in parts:
+        if client.has("estimates"):
+            def planning():
+                estimates = client.estimates()
+                by = [c for c in params.by if c in estimates.columns]
+                missing = [c for c in params.by if c not in estimates.columns]
+                if missing and strict:
+                    raise OpsdxError(f"the estimates have no column {', '.join(missing)} "
+                                     f"(they have {', '.join(map(str, estimates.columns))})")
+                return assess_planning(estimates, by=by, weights=params.weights,
+                                       seed=params.seed, trials=params.trials,
+                                       as_of=params.as_of)
+            d.planning = part("planning", planning)
+        else:
+            notes.append("planning: no estimates.csv, so no reference class or forecasts")
+    if "flow" in parts:
+        if client.has("work_items"):
+            d.flow = part("flow", client.work_items)
+            if d.flow is not None:
+                d.constraint = part("constraint",
+                                    lambda: find_constraint(d.flow, freq=params.freq))
+                if "owner" in d.flow.visits and d.flow.visits["owner"].notna().any():
+                    d.heroes = part("hero dependency", lambda: hero_dependency(d.flow))
+        else:
+            notes.append("constraint: no work_items.csv, so no flow analysis")
+    if "decisions" in parts:
+        if client.has("decisions"):
+            d.decisions = part("decisions", lambda: decision_report(client.decisions()))
+        else:
+            notes.append("decisions: no decisions.csv, so no decision analysis")
+    if "organisation" in parts:
+        if client.spec.teams:
+            d.paths = communication_paths(client.spec.teams)
+        if client.spec.management_layers:
+            d.delegation = delegation_chain(client.spec.management_layers)
     return d
 
 

@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.opsdx-installed
 
-.PHONY: demo test test-min lab bench sample-data schema notebook clean
+.PHONY: demo test test-min lab bench bench-pm4py sample-data schema notebook clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "opsdx needs Python 3.10 or newer; set PYTHON=python3.x")'
@@ -48,6 +48,18 @@ bench: $(STAMP)
 	$(BIN)/python bench/forecast.py
 	$(BIN)/python bench/backtest.py
 	$(BIN)/python bench/flow.py
+	$(BIN)/python bench/batch.py
+
+# bench/flow.py beside pm4py (AGPL: a benchmark environment of its own, never a dependency)
+BENCHENV := .venv-bench
+$(BENCHENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(BENCHENV)
+	$(BENCHENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCHENV)/bin/python -m pip install --quiet -e . pm4py
+	@touch $@
+
+bench-pm4py: $(BENCHENV)/.installed
+	$(BENCHENV)/bin/python bench/flow.py --lines 0
 
 sample-data: $(STAMP)
 	$(BIN)/python sample_data/generate.py
@@ -62,4 +74,4 @@ notebook: $(STAMP)
 	cd notebooks && ../$(BIN)/jupyter nbconvert --to notebook --execute tour.ipynb --inplace
 
 clean:
-	rm -rf $(VENV) .venv-min build dist *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) .venv-min $(BENCHENV) build dist *.egg-info .pytest_cache .hypothesis

@@ -17,7 +17,7 @@ import re
 import unicodedata
 from functools import cached_property
 from pathlib import Path
-from typing import Optional
+from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -52,6 +52,12 @@ class ClientSpec(BaseModel):
                                                        "relative to the client folder.")
     responses: Optional[str] = Field(None, description="Answers file name; default responses.csv "
                                                        "or responses.xlsx.")
+    estimate_unit: Optional[Literal["seconds", "minutes", "hours", "days", "weeks", "points"]] = \
+        Field(None, description="Unit of the estimates that do not name theirs (16h, 2d).")
+    actual_unit: Optional[Literal["seconds", "minutes", "hours", "days", "weeks", "points"]] = \
+        Field(None, description="Unit of the actuals that do not name theirs.")
+    hours_per_day: float = Field(8.0, gt=0, le=24, description="Hours in a day of work, to "
+                                                              "convert days and weeks.")
     stages: list[str] = Field(default_factory=list,
                               description="Work stages in flow order, for work_items.csv "
                                           "(default: inferred from the data).")
@@ -145,7 +151,8 @@ class Client:
         """The validated estimates and actuals (see :func:`opsdx.read_estimates`)."""
         from .forecast import read_estimates
 
-        return self._data("estimates", read_estimates)
+        return self._data("estimates", read_estimates, estimate_unit=self.spec.estimate_unit,
+                          actual_unit=self.spec.actual_unit, hours_per_day=self.spec.hours_per_day)
 
     def work_items(self):
         """Stage visits in the order of ``stages:`` (see :func:`opsdx.read_work_items`)."""

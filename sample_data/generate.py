@@ -275,6 +275,7 @@ def build(client: dict, out: Path = HERE) -> Path:
     estimates = simulate_estimates(client["estimates"], spec["assessment_date"],
                                    np.random.default_rng(client["seed"] + 1))
     write_text(folder / "estimates.csv", estimates.to_csv(index=False, float_format="%g"))
+    spec.update(estimate_unit="hours", actual_unit="hours")  # the sample teams log hours
     work = simulate_flow(client["flow"], spec["assessment_date"])
     write_text(folder / "work_items.csv", work.to_csv(index=False))
     spec["stages"] = [stage[0] for stage in client["flow"]["stages"]]

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -47,3 +49,87 @@ def test_missing_columns(tmp_path):
     with pytest.raises(DataError) as info:
         opsdx.read_estimates(path)
     assert {p.column for p in info.value.problems} == {"item_id", "actual"}
+
+
+def test_units_in_cells_and_declared_units_give_true_ratios(tmp_path):
+    path = tmp_path / "estimates.csv"
+    path.write_text("item_id,estimate,actual\n"
+                    "A,2d,20h\n"          # 16 hours estimated, 20 taken
+                    "B,16h,3 days\n"      # 16 hours, 24
+                    "C,1.5 weeks,60\n"    # 60 hours, 60 (a bare actual: the estimate's unit)
+                    "D,1d 4h,12h\n"       # Jira's way: 12 hours, 12
+                    "E,3 Days,\n")
+    e = opsdx.read_estimates(path, actual_unit="hours")
+    assert e.attrs["unit"] == "days"                     # the unit most estimates give
+    assert e["ratio"].iloc[:4].round(6).tolist() == [1.25, 1.5, 1.0, 1.0]
+    assert e["estimate"].tolist() == [2.0, 2.0, 7.5, 1.5, 3.0]
+    bare = tmp_path / "bare.csv"   # days and hours as bare numbers: the units come from client.yaml
+    bare.write_text("item_id,estimate,actual\nA,2,20\nB,1,8\n")
+    e = opsdx.read_estimates(bare, estimate_unit="days", actual_unit="hours", hours_per_day=7.5)
+    assert e["ratio"].round(6).tolist() == [round(20 / 15, 6), round(8 / 7.5, 6)]
+    jira = tmp_path / "jira.csv"   # Jira exports time tracking in seconds
+    jira.write_text("item_id,estimate,actual\nA,28800,36000\n")
+    e = opsdx.read_estimates(jira, estimate_unit="seconds", actual_unit="seconds")
+    assert e["ratio"].tolist() == [1.25] and e.attrs["unit"] == "seconds"
+    assert opsdx.read_estimates(bare).attrs["unit"] is None   # no unit anywhere: as written
+
+
+def test_unit_problems_are_listed_with_their_rows(tmp_path):
+    path = tmp_path / "estimates.csv"
+    path.write_text("item_id,estimate,actual\n"
+                    "A,2d,20h\n"
+                    "B,3,1d\n"           # row 3: no unit among estimates that give one
+                    "C,2 parsecs,1d\n"   # row 4: not a unit
+                    "D,5 pts,4h\n")      # row 5: points among times
+    with pytest.raises(DataError) as info:
+        opsdx.read_estimates(path)
+    found = {(p.row, p.column, p.message) for p in info.value.problems}
+    assert found == {(3, "estimate", "no unit, while other rows of the column give one"),
+                     (4, "estimate", "the word after the number is not a unit"),
+                     (5, "estimate", "points in a table whose other cells are times")}
+    with pytest.raises(opsdx.OpsdxError, match="estimate_unit must be one of"):
+        opsdx.read_estimates(path, estimate_unit="fortnights")
+
+
+def test_client_yaml_units_reach_the_estimates_and_a_mixup_is_flagged(tmp_path):
+    import shutil
+
+    from opsdx.workbook import diagnose
+
+    source = Path(__file__).resolve().parent.parent / "sample_data" / "northwind-freight"
+    folder = tmp_path / "n"
+    shutil.copytree(source, folder)
+    frame = pd.read_csv(folder / "estimates.csv", dtype=str, keep_default_na=False)
+    hours = pd.to_numeric(frame["actual"], errors="coerce") * 8   # actuals logged in hours
+    frame["actual"] = hours.map(lambda v: "" if pd.isna(v) else f"{v:g}")
+    frame.to_csv(folder / "estimates.csv", index=False)
+    d = diagnose(folder, {"n_boot": 0, "trials": 500})
+    check = d.headline()["planning_unit_check"]
+    own = diagnose(source, {"n_boot": 0, "trials": 500}).headline()["median_ratio"]
+    assert check.startswith(f"the median ratio {own * 8:.2f} is near 8 (hours in a working day)")
+    assert d.planning.sentences()[1] == f"Check the units before reading on: {check}."
+    assert any(n.startswith("all history: the median ratio") for n in d.planning.notes)
+    assert any(r.title.startswith("Check that estimates and actuals") for r in
+               d.recommendations(5))
+    assert not any(r.title.startswith("Budget from the outside view") for r in
+                   d.recommendations(5))
+    text = (folder / "client.yaml").read_text()
+    assert "estimate_unit: hours" in text   # the sample says what it logs
+    (folder / "client.yaml").write_text(text.replace("estimate_unit: hours",
+                                                     "estimate_unit: days"))
+    d = diagnose(folder, {"n_boot": 0, "trials": 500})
+    assert d.headline()["planning_unit_check"] is None
+    assert d.headline()["median_ratio"] == pytest.approx(own)  # Northwind's own again
+    assert "days" in d.planning.sentences()[-2]
+    assert d.planning.estimators["median_ratio"].max() < 4
+
+
+def test_the_client_yaml_units_are_the_readers_units():
+    import typing
+
+    from opsdx.client import ClientSpec
+    from opsdx.forecast.estimates import UNITS
+
+    for field in ("estimate_unit", "actual_unit"):
+        literal = typing.get_args(ClientSpec.model_fields[field].annotation)[0]
+        assert typing.get_args(literal) == UNITS

@@ -234,6 +234,15 @@ def test_parameters_are_validated_before_any_kernel(tmp_path):
         WorkbookParams(client_dir="x", unknown=1)
     with pytest.raises(ValidationError):
         WorkbookParams(client_dir="x", seed=-1)
+    assert WorkbookParams(client_dir="x", by="kind, team").by == ["kind", "team"]  # -p by kind,team
+    # the batch takes the workbook's options, checked before any client is read
+    with pytest.raises(opsdx.OpsdxError, match=r"seed = -1: Input should be greater"):
+        run_batch(SAMPLES, tmp_path / "o", seed=-1, progress=False)
+    with pytest.raises(opsdx.OpsdxError, match="freq = 3"):
+        run_batch(SAMPLES, tmp_path / "o", freq=3, progress=False)
+    with pytest.raises(opsdx.OpsdxError, match="client_dir: set by the batch"):
+        run_batch(SAMPLES, tmp_path / "o", client_dir="x", progress=False)
+    assert not (tmp_path / "o").exists()
 
 
 @pytest.mark.parametrize("name", ["diagnostic", "tour"])
@@ -352,8 +361,9 @@ def test_copied_client_folders_never_share_outputs_and_resume_skips_them(tmp_pat
     assert main(["batch", str(source), "--out", str(out), "--workers", "2", "--quiet",
                  "--n-boot", "200", "--trials", "500"]) == 0
     printed = capsys.readouterr().out
-    assert _registry(out) == {"meridian-care-group": "h",
-                              "meridian-care-group--meridian-care": "meridian-care",
+    # the folder named like the client keeps the plain name; the others say where they are from
+    assert _registry(out) == {"meridian-care-group": "meridian-care",
+                              "meridian-care-group--h": "h",
                               "meridian-care-group--zz-copy": "zz-copy"}
     for slug, folder in _registry(out).items():   # each deliverable says where it came from
         assert f"(from {source.resolve() / folder}): {out.resolve() / slug / 'workbook.html'}" \
@@ -364,7 +374,7 @@ def test_copied_client_folders_never_share_outputs_and_resume_skips_them(tmp_pat
     portfolio = pd.read_csv(out / "portfolio.csv")
     assert sorted(portfolio["slug"]) == sorted(_registry(out))
     assert sorted(Path(p).name for p in portfolio["source"]) == ["h", "meridian-care", "zz-copy"]
-    harbour = json.loads((out / "meridian-care-group" / "results.json").read_text())
+    harbour = json.loads((out / "meridian-care-group--h" / "results.json").read_text())
     assert harbour["headline"]["constraint"] == "Partner review"  # its own, not overwritten
 
     again = run_batch(source, out, resume=True, progress=False, n_boot=200, trials=500)
@@ -380,7 +390,7 @@ def test_copied_client_folders_never_share_outputs_and_resume_skips_them(tmp_pat
         fh.write("D-9999,2026-10-01 09:00,2026-10-02 09:00,,finance lead,yes,spend,no\n")
     third = run_batch(source, out, resume=True, progress=False, n_boot=200, trials=500)
     assert [r["slug"] for r in third.rows] == ["meridian-care-group--zz-copy"]
-    assert sorted(third.skipped) == ["meridian-care-group", "meridian-care-group--meridian-care"]
+    assert sorted(third.skipped) == ["meridian-care-group", "meridian-care-group--h"]
 
 
 def test_a_copy_run_alone_and_the_first_clients_json_format(tmp_path):

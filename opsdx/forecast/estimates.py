@@ -4,8 +4,10 @@
 column     meaning
 ========== ================================================================
 item_id    identifier of the piece of work (unique)
-estimate   the inside-view estimate, positive (hours, days, points: any unit)
-actual     the actual in the same unit, positive; blank while unfinished
+estimate   the inside-view estimate, positive: a number (in any one unit), or a
+           number with its unit (``16h``, ``2d``, ``3 days``, ``1.5 weeks``)
+actual     the actual, positive, in the estimate's unit or with its own;
+           blank while unfinished
 estimated_on, finished_on
            optional dates (YYYY-MM-DD)
 estimator  optional: who estimated
@@ -14,19 +16,31 @@ estimator  optional: who estimated
 
 The result adds ``finished`` (an actual is known) and ``ratio``
 (``actual / estimate``, NaN while open).
+
+Units: a cell may name its unit (minutes, hours, days, weeks, or points), and
+``estimate_unit=`` / ``actual_unit=`` (``estimate_unit:`` / ``actual_unit:`` in
+``client.yaml``) give the unit of the cells that do not. Times are converted
+at ``hours_per_day`` (default 8, a working day) and five days a week, and
+both columns are then expressed in the estimates' unit
+(``frame.attrs["unit"]``), so that a team estimating in days and logging
+hours gets true ratios. Points cannot be converted to time: a column mixing
+them with hours is an error, as is a cell without a unit in a column whose
+other cells give one (unless the column's unit is declared).
 """
 
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, Problem, ProblemLog
+from ..errors import DataError, OpsdxError, Problem, ProblemLog
 from ..tables import Source, read_table, require_columns
 
-__all__ = ["read_estimates", "parse_numbers", "parse_dates", "finished_ratios"]
+__all__ = ["read_estimates", "parse_numbers", "parse_amounts", "parse_dates",
+           "finished_ratios", "unit_mixup", "UNITS"]
 
 _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 _DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
@@ -46,13 +60,107 @@ def parse_numbers(text: pd.Series) -> pd.Series:
     return pd.to_numeric(text, errors="coerce").astype(float)
 
 
+#: The units a cell or ``estimate_unit`` may give; times are converted through hours.
+UNITS = ("seconds", "minutes", "hours", "days", "weeks", "points")
+_UNIT_WORDS = {**{w: "seconds" for w in ("s", "sec", "secs", "second", "seconds")},
+               **{w: "minutes" for w in ("m", "min", "mins", "minute", "minutes")},
+               **{w: "hours" for w in ("h", "hr", "hrs", "hour", "hours", "std", "stunden")},
+               **{w: "days" for w in ("d", "day", "days", "pd", "md", "tag", "tage", "j")},
+               **{w: "weeks" for w in ("w", "wk", "wks", "week", "weeks")},
+               **{w: "points" for w in ("pt", "pts", "point", "points", "sp")}}
+_NUMBER = r"[-+]?(?:\d[\d.,\s]*\d|\d|[.,]\d+)"
+_AMOUNT = rf"^(?P<number>{_NUMBER})\s*(?P<unit>[^\W\d_]+)?\.?$"
+_PART = r"(?P<number>\d+(?:[.,]\d+)?)\s*(?P<unit>[^\W\d_]+)"
+
+
+def parse_amounts(text: pd.Series, hours_per_day: float = 8.0) -> tuple[pd.Series, pd.Series]:
+    """Numbers and the units written after them, vectorised: ``16h``, ``2 d``, ``1w 2d 4h``.
+
+    Returns the numbers (as :func:`parse_numbers` reads them; NaN where the
+    cell is not a number) and each cell's unit among :data:`UNITS` (``""``
+    where it gives none, NaN where the word is not a unit). A duration in
+    parts, as Jira writes it (``1w 2d 4h``), is added up in hours, with
+    ``hours_per_day`` hours a day and five days a week.
+
+    >>> numbers, units = parse_amounts(pd.Series(["16h", "2 d", "3 days", "1,5 weeks", "4",
+    ...                                           "1d 4h", "2x", ""]))
+    >>> numbers.tolist(), units.tolist()
+    ([16.0, 2.0, 3.0, 1.5, 4.0, 12.0, 2.0, nan], ['hours', 'days', 'days', 'weeks', '', 'hours', nan, ''])
+    """
+    text = text.astype(str).str.strip()
+    parts = text.str.extract(_AMOUNT)
+    numbers = parse_numbers(parts["number"].fillna(""))
+    words = parts["unit"].str.casefold()
+    units = words.map(_UNIT_WORDS).where(words.notna(), "")
+    several = numbers.isna() & text.str.fullmatch(rf"(?:\s*{_PART}\s*){{2,}}")
+    if several.any():  # "1w 2d 4h": each part in hours, added up
+        found = text[several].str.extractall(_PART)
+        hours = (parse_numbers(found["number"])
+                 * _hours(found["unit"].str.casefold().map(_UNIT_WORDS), hours_per_day))
+        total = (hours.groupby(level=0).sum(min_count=1)
+                 .where(hours.notna().groupby(level=0).all()).reindex(text.index[several]))
+        numbers[several] = total.to_numpy()
+        units[several] = pd.Series("hours", index=total.index).where(total.notna())
+    return numbers, units
+
+
+def _hours(unit: pd.Series, hours_per_day: float) -> pd.Series:
+    """Hours in each unit of time (a working day of ``hours_per_day``, five of them a week)."""
+    per = {"seconds": 1 / 3600, "minutes": 1 / 60, "hours": 1.0, "days": hours_per_day,
+           "weeks": 5 * hours_per_day}
+    return unit.map(per).astype(float)
+
+
+#: Ratios that betray two units: (ratio, what it counts, which units give it)
+_MIXUPS = ((8, "hours in a working day", "days against hours"),
+           (24, "hours in a day", "calendar days against hours"),
+           (40, "hours in a working week", "weeks against hours"))
+
+
+def unit_mixup(ratios: np.ndarray, *, min_items: int = 10) -> str | None:
+    """Why ratios of ``actual / estimate`` look like a unit mix-up, or None.
+
+    Two signs. A median near 8, 24 or 40 (the hours in a working day, a day,
+    a working week), or near their inverses, is what days or weeks compared
+    with hours give; "near" runs from a fifth below to twice above, because
+    the estimators' own optimism (typically 1.2 to 2 times) multiplies the
+    factor. And every one of at least ``min_items`` items over its estimate:
+    real estimates finish some work on or under estimate.
+
+    >>> unit_mixup(np.array([11.0, 14.2, 15.0]))
+    'the median ratio 14.20 is near 8 (hours in a working day), what days against hours give: estimates and actuals may be in different units'
+    >>> unit_mixup(np.array([0.9, 1.2, 1.6])) is None
+    True
+    """
+    ratios = np.asarray(ratios, float)
+    ratios = ratios[np.isfinite(ratios) & (ratios > 0)]
+    if not len(ratios):
+        return None
+    median = float(np.median(ratios))
+    for k, meaning, pair in _MIXUPS:
+        if k / 1.2 <= median <= 2 * k:
+            return (f"the median ratio {median:.2f} is near {k} ({meaning}), what {pair} give: "
+                    "estimates and actuals may be in different units")
+        if 1 / (2 * k) <= median <= 1.2 / k:
+            return (f"the median ratio {median:.3f} is near 1/{k} ({meaning}), what "
+                    f"{' against '.join(reversed(pair.split(' against ')))} give: estimates and "
+                    "actuals may be in different units")
+    if len(ratios) >= min_items and (ratios > 1 + 1e-9).all():
+        return (f"every one of the {len(ratios)} finished items took longer than its estimate, "
+                "which real estimates rarely do: check that estimates and actuals are in the same "
+                "unit")
+    return None
+
+
 def parse_dates(text: pd.Series) -> pd.Series:
     """ISO dates (``YYYY-MM-DD``, optionally with a time) from text; NaT where not one."""
     iso = text.str.match(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$")
     return pd.to_datetime(text.where(iso), errors="coerce", format="ISO8601")
 
 
-def read_estimates(source: Source, *, name: str | None = None, sheet: str | int = 0) -> pd.DataFrame:
+def read_estimates(source: Source, *, name: str | None = None, sheet: str | int = 0,
+                   estimate_unit: str | None = None, actual_unit: str | None = None,
+                   hours_per_day: float = 8.0) -> pd.DataFrame:
     """Read and validate estimates and actuals.
 
     Parameters
@@ -63,6 +171,10 @@ def read_estimates(source: Source, *, name: str | None = None, sheet: str | int 
         How the source is named in error messages.
     sheet : str or int
         Worksheet of an Excel workbook.
+    estimate_unit, actual_unit : {"seconds", "minutes", "hours", "days", "weeks", "points"}, optional
+        The unit of the cells of each column that do not name their own.
+    hours_per_day : float
+        Hours in a day of work, to convert days and weeks (default 8).
 
     Returns
     -------
@@ -102,16 +214,24 @@ def read_estimates(source: Source, *, name: str | None = None, sheet: str | int 
     log.add_rows("item_id appears twice", rows[dup], frame.loc[dup, "item_id"], column="item_id",
                  expected="one row per piece of work")
 
-    estimate = parse_numbers(frame["estimate"])
+    for unit, which in ((estimate_unit, "estimate_unit"), (actual_unit, "actual_unit")):
+        if unit is not None and unit not in UNITS:
+            raise OpsdxError(f"{which} must be one of {', '.join(UNITS)}, not {unit!r}")
+    if not (isinstance(hours_per_day, (int, float)) and 0 < hours_per_day <= 24):
+        raise OpsdxError(f"hours_per_day must be a number of hours, 0 to 24, not {hours_per_day!r}")
+    estimate, e_unit = parse_amounts(frame["estimate"], hours_per_day)
     bad = ~(estimate > 0)
     log.add_rows("estimate is missing, not a number or not positive", rows[bad],
                  frame.loc[bad, "estimate"], column="estimate",
-                 expected="a positive number (rows without an estimate cannot be compared)")
-    actual = parse_numbers(frame["actual"])
+                 expected="a positive number, with its unit if you like (16h, 2d); rows without "
+                          "an estimate cannot be compared")
+    actual, a_unit = parse_amounts(frame["actual"], hours_per_day)
     bad = (frame["actual"] != "") & ~(actual > 0)
     log.add_rows("actual is not a positive number", rows[bad], frame.loc[bad, "actual"],
-                 column="actual", expected="a positive number in the estimate's unit, "
-                                           "or blank while unfinished")
+                 column="actual", expected="a positive number in the estimate's unit or with its "
+                                           "own (16h, 2d), or blank while unfinished")
+    unit = _convert(frame, rows, log, estimate, e_unit, estimate_unit, actual, a_unit,
+                    actual_unit, hours_per_day)
 
     out = pd.DataFrame({"item_id": frame["item_id"], "estimate": estimate, "actual": actual})
     for col in ("estimated_on", "finished_on"):
@@ -133,8 +253,54 @@ def read_estimates(source: Source, *, name: str | None = None, sheet: str | int 
     for col in frame.columns:
         if col not in out.columns and col not in {"estimate", "actual"}:
             out[col] = frame[col]
-    out.attrs.update(source=table.name, encoding=table.encoding)
+    out.attrs.update(source=table.name, encoding=table.encoding, unit=unit)
     return out.reset_index(drop=True)
+
+
+def _convert(frame, rows, log, estimate, e_unit, estimate_unit, actual, a_unit, actual_unit,
+             hours_per_day) -> str | None:
+    """Both columns in the estimates' unit, in place; that unit (None when no cell gives one)."""
+    given = {"estimate": frame["estimate"] != "", "actual": frame["actual"] != ""}
+    units = {}
+    for col, cells, declared in (("estimate", e_unit, estimate_unit),
+                                 ("actual", a_unit, actual_unit)):
+        unknown = cells.isna() & given[col]
+        log.add_rows("the word after the number is not a unit", rows[unknown],
+                     frame.loc[unknown, col], column=col,
+                     expected=f"a number alone or with a unit ({', '.join(UNITS)}; h, d, w ...)")
+        cells = cells.where(cells != "", declared or "")
+        named = (cells != "") & cells.notna() & given[col]
+        if named.any() and declared is None:
+            bare = (cells == "") & given[col]
+            log.add_rows("no unit, while other rows of the column give one", rows[bare],
+                         frame.loc[bare, col], column=col,
+                         expected=f"a unit after the number (16h, 2d), or {col}_unit in "
+                                  "client.yaml for the cells without one")
+        units[col] = cells
+    every = pd.concat([units["estimate"][given["estimate"]], units["actual"][given["actual"]]])
+    every = every[every.notna() & (every != "")]
+    if every.empty:
+        return None  # no unit anywhere: both columns as written, in whatever unit they share
+    if (every == "points").any() and (every != "points").any():
+        for col in ("estimate", "actual"):
+            odd = (units[col] == "points") & given[col]
+            log.add_rows("points in a table whose other cells are times", rows[odd],
+                         frame.loc[odd, col], column=col,
+                         expected="points throughout, or times throughout (points cannot be "
+                                  "converted to hours)")
+        return None
+    if (every == "points").all():
+        return "points"
+    named = units["estimate"][given["estimate"] & units["estimate"].notna()
+                              & (units["estimate"] != "")]
+    target = estimate_unit or (named.mode().iloc[0] if len(named) else "hours")
+    if target == "points":
+        return None
+    per_target = float(_hours(pd.Series([target]), hours_per_day).iloc[0])
+    for col, values in (("estimate", estimate), ("actual", actual)):
+        factor = _hours(units[col], hours_per_day) / per_target
+        values[:] = (values * factor.where(units[col] != "", 1.0)).to_numpy()
+    return target
 
 
 _KNOWN = {"item_id", "estimate", "actual", "estimated_on", "finished_on", "estimator"}

@@ -22,6 +22,7 @@ import pandas as pd
 from ..errors import OpsdxError, SmallSampleWarning
 from .backtest import BacktestResult, backtest_reference_class
 from .montecarlo import WhenForecast, daily_throughput, forecast_when
+from .estimates import unit_mixup
 from .reference_class import ReferenceClass
 from .schedule import ScheduleForecast, simulate_schedule
 
@@ -95,6 +96,7 @@ class PlanningResult:
                "p80_uplift": float(q80 - 1.0), "share_under": float(shares["under"]),
                "share_on": float(shares["on"]), "share_over": float(shares["over"]),
                "tail_index": rc.tail_index(), "mean_ratio": rc.mean_ratio,
+               "unit": self.params.get("unit"), "unit_check": self.unit_check,
                "backtest_n": np.nan, "backtest_p80_coverage": np.nan,
                "backtest_inside_view_coverage": np.nan,
                "backtest_p80_coverage_recalibrated": np.nan}
@@ -116,6 +118,11 @@ class PlanningResult:
             out["open_done_p85"] = dates.iloc[1].date().isoformat()
         return out
 
+    @property
+    def unit_check(self) -> str | None:
+        """Why the ratios of all history look like a unit mix-up (see :func:`unit_mixup`), or None."""
+        return unit_mixup(self.reference_class.ratios_)
+
     def _backtest_table(self) -> pd.DataFrame | None:
         return None if self.backtest is None else self.backtest.summary()
 
@@ -128,9 +135,11 @@ class PlanningResult:
                + (" (weighted towards recent work)" if weighted else "")
                + f", the median took {h['median_ratio']:.2f}x its estimate; "
                f"{h['share_over']:.0%} overran, {h['share_on']:.0%} finished exactly on estimate "
-               f"and {h['share_under']:.0%} under it.",
-               f"An outside-view P80 budget is the estimate {_signed(h['p80_uplift'])} "
-               f"(P90: {_signed(h['p90_ratio'] - 1)})."]
+               f"and {h['share_under']:.0%} under it."]
+        if h["unit_check"]:
+            out.append(f"Check the units before reading on: {h['unit_check']}.")
+        out.append(f"An outside-view P80 budget is the estimate {_signed(h['p80_uplift'])} "
+                   f"(P90: {_signed(h['p90_ratio'] - 1)}).")
         if (self.backtest is not None and not math.isnan(h["backtest_p80_coverage"])
                 and h["backtest_n"] >= MIN_BACKTEST):
             out.append(self.backtest.sentence(0.8))
@@ -143,10 +152,11 @@ class PlanningResult:
                            f"(as forecast: {row['coverage_same_rows']:.0%}).")
         if self.schedule is not None:
             h80 = h["open_effort_p80"]
+            unit = f" {h['unit']}" if h["unit"] else " (in the estimates' unit)"
             out.append(f"The {self.n_open} open items are estimated at "
-                       f"{_amount(h['open_effort_inside_view'])} (in the estimates' unit); from "
-                       "each estimator's own record, "
-                       f"there is an 80% chance they take at most {_amount(h80)}.")
+                       f"{_amount(h['open_effort_inside_view'])}{unit}; from each estimator's own "
+                       f"record, there is an 80% chance they take at most {_amount(h80)}"
+                       f"{' ' + h['unit'] if h['unit'] else ''}.")
         if self.completion is not None:
             out.append(f"At the throughput of the last {self.params['window_days']} days of data, "
                        f"they are done by {h['open_done_p50']} with 50% and by "
@@ -231,6 +241,23 @@ def _class_table(rc: ReferenceClass, by: list[str], p: Sequence[float],
         row.update({f"uplift_p{level * 100:g}": v - 1.0 for level, v in zip(p, q)})
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _class_ratios(rc: ReferenceClass, by: list[str]):
+    """(label, ratios) of all history and of each ``by`` class with items of its own."""
+    yield rc.label_, rc.ratios_
+    history = rc.history
+    if not by or history.empty:
+        return
+    ratio = (pd.to_numeric(history["actual"], errors="coerce")
+             / pd.to_numeric(history["estimate"], errors="coerce"))
+    usable = ~np.logical_or.reduce([_blank(history[c]).to_numpy() for c in by])
+    keys = history.loc[usable, by].astype(str)
+    labels = f"{by[0]}=" + keys[by[0]]
+    for c in by[1:]:
+        labels = labels + f", {c}=" + keys[c]
+    for label, ratios in ratio[usable].groupby(labels, sort=True):
+        yield label, ratios.to_numpy(float)
 
 
 def _estimator_table(done: pd.DataFrame, estimator: str, min_history: int) -> pd.DataFrame:
@@ -348,6 +375,7 @@ def assess_planning(estimates: pd.DataFrame, *, p: Sequence[float] = (0.5, 0.8, 
     """
     if not isinstance(estimates, pd.DataFrame):
         raise OpsdxError("estimates must be a DataFrame (see opsdx.read_estimates)")
+    unit = estimates.attrs.get("unit")  # hours, days ... when the cells or client.yaml said
     missing = [c for c in ("estimate", "actual") if c not in estimates.columns]
     if missing:
         raise OpsdxError(f"estimates have no column {', '.join(map(repr, missing))}")
@@ -385,6 +413,10 @@ def assess_planning(estimates: pd.DataFrame, *, p: Sequence[float] = (0.5, 0.8, 
                         min_size=min_size)
     done = rc.history
     classes = _class_table(rc, by, ps, notes)
+    for label, ratios in _class_ratios(rc, by):
+        mixup = unit_mixup(ratios)
+        if mixup:
+            notes.append(f"{label}: {mixup}")
     estimators = _estimator_table(done, "estimator", min_history)
     _ = rc.mean_ratio  # read the tail once so that its note (if any) is collected
     n = rc.n_effective_
@@ -441,7 +473,8 @@ def assess_planning(estimates: pd.DataFrame, *, p: Sequence[float] = (0.5, 0.8, 
         else:
             notes.append("no completion forecast for the open items: it needs finished_on dates")
     notes = list(dict.fromkeys(rc.notes_ + notes))
-    params = {"p": ps, "by": by, "weights": weights, "half_life_days": half_life_days,
+    params = {"unit": unit, "p": ps, "by": by, "weights": weights,
+              "half_life_days": half_life_days,
               "min_size": min_size, "min_history": min_history, "window_days": window_days,
               "calendar": calendar,
               "as_of": None if completion is None else str(completion.start), "trials": trials,

@@ -267,6 +267,22 @@ class _Registry:
             self._save()
         return mine["slug"]
 
+    def assign(self, clients: list[tuple[Path, str]]) -> dict:
+        """The output folder of each (source folder, name) of a run.
+
+        Folders known from earlier runs keep theirs first; among new ones
+        whose names collide, the folder named like the client (``acme`` for
+        "Acme Ltd") gets the plain slug, then the others in path order.
+        """
+        known = {e["source"] for e in self.entries}
+
+        def order(pair):
+            folder, name = pair
+            here, base = slugify(folder.name), slugify(name)
+            return (str(folder) not in known, not base.startswith(here), str(folder))
+
+        return {folder: self.slug(folder, name) for folder, name in sorted(clients, key=order)}
+
     def _new_slug(self, folder: Path, name: str) -> str:
         base = slugify(name)
         if base == "client" and name.strip().lower() != "client":
@@ -546,6 +562,19 @@ def run_batch(source, out, *, workers: int | None = None, resume: bool = False,
                            progress=progress, pdf=pdf, options=options)
 
 
+def _load(folder: Path) -> tuple:
+    """(client or None, name, problem or None) of one source folder."""
+    if not (folder / "client.yaml").is_file():
+        return None, folder.name, f"client folder not found or without client.yaml: {folder}"
+    try:
+        client = load_client(folder)
+    except (DataError, OpsdxError) as exc:
+        problem = (f"{exc.problems[0]}" if isinstance(exc, DataError) and exc.problems
+                   else str(exc))
+        return None, folder.name, problem
+    return client, client.name, None
+
+
 def _run_locked(source, out: Path, notebook: Path, summary: BatchSummary, *, workers, resume,
                 timeout, scheduler, verbose, progress, pdf, options) -> BatchSummary:
     for stale in out.glob(".work-*"):  # left by a batch that was killed: we hold the lock
@@ -555,21 +584,11 @@ def _run_locked(source, out: Path, notebook: Path, summary: BatchSummary, *, wor
     jobs: list[ClientJob] = []
     early: list[dict] = []
     folders, summary.notes = _clients(Path(source))
+    loaded = [(folder, *_load(folder)) for folder in folders]
     registry.running = {str(f) for f in folders}
-    for folder in folders:
-        client, problem = None, None
-        if not (folder / "client.yaml").is_file():
-            name = folder.name
-            problem = f"client folder not found or without client.yaml: {folder}"
-        else:
-            try:
-                client = load_client(folder)
-                name = client.name
-            except (DataError, OpsdxError) as exc:
-                name = folder.name
-                problem = (f"{exc.problems[0]}" if isinstance(exc, DataError) and exc.problems
-                           else str(exc))
-        slug = registry.slug(folder, name)
+    slugs = registry.assign([(folder, name) for folder, _, name, _ in loaded])
+    for folder, client, name, problem in loaded:
+        slug = slugs[folder]
         summary.sources[slug] = str(folder)
         parameters = WorkbookParams(client_dir=str(folder), **options).parameters()
         job = ClientJob(client_dir=str(folder), name=name, slug=slug, out_dir=str(out),

@@ -82,12 +82,13 @@ class Diagnosis:
         p = self.planning
         if p is None:
             h.update(median_ratio=None, p80_uplift=None, backtest_p80_coverage=None,
-                     inside_view_coverage=None)
+                     inside_view_coverage=None, planning_unit_check=None)
         else:
             ph = p.headline
             h.update(median_ratio=_num(ph["median_ratio"]), p80_uplift=_num(ph["p80_uplift"]),
                      backtest_p80_coverage=_num(ph["backtest_p80_coverage"]),
-                     inside_view_coverage=_num(ph["backtest_inside_view_coverage"]))
+                     inside_view_coverage=_num(ph["backtest_inside_view_coverage"]),
+                     planning_unit_check=ph["unit_check"])
         d = self.decisions
         h.update(top_decider_share=None if d is None else _num(d.overall["top_share"]),
                  equivalent_deciders=None if d is None else _num(d.equivalent_deciders),
@@ -182,7 +183,14 @@ class Diagnosis:
         p = self.planning
         if p is not None:
             h = p.headline
-            if h["p80_uplift"] > 0.2:
+            if h["unit_check"]:  # no budget advice from ratios that may compare days with hours
+                cands.append(Recommendation(
+                    title="Check that estimates and actuals are recorded in the same unit "
+                          "before budgeting from them",
+                    mechanism="Reference-class forecasting needs like-for-like ratios",
+                    evidence=h["unit_check"][:1].upper() + h["unit_check"][1:],
+                    effect=0.5, source="planning"))
+            elif h["p80_uplift"] > 0.2:
                 cands.append(Recommendation(
                     title=f"Budget from the outside view: plan at the reference class's P80 "
                           f"(estimate plus {h['p80_uplift']:.0%}), not the bare estimate",

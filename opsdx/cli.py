@@ -219,9 +219,12 @@ _FLOW_PARTS = ("constraint", "data_quality", "hero_dependency", "decisions",
 
 
 def _flow_result(folder: Path, freq: str):
-    """The flow, decision and organisation parts of one client's diagnosis (raises OpsdxError)."""
-    return diagnose(folder, {"freq": freq}, parts=("flow", "decisions", "organisation"),
-                    strict=True)
+    """The flow, decision and organisation parts of one client's diagnosis.
+
+    A broken file stops its own analysis only (``Diagnosis.failures``); a
+    broken ``client.yaml`` raises OpsdxError.
+    """
+    return diagnose(folder, {"freq": freq}, parts=("flow", "decisions", "organisation"))
 
 
 def _flow_json(d) -> dict:
@@ -246,7 +249,8 @@ def _print_flow(d) -> None:
         if len(shifts) > 1:
             print(f"  the constraint moved over time: {', '.join(map(_printable, shifts))}")
         for row in d.flow.quality_summary().itertuples():
-            print(f"  data quality: {row.rows} row(s) set aside: {_printable(row.problem)}")
+            rows = "1 row" if row.rows == 1 else f"{row.rows} rows"
+            print(f"  data quality: {rows} set aside: {_printable(row.problem)}")
     if d.heroes is not None:
         top = d.heroes.iloc[0]
         print(f"  hero dependency: {_printable(top.person)} touched {top.share_of_items:.0%} of "
@@ -279,6 +283,10 @@ def _cmd_flow(args) -> int:
             results.append(_flow_json(d))
         else:
             _print_flow(d)
+        for label, exc in d.failures.items():  # the other parts are printed; this one is not
+            print(f"\n{_printable(folder.name)}: cannot analyse {label}\n{_printable(exc)}",
+                  file=sys.stderr)
+        failed += bool(d.failures)
     return _finish(args, results, n, failed, "analysed")
 
 

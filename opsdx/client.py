@@ -19,7 +19,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from .errors import DataError, OpsdxError, Problem, ProblemLog
 from .questionnaire import Questionnaire, load_questionnaire
@@ -61,6 +61,25 @@ class ClientSpec(BaseModel):
     stages: list[str] = Field(default_factory=list,
                               description="Work stages in flow order, for work_items.csv "
                                           "(default: inferred from the data).")
+
+    @field_validator("estimate_unit", "actual_unit", mode="before")
+    @classmethod
+    def _unit(cls, value):
+        from .forecast.estimates import unit_name
+
+        try:
+            return unit_name(value)
+        except OpsdxError as exc:
+            raise ValueError(str(exc).replace("unit must", "must")) from None
+
+    @field_validator("actual_unit")
+    @classmethod
+    def _comparable(cls, value, info: ValidationInfo):
+        estimate = info.data.get("estimate_unit")
+        if None not in (value, estimate) and (value == "points") != (estimate == "points"):
+            raise ValueError(f"estimate_unit is {estimate} and actual_unit is {value}: points "
+                             "cannot be converted to time; give both in points or both in time")
+        return value
 
     @field_validator("stages")
     @classmethod

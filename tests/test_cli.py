@@ -200,7 +200,10 @@ def test_flow_command_text_and_json(capsys, tmp_path):
     assert main(["flow", str(tmp_path)]) == 1
     captured = capsys.readouterr()
     assert "note: constraint: no work_items.csv, so no flow analysis" in captured.out
-    assert "broken: cannot analyse flow" in captured.err and "decided_at" in captured.err
+    # the broken decision log stops the decision analysis only: the constraint is still shown
+    assert "broken: cannot analyse decisions" in captured.err and "decided_at" in captured.err
+    assert "Partner review is the constraint" in captured.out
+    assert "analysed 1 of 2" in captured.out   # the broken one counts as failed
     # one assembly: the command prints what the workbook's diagnosis holds, notes and all
     from opsdx.workbook import diagnose
     d = diagnose(bare, parts=("flow", "decisions", "organisation"))

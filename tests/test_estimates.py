@@ -1,5 +1,6 @@
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -70,7 +71,12 @@ def test_units_in_cells_and_declared_units_give_true_ratios(tmp_path):
     jira = tmp_path / "jira.csv"   # Jira exports time tracking in seconds
     jira.write_text("item_id,estimate,actual\nA,28800,36000\n")
     e = opsdx.read_estimates(jira, estimate_unit="seconds", actual_unit="seconds")
-    assert e["ratio"].tolist() == [1.25] and e.attrs["unit"] == "seconds"
+    assert e["ratio"].tolist() == [1.25]
+    assert e.attrs["unit"] == "hours" and e["estimate"].tolist() == [8.0]  # readable, not 28,800
+    big = tmp_path / "big.csv"     # large seconds as a spreadsheet writes them
+    big.write_text("item_id,estimate,actual\nA,1.08e+06,1.26E+06\n")
+    e = opsdx.read_estimates(big, estimate_unit="Seconds", actual_unit="s")   # any spelling
+    assert e["estimate"].tolist() == [300.0] and e["actual"].tolist() == [350.0]
     assert opsdx.read_estimates(bare).attrs["unit"] is None   # no unit anywhere: as written
 
 
@@ -89,6 +95,50 @@ def test_unit_problems_are_listed_with_their_rows(tmp_path):
                      (5, "estimate", "points in a table whose other cells are times")}
     with pytest.raises(opsdx.OpsdxError, match="estimate_unit must be one of"):
         opsdx.read_estimates(path, estimate_unit="fortnights")
+    with pytest.raises(opsdx.OpsdxError, match="points cannot be converted to time"):
+        opsdx.read_estimates(path, estimate_unit="points", actual_unit="hours")  # one error
+
+
+def test_a_client_yaml_unit_is_read_as_cells_are_and_points_against_hours_is_one_error(tmp_path):
+    import shutil
+
+    source = Path(__file__).resolve().parent.parent / "sample_data" / "harbour-analytics"
+    folder = tmp_path / "h"
+    shutil.copytree(source, folder)
+    text = (folder / "client.yaml").read_text()
+    (folder / "client.yaml").write_text(text.replace("estimate_unit: hours", "estimate_unit: Hrs"))
+    assert opsdx.load_client(folder).spec.estimate_unit == "hours"
+    (folder / "client.yaml").write_text(text.replace("estimate_unit: hours", "estimate_unit: pts"))
+    with pytest.raises(DataError) as info:
+        opsdx.load_client(folder)
+    (problem,) = info.value.problems
+    assert problem.column == "actual_unit" and problem.value == "hours"
+    assert "points cannot be converted to time" in problem.message
+    assert problem.row == text.splitlines().index("actual_unit: hours") + 1
+
+
+@pytest.mark.parametrize("factor, pair", [(8, "estimates in days and actuals in hours"),
+                                          (1 / 8, "estimates in hours and actuals in days"),
+                                          (24, "estimates in calendar days and actuals in hours"),
+                                          (1 / 40, "estimates in hours and actuals in weeks")])
+def test_a_mixup_either_way_is_named_by_the_pair_of_units(factor, pair):
+    from opsdx.forecast.estimates import unit_mixup
+
+    rng = np.random.default_rng(4)
+    ratios = rng.lognormal(np.log(1.3), 0.5, 200) * factor   # real overruns, one unit off
+    assert pair in unit_mixup(ratios)
+    assert unit_mixup(ratios / factor) is None                # the same work in one unit
+    assert "check that both columns are in points" in unit_mixup(ratios, unit="points")
+
+
+def test_every_item_on_one_side_of_its_estimate_is_doubted():
+    from opsdx.forecast.estimates import unit_mixup
+
+    over = np.linspace(1.1, 3.0, 10)
+    assert "every one of the 10 finished items took longer" in unit_mixup(over)
+    assert "every one of the 10 finished items took less time" in unit_mixup(1 / over)
+    assert unit_mixup(over[:9]) is None                       # too few to say
+    assert unit_mixup(np.r_[over, 1.0]) is None               # one on estimate
 
 
 def test_client_yaml_units_reach_the_estimates_and_a_mixup_is_flagged(tmp_path):
@@ -106,9 +156,12 @@ def test_client_yaml_units_reach_the_estimates_and_a_mixup_is_flagged(tmp_path):
     d = diagnose(folder, {"n_boot": 0, "trials": 500})
     check = d.headline()["planning_unit_check"]
     own = diagnose(source, {"n_boot": 0, "trials": 500}).headline()["median_ratio"]
-    assert check.startswith(f"the median ratio {own * 8:.2f} is near 8 (hours in a working day)")
-    assert d.planning.sentences()[1] == f"Check the units before reading on: {check}."
-    assert any(n.startswith("all history: the median ratio") for n in d.planning.notes)
+    assert check.startswith(f"the median item took {own * 8:.2f} times its estimate, about what "
+                            "estimates in days and actuals in hours give (8 hours in a working "
+                            "day")
+    assert d.planning.sentences()[1] == f"T{check[1:]}."
+    assert d.planning.sentences()[2].startswith("An outside-view P80 budget, if the units agree,")
+    assert any(n.startswith("all history: the median item took") for n in d.planning.notes)
     assert any(r.title.startswith("Check that estimates and actuals") for r in
                d.recommendations(5))
     assert not any(r.title.startswith("Budget from the outside view") for r in
@@ -122,6 +175,14 @@ def test_client_yaml_units_reach_the_estimates_and_a_mixup_is_flagged(tmp_path):
     assert d.headline()["median_ratio"] == pytest.approx(own)  # Northwind's own again
     assert "days" in d.planning.sentences()[-2]
     assert d.planning.estimators["median_ratio"].max() < 4
+    # the other way round: estimates in hours, actuals in days, and nothing declared
+    frame["actual"] = (hours / 64).map(lambda v: "" if pd.isna(v) else f"{v:g}")
+    frame.to_csv(folder / "estimates.csv", index=False)
+    (folder / "client.yaml").write_text("\n".join(
+        line for line in text.splitlines() if not line.endswith("_unit: hours")) + "\n")
+    d = diagnose(folder, {"n_boot": 0, "trials": 500})
+    assert d.headline()["median_ratio"] == pytest.approx(own / 8)
+    assert "estimates in hours and actuals in days" in d.headline()["planning_unit_check"]
 
 
 def test_the_client_yaml_units_are_the_readers_units():

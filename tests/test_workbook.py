@@ -393,6 +393,54 @@ def test_copied_client_folders_never_share_outputs_and_resume_skips_them(tmp_pat
     assert sorted(third.skipped) == ["meridian-care-group", "meridian-care-group--h"]
 
 
+def test_a_new_engagement_never_takes_over_an_archived_one(tmp_path):
+    import pandas as pd
+
+    source = tmp_path / "src"
+    source.mkdir()
+    _client("meridian-care", source / "mcg-2025")
+    out = tmp_path / "out"
+    run_batch(source, out, workers=1, progress=False, **FAST)
+    archived = (out / "meridian-care-group" / "results.json").read_bytes()
+    # the 2025 folder is gone (archived, or a drive not mounted); a 2026 engagement with the
+    # same name and other data arrives: it must get a folder of its own
+    shutil.rmtree(source / "mcg-2025")
+    _client("harbour-analytics", source / "mcg-2026", name="Meridian Care Group")
+    summary = run_batch(source, out, resume=True, workers=1, progress=False, **FAST)
+    assert [r["slug"] for r in summary.succeeded] == ["meridian-care-group--mcg-2026"]
+    assert (out / "meridian-care-group" / "results.json").read_bytes() == archived
+    assert _registry(out) == {"meridian-care-group": "mcg-2025",
+                              "meridian-care-group--mcg-2026": "mcg-2026"}
+    portfolio = pd.read_csv(out / "portfolio.csv").set_index("slug")
+    assert portfolio["source_found"].to_dict() == {"meridian-care-group": False,
+                                                   "meridian-care-group--mcg-2026": True}
+    # a folder renamed with its files unchanged still keeps its output folder
+    (source / "mcg-2026").rename(source / "meridian-2026")
+    again = run_batch(source, out, resume=True, workers=1, progress=False, **FAST)
+    assert again.rows == [] and again.skipped == ["meridian-care-group--mcg-2026"]
+
+
+def test_a_client_whose_units_look_mixed_up_is_not_ranked_on_its_ratios(tmp_path):
+    import pandas as pd
+
+    source = tmp_path / "src"
+    source.mkdir()
+    _client("meridian-care", source / "m")
+    _client("northwind-freight", source / "n")
+    frame = pd.read_csv(source / "n" / "estimates.csv", dtype=str, keep_default_na=False)
+    hours = pd.to_numeric(frame["actual"], errors="coerce") * 8   # days against hours
+    frame["actual"] = hours.map(lambda v: "" if pd.isna(v) else f"{v:g}")
+    frame.to_csv(source / "n" / "estimates.csv", index=False)
+    run_batch(source, tmp_path / "out", workers=1, progress=False, **FAST)
+    portfolio = pd.read_csv(tmp_path / "out" / "portfolio.csv").set_index("slug")
+    north = portfolio.loc["northwind-freight-ltd"]
+    assert "estimates in days and actuals in hours" in north["planning_unit_check"]
+    assert north["median_ratio"] > 6 and pd.isna(north["median_ratio_percentile_better"])
+    assert pd.isna(north["p80_uplift_percentile_better"])
+    assert portfolio.loc["meridian-care-group", "median_ratio_percentile_better"] == 100
+    assert north["maturity_index_percentile_better"] == 50   # the rest is still ranked
+
+
 def test_a_copy_run_alone_and_the_first_clients_json_format(tmp_path):
     source, elsewhere = tmp_path / "src", tmp_path / "elsewhere"
     source.mkdir()

@@ -204,7 +204,7 @@ class DecisionReport:
                f"them equally (Herfindahl index {self.herfindahl:.2f}).",
                f"Median decision latency {days(o['latency_p50'], o['longest_wait_days'])}, P85 "
                f"{days(o['latency_p85'], o['longest_wait_days'])}; {_count(o['pending'], 'decision')} "
-               "still pending (counted at their age so far)."]
+               f"still pending (counted at {'its' if o['pending'] == 1 else 'their'} age so far)."]
         if self.two_way_as_one_way:
             rev = self.by_reversibility.set_index("reversible")
             out.append(f"Reversible (two-way door) decisions wait as long as irreversible ones: "

@@ -21,8 +21,8 @@ Units: a cell may name its unit (minutes, hours, days, weeks, or points), and
 ``estimate_unit=`` / ``actual_unit=`` (``estimate_unit:`` / ``actual_unit:`` in
 ``client.yaml``) give the unit of the cells that do not. Times are converted
 at ``hours_per_day`` (default 8, a working day) and five days a week, and
-both columns are then expressed in the estimates' unit
-(``frame.attrs["unit"]``), so that a team estimating in days and logging
+both columns are then expressed in the estimates' unit (in hours when
+that is seconds or minutes, as Jira's exports count; ``frame.attrs["unit"]``), so that a team estimating in days and logging
 hours gets true ratios. Points cannot be converted to time: a column mixing
 them with hours is an error, as is a cell without a unit in a column whose
 other cells give one (unless the column's unit is declared).
@@ -40,7 +40,7 @@ from ..errors import DataError, OpsdxError, Problem, ProblemLog
 from ..tables import Source, read_table, require_columns
 
 __all__ = ["read_estimates", "parse_numbers", "parse_amounts", "parse_dates",
-           "finished_ratios", "unit_mixup", "UNITS"]
+           "finished_ratios", "unit_mixup", "unit_name", "UNITS"]
 
 _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 _DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
@@ -69,7 +69,7 @@ _UNIT_WORDS = {**{w: "seconds" for w in ("s", "sec", "secs", "second", "seconds"
                **{w: "weeks" for w in ("w", "wk", "wks", "week", "weeks")},
                **{w: "points" for w in ("pt", "pts", "point", "points", "sp")}}
 _NUMBER = r"[-+]?(?:\d[\d.,\s]*\d|\d|[.,]\d+)"
-_AMOUNT = rf"^(?P<number>{_NUMBER})\s*(?P<unit>[^\W\d_]+)?\.?$"
+_AMOUNT = rf"^(?P<number>{_NUMBER}(?:[eE][-+]?\d+)?)\s*(?P<unit>[^\W\d_]+)?\.?$"
 _PART = r"(?P<number>\d+(?:[.,]\d+)?)\s*(?P<unit>[^\W\d_]+)"
 
 
@@ -83,9 +83,11 @@ def parse_amounts(text: pd.Series, hours_per_day: float = 8.0) -> tuple[pd.Serie
     ``hours_per_day`` hours a day and five days a week.
 
     >>> numbers, units = parse_amounts(pd.Series(["16h", "2 d", "3 days", "1,5 weeks", "4",
-    ...                                           "1d 4h", "2x", ""]))
-    >>> numbers.tolist(), units.tolist()
-    ([16.0, 2.0, 3.0, 1.5, 4.0, 12.0, 2.0, nan], ['hours', 'days', 'days', 'weeks', '', 'hours', nan, ''])
+    ...                                           "1d 4h", "2x", "", "1.26e+06"]))
+    >>> numbers.tolist()
+    [16.0, 2.0, 3.0, 1.5, 4.0, 12.0, 2.0, nan, 1260000.0]
+    >>> units.tolist()
+    ['hours', 'days', 'days', 'weeks', '', 'hours', nan, '', '']
     """
     text = text.astype(str).str.strip()
     parts = text.str.extract(_AMOUNT)
@@ -104,6 +106,21 @@ def parse_amounts(text: pd.Series, hours_per_day: float = 8.0) -> tuple[pd.Serie
     return numbers, units
 
 
+def unit_name(word: str | None, what: str = "unit") -> str | None:
+    """The unit among :data:`UNITS` that ``word`` names (``"Days"``, ``"h"``, ``"pts"``), or None.
+
+    >>> unit_name("Days"), unit_name("h"), unit_name(None)
+    ('days', 'hours', None)
+    """
+    if word is None:
+        return None
+    unit = _UNIT_WORDS.get(str(word).strip().casefold()) if isinstance(word, str) else None
+    if unit is None:
+        raise OpsdxError(f"{what} must be one of {', '.join(UNITS)} (or h, d, w, pts ...), "
+                         f"not {word!r}")
+    return unit
+
+
 def _hours(unit: pd.Series, hours_per_day: float) -> pd.Series:
     """Hours in each unit of time (a working day of ``hours_per_day``, five of them a week)."""
     per = {"seconds": 1 / 3600, "minutes": 1 / 60, "hours": 1.0, "days": hours_per_day,
@@ -111,24 +128,31 @@ def _hours(unit: pd.Series, hours_per_day: float) -> pd.Series:
     return unit.map(per).astype(float)
 
 
-#: Ratios that betray two units: (ratio, what it counts, which units give it)
-_MIXUPS = ((8, "hours in a working day", "days against hours"),
-           (24, "hours in a day", "calendar days against hours"),
-           (40, "hours in a working week", "weeks against hours"))
+#: How many times one unit's numbers exceed another's: (factor, estimates in, actuals in, why)
+_MIXUPS = ((8, "days", "hours", "8 hours in a working day"),
+           (24, "calendar days", "hours", "24 hours in a day"),
+           (40, "weeks", "hours", "40 hours in a working week"))
+#: Estimators' own overrun multiplies the factor: from a fifth below to twice above it
+_OVERRUN = (0.8, 2.0)
 
 
-def unit_mixup(ratios: np.ndarray, *, min_items: int = 10) -> str | None:
+def unit_mixup(ratios: np.ndarray, *, unit: str | None = None, min_items: int = 10) -> str | None:
     """Why ratios of ``actual / estimate`` look like a unit mix-up, or None.
 
-    Two signs. A median near 8, 24 or 40 (the hours in a working day, a day,
-    a working week), or near their inverses, is what days or weeks compared
-    with hours give; "near" runs from a fifth below to twice above, because
-    the estimators' own optimism (typically 1.2 to 2 times) multiplies the
-    factor. And every one of at least ``min_items`` items over its estimate:
-    real estimates finish some work on or under estimate.
+    Two signs. A median ratio of 6.4 or more, or 0.25 or less: days or weeks
+    compared with hours give 8, 24 or 40 (the hours in a working day, a day, a
+    working week) or their inverses, times the estimators' own overrun (a
+    fifth below to twice above), while real work rarely takes even four times
+    its estimate at the median. And every one of at least ``min_items``
+    items over its estimate, or every one under it: real estimates finish
+    some work each side. The message names the pair of units that best
+    explains the median (the factor nearest to it, times a typical overrun
+    of 1.26, the middle of that range), unless ``unit`` is ``"points"``.
 
     >>> unit_mixup(np.array([11.0, 14.2, 15.0]))
-    'the median ratio 14.20 is near 8 (hours in a working day), what days against hours give: estimates and actuals may be in different units'
+    'the median item took 14.20 times its estimate, about what estimates in days and actuals in hours give (8 hours in a working day, times the usual overrun): check that both columns are in the same unit'
+    >>> unit_mixup(np.array([0.12, 0.16, 0.3]))
+    'the median item took 0.16 times its estimate, about what estimates in hours and actuals in days give (1/8: 8 hours in a working day): check that both columns are in the same unit'
     >>> unit_mixup(np.array([0.9, 1.2, 1.6])) is None
     True
     """
@@ -137,18 +161,28 @@ def unit_mixup(ratios: np.ndarray, *, min_items: int = 10) -> str | None:
     if not len(ratios):
         return None
     median = float(np.median(ratios))
-    for k, meaning, pair in _MIXUPS:
-        if k / 1.2 <= median <= 2 * k:
-            return (f"the median ratio {median:.2f} is near {k} ({meaning}), what {pair} give: "
-                    "estimates and actuals may be in different units")
-        if 1 / (2 * k) <= median <= 1.2 / k:
-            return (f"the median ratio {median:.3f} is near 1/{k} ({meaning}), what "
-                    f"{' against '.join(reversed(pair.split(' against ')))} give: estimates and "
-                    "actuals may be in different units")
-    if len(ratios) >= min_items and (ratios > 1 + 1e-9).all():
-        return (f"every one of the {len(ratios)} finished items took longer than its estimate, "
-                "which real estimates rarely do: check that estimates and actuals are in the same "
-                "unit")
+    low, high = _OVERRUN
+    check = "check that both columns are in the same unit"
+    smallest = min(k for k, *_ in _MIXUPS)
+    if median >= low * smallest or median <= high / smallest:
+        if unit == "points":
+            return (f"the median item took {median:.2f} times its estimate, far from what "
+                    f"estimates in points give (real work rarely takes 4 times its estimate, or "
+                    f"a quarter of it): check that both columns are in points")
+        middle, over = math.sqrt(low * high), median > 1
+        # the numbers of one column are k times the other's, times the overrun either way
+        k, big, small, why = min(_MIXUPS, key=lambda m: abs(
+            math.log(median / middle) - (1 if over else -1) * math.log(m[0])))
+        if over:
+            return (f"the median item took {median:.2f} times its estimate, about what estimates "
+                    f"in {big} and actuals in {small} give ({why}, times the usual overrun): "
+                    f"{check}")
+        return (f"the median item took {median:.2f} times its estimate, about what estimates in "
+                f"{small} and actuals in {big} give (1/{k}: {why}): {check}")
+    if len(ratios) >= min_items and ((ratios > 1 + 1e-9).all() or (ratios < 1 - 1e-9).all()):
+        side = "longer" if median > 1 else "less time"
+        return (f"every one of the {len(ratios)} finished items took {side} than its estimate, "
+                f"which real estimates rarely do: {check}")
     return None
 
 
@@ -214,9 +248,13 @@ def read_estimates(source: Source, *, name: str | None = None, sheet: str | int 
     log.add_rows("item_id appears twice", rows[dup], frame.loc[dup, "item_id"], column="item_id",
                  expected="one row per piece of work")
 
-    for unit, which in ((estimate_unit, "estimate_unit"), (actual_unit, "actual_unit")):
-        if unit is not None and unit not in UNITS:
-            raise OpsdxError(f"{which} must be one of {', '.join(UNITS)}, not {unit!r}")
+    estimate_unit = unit_name(estimate_unit, "estimate_unit")
+    actual_unit = unit_name(actual_unit, "actual_unit")
+    if None not in (estimate_unit, actual_unit) and \
+            (estimate_unit == "points") != (actual_unit == "points"):
+        raise OpsdxError(f"estimate_unit is {estimate_unit} and actual_unit is {actual_unit}: "
+                         "points cannot be converted to time; give both in points or both in "
+                         "time units")
     if not (isinstance(hours_per_day, (int, float)) and 0 < hours_per_day <= 24):
         raise OpsdxError(f"hours_per_day must be a number of hours, 0 to 24, not {hours_per_day!r}")
     estimate, e_unit = parse_amounts(frame["estimate"], hours_per_day)
@@ -296,6 +334,8 @@ def _convert(frame, rows, log, estimate, e_unit, estimate_unit, actual, a_unit, 
     target = estimate_unit or (named.mode().iloc[0] if len(named) else "hours")
     if target == "points":
         return None
+    if target in ("seconds", "minutes"):  # Jira's seconds: shown in hours, a readable unit
+        target = "hours"
     per_target = float(_hours(pd.Series([target]), hours_per_day).iloc[0])
     for col, values in (("estimate", estimate), ("actual", actual)):
         factor = _hours(units[col], hours_per_day) / per_target

@@ -121,7 +121,7 @@ class PlanningResult:
     @property
     def unit_check(self) -> str | None:
         """Why the ratios of all history look like a unit mix-up (see :func:`unit_mixup`), or None."""
-        return unit_mixup(self.reference_class.ratios_)
+        return unit_mixup(self.reference_class.ratios_, unit=self.params.get("unit"))
 
     def _backtest_table(self) -> pd.DataFrame | None:
         return None if self.backtest is None else self.backtest.summary()
@@ -137,8 +137,9 @@ class PlanningResult:
                f"{h['share_over']:.0%} overran, {h['share_on']:.0%} finished exactly on estimate "
                f"and {h['share_under']:.0%} under it."]
         if h["unit_check"]:
-            out.append(f"Check the units before reading on: {h['unit_check']}.")
-        out.append(f"An outside-view P80 budget is the estimate {_signed(h['p80_uplift'])} "
+            out.append(h["unit_check"][:1].upper() + h["unit_check"][1:] + ".")
+        agree = ", if the units agree," if h["unit_check"] else ""
+        out.append(f"An outside-view P80 budget{agree} is the estimate {_signed(h['p80_uplift'])} "
                    f"(P90: {_signed(h['p90_ratio'] - 1)}).")
         if (self.backtest is not None and not math.isnan(h["backtest_p80_coverage"])
                 and h["backtest_n"] >= MIN_BACKTEST):
@@ -414,7 +415,7 @@ def assess_planning(estimates: pd.DataFrame, *, p: Sequence[float] = (0.5, 0.8, 
     done = rc.history
     classes = _class_table(rc, by, ps, notes)
     for label, ratios in _class_ratios(rc, by):
-        mixup = unit_mixup(ratios)
+        mixup = unit_mixup(ratios, unit=unit)
         if mixup:
             notes.append(f"{label}: {mixup}")
     estimators = _estimator_table(done, "estimator", min_history)

@@ -226,14 +226,18 @@ class _Registry:
     punctuation) get two output folders, the later one disambiguated by its
     source folder (``meridian-care-group--zz-copy``: a slug from a name never
     holds ``--``). A folder that was renamed or moved keeps its output
-    folder: an entry whose source has gone, with the same client name, is
-    taken over. No run ever gives a second client a folder already given.
+    folder: an entry whose source has gone is taken over by a folder with the
+    same client name and the same files (the inputs hash of its last run), so
+    that a new engagement never takes over an archived one whose source is
+    gone or not mounted. No run ever gives a second client a folder already
+    given.
     """
 
     FORMAT = 2
 
-    def __init__(self, out: Path):
+    def __init__(self, out: Path, hashes: dict | None = None):
         self.path = out / "clients.json"
+        self.hashes = hashes or {}  # slug: inputs hash of its last run (from the ledger)
         self.entries: list[dict] = []
         self.claimed: set[str] = set()  # slugs given in this run
         self.running: set[str] = set()  # source folders of this run
@@ -245,14 +249,17 @@ class _Registry:
                                  "folders: restore it or choose another --out") from None
             self.entries = _registry_entries(data)
 
-    def slug(self, folder: Path, name: str) -> str:
+    def slug(self, folder: Path, name: str, inputs_hash: str = "") -> str:
         """The output folder of the client in ``folder`` (resolved), named ``name``."""
         source = str(folder)
         mine = next((e for e in self.entries if e["source"] == source), None)
-        if mine is None:  # renamed or moved: the same client name, its old folder gone
+        if mine is None:  # renamed or moved: its old folder gone, the same name and files
             orphans = [e for e in self.entries
                        if e["name"] == name and e["slug"] not in self.claimed
-                       and e["source"] not in self.running and not _is_client(e["source"])]
+                       and (e["source"] is None  # the first format did not record folders
+                            or (inputs_hash and self.hashes.get(e["slug"]) == inputs_hash
+                                and e["source"] not in self.running
+                                and not _is_client(e["source"])))]
             orphans.sort(key=lambda e: (Path(e["source"] or "").name != folder.name, e["slug"]))
             mine = orphans[0] if orphans else None
         if mine is None:
@@ -267,8 +274,8 @@ class _Registry:
             self._save()
         return mine["slug"]
 
-    def assign(self, clients: list[tuple[Path, str]]) -> dict:
-        """The output folder of each (source folder, name) of a run.
+    def assign(self, clients: list[tuple[Path, str, str]]) -> dict:
+        """The output folder of each (source folder, name, inputs hash) of a run.
 
         Folders known from earlier runs keep theirs first; among new ones
         whose names collide, the folder named like the client (``acme`` for
@@ -276,12 +283,13 @@ class _Registry:
         """
         known = {e["source"] for e in self.entries}
 
-        def order(pair):
-            folder, name = pair
+        def order(client):
+            folder, name, _ = client
             here, base = slugify(folder.name), slugify(name)
             return (str(folder) not in known, not base.startswith(here), str(folder))
 
-        return {folder: self.slug(folder, name) for folder, name in sorted(clients, key=order)}
+        return {folder: self.slug(folder, name, inputs_hash)
+                for folder, name, inputs_hash in sorted(clients, key=order)}
 
     def _new_slug(self, folder: Path, name: str) -> str:
         base = slugify(name)
@@ -459,6 +467,7 @@ def run_client(job: ClientJob) -> dict:
 #: Figures ranked across the portfolio, and which way is better (+1: higher is better).
 PORTFOLIO_FIGURES = {"maturity_index": 1, "p80_uplift": -1, "median_ratio": -1,
                      "top_decider_share": -1, "decision_latency_p50": -1}
+_PLANNING_FIGURES = {"p80_uplift", "median_ratio"}
 
 
 def _portfolio(out: Path, registry: _Registry) -> pd.DataFrame:
@@ -469,15 +478,21 @@ def _portfolio(out: Path, registry: _Registry) -> pd.DataFrame:
         path = out / slug / "results.json"
         if latest.get(slug, {}).get("status") == "success" and path.is_file():
             headline = json.loads(path.read_text(encoding="utf-8"))["headline"]
-            rows.append({"slug": slug, "source": registry.source(slug), **headline})
+            source = registry.source(slug)
+            rows.append({"slug": slug, "source": source,
+                         "source_found": source is not None and _is_client(source), **headline})
     frame = pd.DataFrame(rows)
     if frame.empty:
         return frame
-    frame.insert(2, "clients_in_portfolio", len(frame))
+    frame.insert(3, "clients_in_portfolio", len(frame))
+    doubted = (frame["planning_unit_check"].notna() if "planning_unit_check" in frame
+               else pd.Series(False, index=frame.index))
     for col, direction in PORTFOLIO_FIGURES.items():
         if col in frame and pd.api.types.is_numeric_dtype(frame[col]):
-            # the share of the portfolio this client does at least as well as (ties count half)
-            frame[f"{col}_percentile_better"] = (direction * frame[col]).rank(
+            values = frame[col].where(~doubted) if col in _PLANNING_FIGURES else frame[col]
+            # the share of the portfolio this client does at least as well as (ties count half);
+            # ratios that may compare days with hours are not ranked
+            frame[f"{col}_percentile_better"] = (direction * values).rank(
                 pct=True, method="average") * 100
     return frame
 
@@ -580,21 +595,23 @@ def _run_locked(source, out: Path, notebook: Path, summary: BatchSummary, *, wor
     for stale in out.glob(".work-*"):  # left by a batch that was killed: we hold the lock
         shutil.rmtree(stale, ignore_errors=True)
     done = {r["slug"]: r for r in read_ledger(out)}
-    registry = _Registry(out)
+    registry = _Registry(out, {slug: r.get("inputs_hash", "") for slug, r in done.items()})
     jobs: list[ClientJob] = []
     early: list[dict] = []
     folders, summary.notes = _clients(Path(source))
-    loaded = [(folder, *_load(folder)) for folder in folders]
+    loaded = []
+    for folder in folders:
+        client, name, problem = _load(folder)
+        parameters = WorkbookParams(client_dir=str(folder), **options).parameters()
+        inputs_hash = _hash_inputs(folder, notebook, parameters) if client is not None else ""
+        loaded.append((folder, client, name, problem, parameters, inputs_hash))
     registry.running = {str(f) for f in folders}
-    slugs = registry.assign([(folder, name) for folder, _, name, _ in loaded])
-    for folder, client, name, problem in loaded:
+    slugs = registry.assign([(folder, name, h) for folder, _, name, _, _, h in loaded])
+    for folder, client, name, problem, parameters, inputs_hash in loaded:
         slug = slugs[folder]
         summary.sources[slug] = str(folder)
-        parameters = WorkbookParams(client_dir=str(folder), **options).parameters()
         job = ClientJob(client_dir=str(folder), name=name, slug=slug, out_dir=str(out),
-                        notebook=str(notebook), parameters=parameters,
-                        inputs_hash=(_hash_inputs(folder, notebook, parameters)
-                                     if client is not None else ""),
+                        notebook=str(notebook), parameters=parameters, inputs_hash=inputs_hash,
                         timeout=timeout, verbose=verbose, pdf=pdf)
         if client is None:
             early.append(_failed_row(job, problem, 0.0, stage="data"))

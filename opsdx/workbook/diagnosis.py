@@ -58,6 +58,8 @@ class Diagnosis:
     paths: Optional[pd.DataFrame] = None
     delegation: Optional[pd.DataFrame] = None
     notes: list = field(default_factory=list)
+    #: The analyses whose input was broken: label -> the error (all its problems)
+    failures: dict = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -281,20 +283,22 @@ def _clean(value):
 PARTS = ("maturity", "planning", "flow", "decisions", "organisation")
 
 
-def _part(notes: list, label: str, fn, strict: bool):
-    """Run one analysis; a broken input becomes a note (or, when strict, raises)."""
+def _part(d: Diagnosis, label: str, fn, strict: bool):
+    """Run one analysis; a broken input becomes a note and a failure (or, when strict, raises)."""
     try:
         return fn()
     except DataError as exc:
         if strict:
             raise
         many = "" if len(exc.problems) == 1 else "s"
-        notes.append(f"{label}: the data has {len(exc.problems)} problem{many}; first: "
-                     f"{exc.problems[0]}")
+        d.notes.append(f"{label}: the data has {len(exc.problems)} problem{many}; first: "
+                       f"{exc.problems[0]}")
+        d.failures[label] = exc
     except OpsdxError as exc:
         if strict:
             raise
-        notes.append(f"{label}: {exc}")
+        d.notes.append(f"{label}: {exc}")
+        d.failures[label] = exc
     return None
 
 
@@ -313,8 +317,10 @@ def diagnose(client, params: WorkbookParams | dict | None = None, *,
     parts : sequence of str
         Which analyses to run, among :data:`PARTS`.
     strict : bool
-        Raise the first broken input (:class:`~opsdx.DataError`) instead of
-        noting it and going on; a missing data file is a note either way.
+        Raise the first broken input (:class:`~opsdx.DataError`). Without
+        it, each broken input becomes a note and an entry of
+        ``Diagnosis.failures`` (with all its problems), and the other parts go
+        on; a missing data file is a note either way.
 
     Examples
     --------
@@ -338,7 +344,7 @@ def diagnose(client, params: WorkbookParams | dict | None = None, *,
     d = Diagnosis(client=client, params=params, notes=notes)
 
     def part(label, fn):
-        return _part(notes, label, fn, strict)
+        return _part(d, label, fn, strict)
 
     if "maturity" in parts:
         d.maturity = part("maturity", lambda: score_maturity(

@@ -398,8 +398,8 @@ def parse_timestamps(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     ``cells`` is either a parsed column (``datetime64``, naive or zoned) or
     stripped text ("" for blank). Text is parsed as ISO 8601 in one
     vectorised pass: dates alone, ``T`` or a space, fractions of any length,
-    ``Z`` or an offset (``+01``, ``+0100``, ``+01:00``), and offsets that
-    change from row to row. Zoned values are converted to UTC. A year or a
+    ``Z``, `` UTC`` or an offset (``+01``, ``+0100``, ``+01:00``), and
+    offsets that change from row to row. Zoned values are converted to UTC. A year or a
     month alone is not a moment in time and stays unparsed (``NaT``), as does
     anything else that is not ISO 8601.
 
@@ -415,11 +415,12 @@ def parse_timestamps(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     Examples
     --------
     >>> times, aware = parse_timestamps(pd.Series(
-    ...     ["2025-03-30 01:30", "2025-03-30T03:30:00.5+02:00", "2025-03-30", "2025", ""]))
+    ...     ["2025-03-30 01:30", "2025-03-30T03:30:00.5+02:00", "2025-03-30", "2025", "",
+    ...      "2025-03-30 01:30:00 UTC"]))
     >>> times.tolist()
-    [Timestamp('2025-03-30 01:30:00'), Timestamp('2025-03-30 01:30:00.500000'), Timestamp('2025-03-30 00:00:00'), NaT, NaT]
+    [Timestamp('2025-03-30 01:30:00'), Timestamp('2025-03-30 01:30:00.500000'), Timestamp('2025-03-30 00:00:00'), NaT, NaT, Timestamp('2025-03-30 01:30:00')]
     >>> aware.tolist()
-    [False, True, False, False, False]
+    [False, True, False, False, False, True]
     """
     if pd.api.types.is_datetime64_any_dtype(cells):
         zoned = cells.dt.tz is not None
@@ -428,12 +429,16 @@ def parse_timestamps(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     text = cells if pd.api.types.is_string_dtype(cells) else cells.astype(str)
     times = _iso_utc(text)
     missed = times.isna() & (text != "")
-    if missed.any():  # RFC 3339 allows a lower-case "t" and "z": pandas does not
-        times[missed] = _iso_utc(text[missed].str.upper())
+    if missed.any():
+        # RFC 3339 allows a lower-case "t" and "z", and BigQuery writes " UTC": pandas takes
+        # neither; only the cells that did not parse pay for the second pass
+        fixed = text[missed].str.upper().str.replace(r"\s*(?:UTC|GMT)$", "Z", regex=True)
+        times[missed] = _iso_utc(fixed)
+        text = text.copy()
+        text[missed] = fixed
     # a year alone ("2025") or a month ("2025-03") is not a moment in time
     times = times.where(text.str.len() >= 10)
-    return times, _has_offset(text.str.upper() if missed.any() else text,
-                              times.notna().to_numpy())
+    return times, _has_offset(text, times.notna().to_numpy())
 
 
 def _iso_utc(text: pd.Series) -> pd.Series:

@@ -22,6 +22,9 @@ def test_each_estimator_draws_from_their_own_history_or_the_pool():
     assert table["estimator"].tolist() == ["ana", "ben", "dee", "(all estimators)"]
     assert table.set_index("estimator").at["(all estimators)", "tasks_inside_view"] == 14.0
     assert f.p_within(20.0) == pytest.approx(np.mean(f.totals <= 20.0))
+    p50, p80 = np.quantile(f.totals, [0.5, 0.8])   # a short repr in a notebook, not the draws
+    assert repr(f) == (f"<ScheduleForecast: 3 estimators, 2000 trials; total 14 as estimated, "
+                       f"P50 {p50:.4g}, P80 {p80:.4g}>")
 
 
 def test_same_seed_same_schedule_and_bad_input():

@@ -30,7 +30,7 @@ def _write(tmp_path, rows, header=HEADER, name="work_items.csv", newline="\n"):
 
 
 _ISO = re.compile(r"(\d{4})-(\d\d)-(\d\d)(?:[Tt ](\d\d):(\d\d)(?::(\d\d)(?:\.(\d+))?)?)?"
-                  r"(?:([Zz])|([+-])(\d\d)(?::?(\d\d))?)?$")
+                  r"(?:([Zz]| UTC)|([+-])(\d\d)(?::?(\d\d))?)?$")
 
 
 def _expected(text: str) -> pd.Timestamp:
@@ -52,6 +52,7 @@ def _expected(text: str) -> pd.Timestamp:
     ["2024-03-01T10:14:07-05", "2024-03-01T10:14:07-0500", "2024-03-01T10:14:07-05:00"],
     ["2025-03-04", "2025-03-05", "2025-03-06"],
     ["2025-03-04 09:00", "2025-03-04T09:00:00.123", "2025-03-05"],
+    ["2024-03-01 10:14:07.616000 UTC", "2024-03-01 10:15:00 UTC", "2024-03-01T10:16:00Z"],  # BigQuery
 ])
 def test_every_shape_reads_as_python_reads_it(tmp_path, cells):
     path = _write(tmp_path, [f"i{k},Build,{c}," for k, c in enumerate(cells)])

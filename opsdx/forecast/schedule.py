@@ -61,6 +61,12 @@ class ScheduleForecast:
         """Probability that the total effort fits in ``budget``."""
         return float(np.mean(self.totals <= budget))
 
+    def __repr__(self) -> str:
+        p50, p80 = np.quantile(self.totals, [0.5, 0.8]) if len(self.totals) else (np.nan, np.nan)
+        return (f"<ScheduleForecast: {len(self.by_estimator)} estimators, {len(self.totals)} "
+                f"trials; total {self.inside_view_total:g} as estimated, P50 {p50:.4g}, "
+                f"P80 {p80:.4g}>")
+
 
 def simulate_schedule(tasks: pd.DataFrame, history: pd.DataFrame, *, trials: int = 10_000,
                       seed=0, estimate: str = "estimate", actual: str = "actual",

@@ -357,6 +357,22 @@ def _whole(minimum: int):
     return parse
 
 
+def _option(field: str):
+    """An argparse type for a whole-number workbook parameter, with the bounds the model sets."""
+    from .workbook.params import WorkbookParams
+
+    bounds = {k: getattr(m, k) for m in WorkbookParams.model_fields[field].metadata
+              for k in ("ge", "le") if hasattr(m, k)}
+    whole = _whole(bounds.get("ge", 0))
+
+    def parse(text: str) -> int:
+        value = whole(text)
+        if "le" in bounds and value > bounds["le"]:
+            raise argparse.ArgumentTypeError(f"must be at most {bounds['le']:,}, not {value:,}")
+        return value
+    return parse
+
+
 def _positive(text: str) -> float:
     """An argparse type: a positive, finite number."""
     try:
@@ -380,9 +396,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="for answer files: bundled name or .yaml path (default maturity)")
     score.add_argument("--threshold", type=float, default=0.75,
                        help="attainment a stage needs to be reached, 0 to 1 (default 0.75)")
-    score.add_argument("--seed", type=int, default=0,
+    score.add_argument("--seed", type=_option("seed"), default=0,
                        help="seed of the bootstrap: the same seed gives the same result (default 0)")
-    score.add_argument("--n-boot", type=int, default=2000,
+    score.add_argument("--n-boot", type=_option("n_boot"), default=2000,
                        help="bootstrap resamples; 0 for a point estimate without probabilities")
     score.add_argument("--top", type=int, default=3, help="blockers to list (default 3)")
     score.add_argument("--json", action="store_true", help="print machine-readable results")
@@ -399,8 +415,9 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--as-of", default=None, metavar="DATE",
                       help="first day of the forecast (default: the day after the last date "
                            "in the data)")
-    plan.add_argument("--trials", type=_whole(1), default=10_000, help="Monte Carlo trials")
-    plan.add_argument("--seed", type=_whole(0), default=0, help="random seed (default 0)")
+    plan.add_argument("--trials", type=_option("trials"), default=10_000,
+                      help="Monte Carlo trials (100 to 1,000,000; default 10,000)")
+    plan.add_argument("--seed", type=_option("seed"), default=0, help="random seed (default 0)")
     plan.add_argument("--json", action="store_true", help="print machine-readable results")
     plan.set_defaults(func=_cmd_plan)
 
@@ -428,9 +445,9 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--scheduler", default=None, metavar="ADDRESS",
                        help="a Dask distributed scheduler, e.g. tcp://host:8786")
     batch.add_argument("--notebook", default=None, help="another workbook notebook")
-    batch.add_argument("--seed", type=_whole(0), default=0)
-    batch.add_argument("--n-boot", type=_whole(0), default=2000)
-    batch.add_argument("--trials", type=_whole(100), default=10_000)
+    batch.add_argument("--seed", type=_option("seed"), default=0)
+    batch.add_argument("--n-boot", type=_option("n_boot"), default=2000)
+    batch.add_argument("--trials", type=_option("trials"), default=10_000)
     batch.add_argument("--pdf", action="store_true",
                        help="also a PDF of each report, with WeasyPrint when installed")
     batch.add_argument("--verbose", action="store_true", help="show each cell as it runs")

@@ -62,6 +62,13 @@ class ClientSpec(BaseModel):
                               description="Work stages in flow order, for work_items.csv "
                                           "(default: inferred from the data).")
 
+    @field_validator("hours_per_day", mode="before")
+    @classmethod
+    def _hours(cls, value):
+        if isinstance(value, bool):  # YAML's yes/true is not a number of hours
+            raise ValueError("must be a number of hours, 0 to 24")
+        return value
+
     @field_validator("estimate_unit", "actual_unit", mode="before")
     @classmethod
     def _unit(cls, value):

@@ -22,8 +22,9 @@ Every loader in opsdx goes through :func:`read_table`, so all of them agree on
   file is read, in one vectorised pass (pandas' ISO 8601 parser working on
   the file's bytes: fractions of any length, ``T`` or a space, ``Z`` or an
   offset, dates alone). A column that holds anything else (a typo, ``TBD``,
-  offsets that change with daylight saving, a year alone) comes back as text,
-  and :func:`parse_timestamps` parses it with a problem for each bad cell.
+  offsets other than UTC, which usually change with daylight saving, a year
+  alone) comes back as the file's text, with any pandas version, and
+  :func:`parse_timestamps` parses it with a problem for each bad cell.
 
 Input files are only ever opened for reading.
 """
@@ -97,9 +98,10 @@ def read_table(source: Source, *, name: str | None = None, sheet: str | int = 0,
     times : list of str
         Columns of timestamps. In a CSV file, such a column whose every cell
         is an ISO 8601 date or timestamp (or blank) is returned as
-        ``datetime64`` (blanks as ``NaT``; zoned when the file gives one
-        offset throughout); otherwise, and in workbooks and DataFrames, as
-        text like every other column. Read either with
+        ``datetime64`` (blanks as ``NaT``; zoned, in UTC, when every cell
+        gives ``Z`` or a zero offset); otherwise (other offsets, which usually
+        change with daylight saving, among them), and in workbooks and
+        DataFrames, as text like every other column, as the file wrote it. Read either with
         :func:`parse_timestamps`.
 
     Raises
@@ -276,16 +278,21 @@ def _read_csv(raw: bytes, encoding: str, sep: str, times: Sequence[str]):
         # a warning, where the plain reading names the row (and raises ParserError)
         grid = pd.read_csv(io.BytesIO(raw), header=None, dtype=str, **options)
         return [str(h) for h in grid.iloc[0]], grid.iloc[1:]
-    for i in dated:
-        column = body[i]
-        if pd.api.types.is_datetime64_any_dtype(column):
-            if column.dt.tz is None and _maybe_reduced(column):
-                # "2025" and "2025-03" parse as the first of a month: read the cells as written
-                body[i] = pd.read_csv(io.BytesIO(raw), header=0, names=names, index_col=False,
-                                      usecols=[i], dtype=str, **options)[i]
-        elif not pd.api.types.is_string_dtype(column):  # objects: text as pandas printed them
-            body[i] = column.astype(object).where(column.notna(), "").astype(str)
+    # read again as written: a column that a year or a month alone ("2025", "2025-03") may have
+    # given the first of a month, and one that pandas 2 left as objects (offsets that differ
+    # between rows, or values it could not parse: their printout is not the file's text)
+    again = [i for i in dated if (_maybe_reduced(body[i]) if _naive_times(body[i]) else not (
+        pd.api.types.is_datetime64_any_dtype(body[i]) or pd.api.types.is_string_dtype(body[i])))]
+    if again:
+        text = pd.read_csv(io.BytesIO(raw), header=0, names=names, index_col=False,
+                           usecols=again, dtype=str, **options)
+        for i in again:
+            body[i] = text[i]
     return header, body
+
+
+def _naive_times(column: pd.Series) -> bool:
+    return pd.api.types.is_datetime64_any_dtype(column) and column.dt.tz is None
 
 
 def _local_offsets(cells: pd.Series) -> bool:
@@ -296,7 +303,7 @@ def _local_offsets(cells: pd.Series) -> bool:
 
 def _maybe_reduced(times: pd.Series) -> bool:
     """Whether a parsed column has a value that a year or a month alone would give."""
-    moments = times.dropna().to_numpy("datetime64[ns]")
+    moments = times.dropna().to_numpy()  # at its own resolution: 9999-12-31 fits in none finer
     days = moments.astype("datetime64[D]")
     midnight = days[days == moments]
     return bool((midnight.astype("datetime64[M]") == midnight).any())
@@ -425,7 +432,8 @@ def parse_timestamps(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     if pd.api.types.is_datetime64_any_dtype(cells):
         zoned = cells.dt.tz is not None
         times = cells.dt.tz_convert("UTC").dt.tz_localize(None) if zoned else cells
-        return times.astype("datetime64[ns]"), cells.notna() & zoned
+        times = _nanoseconds(times)
+        return times, times.notna() & zoned
     text = cells if pd.api.types.is_string_dtype(cells) else cells.astype(str)
     times = _iso_utc(text)
     missed = times.isna() & (text != "")
@@ -446,7 +454,36 @@ def _iso_utc(text: pd.Series) -> pd.Series:
     with warnings.catch_warnings():  # pandas 2 warns about offsets that differ between rows
         warnings.simplefilter("ignore", FutureWarning)
         parsed = pd.to_datetime(text, errors="coerce", format="ISO8601", utc=True)
-    return parsed.dt.tz_localize(None).astype("datetime64[ns]")
+    return _nanoseconds(parsed.dt.tz_localize(None))
+
+
+#: Why a date such as 9999-12-31 is set aside, for the readers' row-level problems
+FAR_DATE = "a date before 1677 or after 2262"
+
+
+def far_dates(cells: pd.Series) -> pd.Series:
+    """Which cells hold a date outside the years 1677 to 2262, that a timestamp cannot hold.
+
+    >>> far_dates(pd.Series(["9999-12-31", "2025-01-01", "TBD", "0001-01-01T00:00Z"])).tolist()
+    [True, False, False, True]
+    """
+    if pd.api.types.is_datetime64_any_dtype(cells):
+        naive = cells.dt.tz_localize(None) if cells.dt.tz is not None else cells
+        return cells.notna() & ~naive.between(pd.Timestamp.min, pd.Timestamp.max)
+    year = pd.to_numeric(cells.astype(str).str.extract(r"^\s*(\d{4})-\d\d", expand=False),
+                         errors="coerce")
+    return (year < 1678) | (year > 2261)
+
+
+def _nanoseconds(times: pd.Series) -> pd.Series:
+    """Naive times as ``datetime64[ns]``; NaT for those it cannot hold (years 1677 to 2262).
+
+    pandas 3 parses ``9999-12-31`` (a placeholder some systems write for
+    "open") at a coarser resolution; such a value is not a moment of the work.
+    """
+    if times.dtype != "datetime64[ns]":
+        times = times.where(times.between(pd.Timestamp.min, pd.Timestamp.max))
+    return times.astype("datetime64[ns]")
 
 
 def _has_offset(text: pd.Series, among: np.ndarray | None = None) -> pd.Series:

@@ -78,6 +78,13 @@ def test_units_in_cells_and_declared_units_give_true_ratios(tmp_path):
     e = opsdx.read_estimates(big, estimate_unit="Seconds", actual_unit="s")   # any spelling
     assert e["estimate"].tolist() == [300.0] and e["actual"].tolist() == [350.0]
     assert opsdx.read_estimates(bare).attrs["unit"] is None   # no unit anywhere: as written
+    # bare estimates against actuals with a unit: in the actuals' unit, not assumed hours
+    half = tmp_path / "half.csv"
+    half.write_text("item_id,estimate,actual\nA,2,2d\nB,3,4.5 days\n")
+    e = opsdx.read_estimates(half)
+    assert e.attrs["unit"] == "days" and e["ratio"].tolist() == [1.0, 1.5]
+    e = opsdx.read_estimates(bare, actual_unit="days")        # declared for one column alike
+    assert e.attrs["unit"] == "days" and e["ratio"].tolist() == [10.0, 8.0]
 
 
 def test_unit_problems_are_listed_with_their_rows(tmp_path):
@@ -108,6 +115,9 @@ def test_a_client_yaml_unit_is_read_as_cells_are_and_points_against_hours_is_one
     text = (folder / "client.yaml").read_text()
     (folder / "client.yaml").write_text(text.replace("estimate_unit: hours", "estimate_unit: Hrs"))
     assert opsdx.load_client(folder).spec.estimate_unit == "hours"
+    (folder / "client.yaml").write_text(text + "hours_per_day: true\n")
+    with pytest.raises(DataError, match="hours_per_day.*must be a number of hours"):
+        opsdx.load_client(folder)
     (folder / "client.yaml").write_text(text.replace("estimate_unit: hours", "estimate_unit: pts"))
     with pytest.raises(DataError) as info:
         opsdx.load_client(folder)
@@ -134,11 +144,17 @@ def test_a_mixup_either_way_is_named_by_the_pair_of_units(factor, pair):
 def test_every_item_on_one_side_of_its_estimate_is_doubted():
     from opsdx.forecast.estimates import unit_mixup
 
-    over = np.linspace(1.1, 3.0, 10)
-    assert "every one of the 10 finished items took longer" in unit_mixup(over)
-    assert "every one of the 10 finished items took less time" in unit_mixup(1 / over)
-    assert unit_mixup(over[:9]) is None                       # too few to say
+    over = np.linspace(1.1, 3.0, 30)
+    assert "every one of the 30 finished items took longer" in unit_mixup(over)
+    assert "every one of the 30 finished items took less time" in unit_mixup(1 / over)
+    assert unit_mixup(over[:29]) is None                      # too few to say
     assert unit_mixup(np.r_[over, 1.0]) is None               # one on estimate
+    # real classes of 10 to 15 items from a sample client are not doubted for being all over
+    ratios = opsdx.load_client(Path(__file__).resolve().parent.parent / "sample_data"
+                               / "northwind-freight").estimates()["ratio"].dropna().to_numpy()
+    rng = np.random.default_rng(0)
+    draws = [rng.choice(ratios, n, replace=False) for n in (10, 12, 15) for _ in range(300)]
+    assert sum(unit_mixup(d) is not None for d in draws) == 0
 
 
 def test_client_yaml_units_reach_the_estimates_and_a_mixup_is_flagged(tmp_path):

@@ -140,6 +140,33 @@ def test_other_encodings_and_separators_parse_alike(tmp_path):
         assert visits["entered_at"].tolist() == [pd.Timestamp("2025-01-06 08:00:00.5")]
 
 
+def test_far_placeholder_dates_are_set_aside_by_row_not_a_crash(tmp_path):
+    # some systems write 9999-12-31 for "still open"; a timestamp cannot hold it
+    rows = ["a,Build,2025-03-04 10:00,2025-03-05 10:00", "b,Build,2025-03-04 10:00,9999-12-31",
+            "c,Build,2025-03-04 10:00,9999-12-31T00:00:00+01:00", "d,Build,0001-01-01,"]
+    flow = opsdx.read_work_items(_write(tmp_path, rows))
+    found = dict(zip(flow.quality["row"], flow.quality["problem"]))
+    far = "a date before 1677 or after 2262 (a placeholder for open work? leave the cell blank)"
+    assert found == {3: far, 4: far, 5: far}
+    assert flow.visits["item_id"].tolist() == ["a"]
+    log = _write(tmp_path, ["D1,2024-03-01,9999-12-31,Ann", "D2,2024-03-01,2024-03-02,Bo"],
+                 header="decision_id,raised_at,decided_at,decider\n", name="decisions.csv")
+    with pytest.raises(opsdx.DataError) as info:
+        opsdx.read_decisions(log)
+    (problem,) = info.value.problems
+    assert (problem.row, problem.column, problem.value) == (2, "decided_at", "9999-12-31")
+    assert problem.message == "a date before 1677 or after 2262"
+
+
+def test_a_month_alone_after_offsets_that_change_is_still_refused(tmp_path):
+    # beyond the rows pandas looks at first, an offset and a month alone: the cells as written
+    rows = [f"i{k},Build,2025-03-04 10:00,2025-03-05 10:00" for k in range(600)]
+    rows += ["j,Build,2025-03-04 10:00,2025-03-05T10:00:00+02:00", "m,Build,2025-03-04 10:00,2025-04"]
+    flow = opsdx.read_work_items(_write(tmp_path, rows))
+    found = dict(zip(flow.quality["row"], zip(flow.quality["value"], flow.quality["problem"])))
+    assert found == {602: ("2025-03-05T10:00:00+02:00", MIXED), 603: ("2025-04", NOT_A_TIMESTAMP)}
+
+
 def test_decision_logs_and_event_logs_read_the_same_shapes(tmp_path):
     log = _write(tmp_path, ["D1,2024-03-01T10:14:07.616+0000,2024-03-02T10:14:07.616+0000,Ann",
                             "D2,2024-03-01T10:00:00.5Z,,Bo"],

@@ -176,6 +176,11 @@ def test_notebook_error_and_timeout_are_recorded(tmp_path):
     kept = tmp_path / "o1" / "_failed" / "northwind-freight-ltd.ipynb"
     assert str(source) not in kept.read_text() and "papermill" not in nbformat.read(
         kept, as_version=4).metadata
+    injected = next(c.source for c in nbformat.read(kept, as_version=4).cells
+                    if "injected-parameters" in c.metadata.get("tags", []))
+    # the parameters it ran with, the folder's path shown as its name
+    assert "client_dir = 'northwind-freight-ltd'" in injected
+    assert "results_path = 'results.json'" in injected and "excel_path = 'workbook.xlsx'" in injected
     assert not (tmp_path / "o1" / "northwind-freight-ltd" / "results.json").exists()
     slow = _notebook(tmp_path / "slow.ipynb", "import time\ntime.sleep(60)")
     with pytest.raises(opsdx.OpsdxError, match="timeout must be a positive number"):
@@ -418,6 +423,21 @@ def test_a_new_engagement_never_takes_over_an_archived_one(tmp_path):
     (source / "mcg-2026").rename(source / "meridian-2026")
     again = run_batch(source, out, resume=True, workers=1, progress=False, **FAST)
     assert again.rows == [] and again.skipped == ["meridian-care-group--mcg-2026"]
+    # renamed to archive it, and a new engagement begun under the old folder name: the output
+    # folder follows the files, and the new engagement gets one of its own
+    (source / "meridian-2026").rename(source / "meridian-2026-archive")
+    _client("northwind-freight", source / "meridian-2026", name="Meridian Care Group")
+    kept = (out / "meridian-care-group--mcg-2026" / "results.json").read_bytes()
+    third = run_batch(source, out, resume=True, workers=1, progress=False, **FAST)
+    assert third.skipped == ["meridian-care-group--mcg-2026"]
+    assert [r["slug"] for r in third.rows] == ["meridian-care-group--meridian-2026"]
+    assert (out / "meridian-care-group--mcg-2026" / "results.json").read_bytes() == kept
+    assert _registry(out)["meridian-care-group--mcg-2026"] == "meridian-2026-archive"
+    # moved with the same files but run with another seed: redone, in the folder it had
+    shutil.move(source / "meridian-2026-archive", tmp_path / "meridian-2026-archive")
+    moved = run_batch(tmp_path / "meridian-2026-archive", out, workers=1, progress=False,
+                      n_boot=300, trials=1000, seed=7)
+    assert [r["slug"] for r in moved.rows] == ["meridian-care-group--mcg-2026"]
 
 
 def test_a_client_whose_units_look_mixed_up_is_not_ranked_on_its_ratios(tmp_path):

@@ -36,7 +36,7 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import OpsdxError, ProblemLog
-from ..tables import Source, parse_timestamps, read_table, require_columns
+from ..tables import FAR_DATE, Source, far_dates, parse_timestamps, read_table, require_columns
 from .workitems import as_flow
 
 __all__ = ["read_decisions", "decision_report", "DecisionReport", "hero_dependency", "km_quantile",
@@ -97,9 +97,13 @@ def read_decisions(source: Source, *, name: str | None = None, sheet: str | int 
         when, zoned[col] = parse_timestamps(frame[col])
         given = frame[col].str.strip() != ""
         read[col] = when.notna()  # the zone check counts readable cells: others are reported
-        log.add_rows("not a date or timestamp", rows[given & when.isna()],
-                     frame.loc[given & when.isna(), col], column=col,
+        unread = given & when.isna()
+        far = unread & far_dates(frame[col]) if unread.any() else unread
+        log.add_rows("not a date or timestamp", rows[unread & ~far],
+                     frame.loc[unread & ~far, col], column=col,
                      expected="ISO 8601, e.g. 2025-03-04 or 2025-03-04 14:30")
+        log.add_rows(FAR_DATE, rows[far], frame.loc[far, col], column=col,
+                     expected="a real date; leave the cell blank while the decision is open")
         out[col] = when
     n_zoned = sum(int(z.sum()) for z in zoned.values())
     n_naive = sum(int((read[c] & ~z).sum()) for c, z in zoned.items())

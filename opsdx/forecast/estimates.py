@@ -22,10 +22,13 @@ Units: a cell may name its unit (minutes, hours, days, weeks, or points), and
 ``client.yaml``) give the unit of the cells that do not. Times are converted
 at ``hours_per_day`` (default 8, a working day) and five days a week, and
 both columns are then expressed in the estimates' unit (in hours when
-that is seconds or minutes, as Jira's exports count; ``frame.attrs["unit"]``), so that a team estimating in days and logging
-hours gets true ratios. Points cannot be converted to time: a column mixing
-them with hours is an error, as is a cell without a unit in a column whose
-other cells give one (unless the column's unit is declared).
+that is seconds or minutes, as Jira's exports count; ``frame.attrs["unit"]``),
+so that a team estimating in days and logging hours gets true ratios. The
+bare numbers of one column are in the unit the other column gives, when
+nothing says otherwise: ``2`` against ``2d`` is two days. Points cannot be
+converted to time: a column mixing them with hours is an error, as is a
+cell without a unit in a column whose other cells give one (unless the
+column's unit is declared).
 """
 
 from __future__ import annotations
@@ -136,7 +139,7 @@ _MIXUPS = ((8, "days", "hours", "8 hours in a working day"),
 _OVERRUN = (0.8, 2.0)
 
 
-def unit_mixup(ratios: np.ndarray, *, unit: str | None = None, min_items: int = 10) -> str | None:
+def unit_mixup(ratios: np.ndarray, *, unit: str | None = None, min_items: int = 30) -> str | None:
     """Why ratios of ``actual / estimate`` look like a unit mix-up, or None.
 
     Two signs. A median ratio of 6.4 or more, or 0.25 or less: days or weeks
@@ -145,7 +148,8 @@ def unit_mixup(ratios: np.ndarray, *, unit: str | None = None, min_items: int = 
     fifth below to twice above), while real work rarely takes even four times
     its estimate at the median. And every one of at least ``min_items``
     items over its estimate, or every one under it: real estimates finish
-    some work each side. The message names the pair of units that best
+    some work each side (were four in five over, all of 30 would be by
+    chance with probability 0.8 ** 30, about 1 in 800; of 10, 1 in 9). The message names the pair of units that best
     explains the median (the factor nearest to it, times a typical overrun
     of 1.26, the middle of that range), unless ``unit`` is ``"points"``.
 
@@ -329,9 +333,12 @@ def _convert(frame, rows, log, estimate, e_unit, estimate_unit, actual, a_unit, 
         return None
     if (every == "points").all():
         return "points"
-    named = units["estimate"][given["estimate"] & units["estimate"].notna()
-                              & (units["estimate"] != "")]
-    target = estimate_unit or (named.mode().iloc[0] if len(named) else "hours")
+    def named(col):
+        cells = units[col][given[col] & units[col].notna() & (units[col] != "")]
+        return cells.mode().iloc[0] if len(cells) else None
+
+    # bare estimates are in the unit the actuals give (as bare actuals are in the estimates')
+    target = estimate_unit or named("estimate") or named("actual")
     if target == "points":
         return None
     if target in ("seconds", "minutes"):  # Jira's seconds: shown in hours, a readable unit

@@ -78,6 +78,7 @@ class ClientJob:
     notebook: str
     parameters: dict
     inputs_hash: str
+    files_hash: str = ""
     timeout: float | None = None
     verbose: bool = False
     pdf: bool = False
@@ -111,16 +112,26 @@ class BatchSummary:
         return "\n".join(lines)
 
 
-def _hash_inputs(client_dir: Path, notebook: Path, parameters: dict) -> str:
-    """What a result depends on: the folder's files (by relative path), notebook, options, version.
+def _hash_files(client_dir: Path) -> str:
+    """The folder's files (by relative path and content), not the folder's own path.
 
-    The folder's own path is left out, so that a renamed or moved folder with
-    the same files is still done (``--resume`` skips it).
+    What tells a renamed or moved client folder from a new engagement: the
+    same files are the same client.
     """
     digest = hashlib.sha256()
     for path in sorted(p for p in client_dir.rglob("*") if p.is_file()):
         digest.update(str(path.relative_to(client_dir)).encode())
         digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _hash_inputs(files_hash: str, notebook: Path, parameters: dict) -> str:
+    """What a result depends on: the folder's files, the notebook, the options, the version.
+
+    The folder's own path is left out, so that a renamed or moved folder with
+    the same files is still done (``--resume`` skips it).
+    """
+    digest = hashlib.sha256(files_hash.encode())
     digest.update(notebook.read_bytes())
     options = {k: v for k, v in parameters.items() if k != "client_dir"}
     digest.update(json.dumps(options, sort_keys=True).encode())
@@ -227,7 +238,7 @@ class _Registry:
     source folder (``meridian-care-group--zz-copy``: a slug from a name never
     holds ``--``). A folder that was renamed or moved keeps its output
     folder: an entry whose source has gone is taken over by a folder with the
-    same client name and the same files (the inputs hash of its last run), so
+    same client name and the same files (the files hash of its last run), so
     that a new engagement never takes over an archived one whose source is
     gone or not mounted. No run ever gives a second client a folder already
     given.
@@ -237,7 +248,7 @@ class _Registry:
 
     def __init__(self, out: Path, hashes: dict | None = None):
         self.path = out / "clients.json"
-        self.hashes = hashes or {}  # slug: inputs hash of its last run (from the ledger)
+        self.hashes = hashes or {}  # slug: the files hash of its last run (from the ledger)
         self.entries: list[dict] = []
         self.claimed: set[str] = set()  # slugs given in this run
         self.running: set[str] = set()  # source folders of this run
@@ -249,7 +260,7 @@ class _Registry:
                                  "folders: restore it or choose another --out") from None
             self.entries = _registry_entries(data)
 
-    def slug(self, folder: Path, name: str, inputs_hash: str = "") -> str:
+    def slug(self, folder: Path, name: str, files_hash: str = "") -> str:
         """The output folder of the client in ``folder`` (resolved), named ``name``."""
         source = str(folder)
         mine = next((e for e in self.entries if e["source"] == source), None)
@@ -257,7 +268,7 @@ class _Registry:
             orphans = [e for e in self.entries
                        if e["name"] == name and e["slug"] not in self.claimed
                        and (e["source"] is None  # the first format did not record folders
-                            or (inputs_hash and self.hashes.get(e["slug"]) == inputs_hash
+                            or (files_hash and self.hashes.get(e["slug"]) == files_hash
                                 and e["source"] not in self.running
                                 and not _is_client(e["source"])))]
             orphans.sort(key=lambda e: (Path(e["source"] or "").name != folder.name, e["slug"]))
@@ -275,21 +286,39 @@ class _Registry:
         return mine["slug"]
 
     def assign(self, clients: list[tuple[Path, str, str]]) -> dict:
-        """The output folder of each (source folder, name, inputs hash) of a run.
+        """The output folder of each (source folder, name, files hash) of a run.
 
         Folders known from earlier runs keep theirs first; among new ones
         whose names collide, the folder named like the client (``acme`` for
-        "Acme Ltd") gets the plain slug, then the others in path order.
+        "Acme Ltd") gets the plain slug, then the others in path order. When
+        a known folder now holds other files and a new folder of the run
+        holds its old ones (``acme`` renamed ``acme-2024``, and a new
+        ``acme`` begun), the output folder follows the files.
         """
+        now = {str(folder): files for folder, _, files in clients}
         known = {e["source"] for e in self.entries}
+        newcomers: dict = {}
+        for folder, name, files in clients:
+            if files and str(folder) not in known:
+                newcomers.setdefault((name, files), []).append(str(folder))
+        moved = False
+        for e in self.entries:
+            last = self.hashes.get(e["slug"])
+            if last and now.get(e["source"], last) not in ("", last) \
+                    and newcomers.get((e["name"], last)):
+                e["source"] = newcomers[(e["name"], last)].pop(0)
+                moved = True
+        if moved:
+            self._save()
+            known = {e["source"] for e in self.entries}
 
         def order(client):
             folder, name, _ = client
             here, base = slugify(folder.name), slugify(name)
             return (str(folder) not in known, not base.startswith(here), str(folder))
 
-        return {folder: self.slug(folder, name, inputs_hash)
-                for folder, name, inputs_hash in sorted(clients, key=order)}
+        return {folder: self.slug(folder, name, files)
+                for folder, name, files in sorted(clients, key=order)}
 
     def _new_slug(self, folder: Path, name: str) -> str:
         base = slugify(name)
@@ -343,16 +372,21 @@ def _failed_row(job: ClientJob, reason: str, seconds: float, cell=None, stage="n
     return {"client": job.name, "slug": job.slug, "source": job.client_dir, "status": "failed",
             "failed_in": stage,
             "error": reason, "failed_cell": cell, "seconds": round(seconds, 2),
-            "inputs_hash": job.inputs_hash, "opsdx_version": __version__}
+            "inputs_hash": job.inputs_hash, "files_hash": job.files_hash,
+            "opsdx_version": __version__}
 
 
-def _redact(path: Path, job: ClientJob) -> None:
-    """Take the paths out of an executed notebook: papermill's metadata, the injected parameters."""
+def _redact(path: Path, job: ClientJob, parameters: dict) -> None:
+    """Take the paths out of an executed notebook: papermill's metadata, the injected parameters.
+
+    ``parameters`` are those the notebook was run with; the client folder's
+    path is shown as the output folder's name.
+    """
     import nbformat
 
     nb = nbformat.read(str(path), as_version=4)
     nb.metadata.pop("papermill", None)
-    shown = {**job.parameters, "client_dir": job.slug}
+    shown = {**parameters, "client_dir": job.slug}
     for cell in nb.cells:
         if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
             cell.source = ("# Parameters (the client folder's path replaced by its name)\n"
@@ -413,7 +447,7 @@ def run_client(job: ClientJob) -> dict:
                               time.perf_counter() - started, cell=exc.exec_count)
             row["failed_source"] = (exc.source or "").strip().splitlines()[0][:200] if exc.source else ""
             if executed.is_file():  # kept for debugging, away from the client's deliverables
-                _redact(executed, job)
+                _redact(executed, job, parameters)
                 failed = out / "_failed"
                 failed.mkdir(exist_ok=True)
                 os.replace(executed, failed / f"{job.slug}.ipynb")
@@ -425,7 +459,7 @@ def run_client(job: ClientJob) -> dict:
             row = _failed_row(job, reason, time.perf_counter() - started)
             if executed.is_file():  # saved after each cell: the running one is the culprit
                 row["failed_cell"], row["failed_source"] = _running_cell(executed)
-                _redact(executed, job)
+                _redact(executed, job, parameters)
                 failed = out / "_failed"
                 failed.mkdir(exist_ok=True)
                 os.replace(executed, failed / f"{job.slug}.ipynb")
@@ -434,7 +468,7 @@ def run_client(job: ClientJob) -> dict:
         if missing:
             return _failed_row(job, f"the notebook did not write {', '.join(missing)}",
                                time.perf_counter() - started)
-        _redact(executed, job)
+        _redact(executed, job, parameters)
         export_html(executed, work / "workbook.html", title=job.name)
         outputs = list(_OUTPUTS)
         note = None
@@ -456,7 +490,8 @@ def run_client(job: ClientJob) -> dict:
         return {"client": job.name, "slug": job.slug, "source": job.client_dir,
                 "status": "success", "failed_in": None,
                 "error": None, "failed_cell": None, "seconds": round(seconds, 2),
-                "inputs_hash": job.inputs_hash, "opsdx_version": __version__, "note": note}
+                "inputs_hash": job.inputs_hash, "files_hash": job.files_hash,
+                "opsdx_version": __version__, "note": note}
     except Exception as exc:  # pragma: no cover - last resort, never lose the other clients
         return _failed_row(job, f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}",
                            time.perf_counter() - started, stage="opsdx")
@@ -595,7 +630,7 @@ def _run_locked(source, out: Path, notebook: Path, summary: BatchSummary, *, wor
     for stale in out.glob(".work-*"):  # left by a batch that was killed: we hold the lock
         shutil.rmtree(stale, ignore_errors=True)
     done = {r["slug"]: r for r in read_ledger(out)}
-    registry = _Registry(out, {slug: r.get("inputs_hash", "") for slug, r in done.items()})
+    registry = _Registry(out, {slug: r.get("files_hash", "") for slug, r in done.items()})
     jobs: list[ClientJob] = []
     early: list[dict] = []
     folders, summary.notes = _clients(Path(source))
@@ -603,15 +638,17 @@ def _run_locked(source, out: Path, notebook: Path, summary: BatchSummary, *, wor
     for folder in folders:
         client, name, problem = _load(folder)
         parameters = WorkbookParams(client_dir=str(folder), **options).parameters()
-        inputs_hash = _hash_inputs(folder, notebook, parameters) if client is not None else ""
-        loaded.append((folder, client, name, problem, parameters, inputs_hash))
+        files_hash = _hash_files(folder) if client is not None else ""
+        loaded.append((folder, client, name, problem, parameters, files_hash))
     registry.running = {str(f) for f in folders}
     slugs = registry.assign([(folder, name, h) for folder, _, name, _, _, h in loaded])
-    for folder, client, name, problem, parameters, inputs_hash in loaded:
+    for folder, client, name, problem, parameters, files_hash in loaded:
+        inputs_hash = _hash_inputs(files_hash, notebook, parameters) if files_hash else ""
         slug = slugs[folder]
         summary.sources[slug] = str(folder)
         job = ClientJob(client_dir=str(folder), name=name, slug=slug, out_dir=str(out),
                         notebook=str(notebook), parameters=parameters, inputs_hash=inputs_hash,
+                        files_hash=files_hash,
                         timeout=timeout, verbose=verbose, pdf=pdf)
         if client is None:
             early.append(_failed_row(job, problem, 0.0, stage="data"))

@@ -21,7 +21,7 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from .errors import DataError, OpsdxError, Problem, ProblemLog
+from .errors import ROW_SET_ASIDE, DataError, OpsdxError, Problem, ProblemLog
 from .questionnaire import Questionnaire, load_questionnaire
 from .responses import read_responses
 from .yamlfile import line_of, parse_yaml, read_yaml_text, validate_model, yaml_lines
@@ -223,7 +223,7 @@ class Client:
         flow = self.work_items()
         if len(flow.quality):
             raise DataError([Problem(flow.source, f"row set aside: {r.problem}", row=r.row,
-                                     column=r.column, value=r.value)
+                                     column=r.column, value=r.value, code=ROW_SET_ASIDE)
                              for r in flow.quality.itertuples()])
 
     def __repr__(self) -> str:

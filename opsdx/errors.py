@@ -18,6 +18,11 @@ import pandas as pd
 __all__ = ["OpsdxError", "DataError", "QuestionnaireError", "Problem", "ProblemLog",
            "OpsdxWarning", "SmallSampleWarning"]
 
+#: :attr:`Problem.code` of a data file that is not there (a missing section, not bad data)
+FILE_NOT_FOUND = "file_not_found"
+#: :attr:`Problem.code` of a row that an analysis leaves out and lists (it still runs)
+ROW_SET_ASIDE = "row_set_aside"
+
 #: How many problems the exception message spells out; all of them stay in
 #: ``DataError.problems`` and ``DataError.to_frame()``.
 MESSAGE_PROBLEM_LIMIT = 50
@@ -32,7 +37,9 @@ class Problem:
     CSV/XLSX files, or the index label for a DataFrame, and ``column`` is a
     column name. In a YAML file (``kind="yaml"``), ``row`` is the line number
     and ``column`` the YAML path, such as ``items[3].stage``; the message then
-    says "line" and "at".
+    says "line" and "at". ``code`` names the kind of problem for code that
+    decides on it (:data:`FILE_NOT_FOUND`, :data:`ROW_SET_ASIDE`), so that no
+    decision reads the message.
     """
 
     file: str
@@ -42,6 +49,7 @@ class Problem:
     value: Any = None
     expected: str | None = None
     kind: str = "table"
+    code: str | None = None
 
     def __str__(self) -> str:
         where = [self.file]
@@ -108,8 +116,8 @@ class DataError(OpsdxError):
         super().__init__("\n".join(lines))
 
     def to_frame(self) -> pd.DataFrame:
-        """All problems as a tidy frame (file, row, column, value, message, expected, kind)."""
-        columns = ["file", "row", "column", "value", "message", "expected", "kind"]
+        """All problems as a tidy frame (file, row, column, value, message, expected, kind, code)."""
+        columns = ["file", "row", "column", "value", "message", "expected", "kind", "code"]
         return pd.DataFrame([asdict(p) for p in self.problems], columns=columns)
 
 

@@ -10,12 +10,17 @@ failed write leaves the previous version in place.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import math
 import os
 import tempfile
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
-__all__ = ["atomic_path", "write_text", "write_bytes"]
+import numpy as np
+import pandas as pd
+
+__all__ = ["atomic_path", "write_text", "write_bytes", "json_safe"]
 
 
 @contextlib.contextmanager
@@ -69,3 +74,44 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
     return Path(path)
+
+
+def json_safe(value: Any) -> Any:
+    """``value`` as plain JSON data: the one rule every result's ``to_dict()`` follows.
+
+    Dicts (keys as text), lists, tuples, Series (as dicts) and DataFrames (as
+    lists of records) are walked; numpy scalars become Python numbers; NaN
+    and infinities become None (JSON has neither); a timestamp becomes ISO
+    text, a date alone when it has no time of day; a timedelta its seconds.
+
+    >>> json_safe({"a": np.float64("nan"), "b": [np.int64(2), np.bool_(True)],
+    ...            "c": pd.Timestamp("2026-01-05"), "d": pd.Timestamp("2026-01-05 09:30")})
+    {'a': None, 'b': [2, True], 'c': '2026-01-05', 'd': '2026-01-05T09:30:00'}
+    >>> json_safe(pd.DataFrame({"x": [1.5, float("inf")]}))
+    [{'x': 1.5}, {'x': None}]
+    """
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, pd.DataFrame):
+        return [json_safe(r) for r in value.to_dict(orient="records")]
+    if isinstance(value, pd.Series):
+        return json_safe(value.to_dict())
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [json_safe(v) for v in value]
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        value = float(value)
+        return value if math.isfinite(value) else None
+    if value is pd.NaT or value is None:
+        return None
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
+        stamp = pd.Timestamp(value)
+        return stamp.date().isoformat() if stamp == stamp.normalize() else stamp.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (pd.Timedelta, dt.timedelta)):
+        return pd.Timedelta(value).total_seconds()
+    return value

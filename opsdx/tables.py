@@ -43,7 +43,7 @@ from typing import Sequence, Union
 import numpy as np
 import pandas as pd
 
-from .errors import DataError, OpsdxError, Problem, ProblemLog
+from .errors import FILE_NOT_FOUND, DataError, OpsdxError, Problem, ProblemLog
 
 __all__ = ["Source", "Table", "read_table", "require_columns", "parse_timestamps"]
 
@@ -140,7 +140,7 @@ def read_table(source: Source, *, name: str | None = None, sheet: str | int = 0,
         raise DataError([Problem(label, f"{path} is a folder, not a file",
                                  expected="the path of a CSV or XLSX file")])
     if not path.is_file():
-        raise DataError([Problem(label, f"file not found: {path}")])
+        raise DataError([Problem(label, f"file not found: {path}", code=FILE_NOT_FOUND)])
     with path.open("rb") as fh:
         raw = fh.read()
     if raw[:4096].isspace() and not raw.strip():

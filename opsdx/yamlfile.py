@@ -17,7 +17,7 @@ from typing import Any, Optional, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .errors import DataError, Problem, ProblemLog
+from .errors import FILE_NOT_FOUND, DataError, Problem, ProblemLog
 
 __all__ = ["yaml_lines", "path_text", "line_of", "parse_yaml", "validate_model", "read_yaml_text"]
 
@@ -98,7 +98,8 @@ def read_yaml_text(path: Path, label: str) -> str:
     from .tables import _decode
 
     if not path.is_file():
-        raise DataError([Problem(label, f"file not found: {path}", kind="yaml")])
+        raise DataError([Problem(label, f"file not found: {path}", kind="yaml",
+                                 code=FILE_NOT_FOUND)])
     return _decode(path.read_bytes())[0]
 
 

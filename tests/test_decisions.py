@@ -40,6 +40,21 @@ def test_hand_computed_decision_figures():
     assert "Truck factor 1: without Ann" in text
     assert any("two speeds are not compared" in n for n in report.notes)
     assert report.to_dict()["truck_factor"] == 1
+    # concentrated but not slower: not the founder-as-router pattern, by its one definition
+    assert report.router is False and report.router_share == 0.0
+    assert report.statement("router").startswith("Ann decides 80%")
+    assert report.statement("two_way") is None and report.to_dict()["router"] is False
+
+
+def test_the_router_has_one_definition():
+    log = small_log()
+    log["decided_at"] = ["2025-01-12", "2025-01-16", "2025-01-14", "2025-01-09", ""]  # Ann slow
+    log["shipped_at"] = ""
+    report = opsdx.decision_report(opsdx.read_decisions(log))
+    ann, bo = report.by_decider.set_index("decider")["latency_p50"][["Ann", "Bo"]]
+    assert report.router and report.router_share == pytest.approx(1 - bo / ann)
+    log["decider"] = ["Ann", "Bo", "Cy", "Di", "Ed"]       # spread out: no router however slow
+    assert not opsdx.decision_report(opsdx.read_decisions(log)).router
 
 
 def test_truck_factor_needs_more_than_half():

@@ -146,6 +146,14 @@ def test_small_classes_and_blank_estimators_are_shown_not_hidden(kestrel):
     assert table.iloc[-1]["estimator"] == "intern" and not table.iloc[-1]["enough_history"]
 
 
+def test_class_values_with_commas_and_equals_signs_are_counted_as_data(kestrel):
+    odd = kestrel.copy()
+    odd["kind"] = odd["kind"].replace({"bug": "bug, urgent=yes"})
+    classes = opsdx.assess_planning(odd, by=["kind"], trials=200).classes.set_index("class")
+    finished = odd[odd["finished"]]
+    assert classes.at["kind=bug, urgent=yes", "n"] == int((finished["kind"] == "bug, urgent=yes").sum())
+
+
 def test_streams_are_independent_and_bad_arguments_are_clean_errors(kestrel):
     a = opsdx.assess_planning(kestrel, trials=2000, seed=0).completion.days
     b = opsdx.assess_planning(kestrel.drop(columns="estimator"), trials=2000, seed=0).completion.days

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -59,8 +61,25 @@ def test_workbook_named_csv_is_explained(tmp_path):
 
 
 def test_missing_file(tmp_path):
-    with pytest.raises(DataError, match="file not found"):
+    from opsdx.errors import FILE_NOT_FOUND, ROW_SET_ASIDE
+
+    with pytest.raises(DataError, match="file not found") as info:
         read_table(tmp_path / "nope.csv")
+    assert info.value.problems[0].code == FILE_NOT_FOUND      # what code decides on
+    assert info.value.to_frame()["code"].tolist() == [FILE_NOT_FOUND]
+    # a row the analysis sets aside is listed by Client.validate with its own code
+    import shutil
+
+    import opsdx
+
+    folder = tmp_path / "c"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "sample_data" / "kestrel-software",
+                    folder)
+    with open(folder / "work_items.csv", "a") as fh:
+        fh.write("X-1,Refinement,TBD,,,\n")
+    problems = opsdx.load_client(folder).validate()
+    assert [p.code for p in problems] == [ROW_SET_ASIDE]
+    assert problems[0].value == "TBD"
 
 
 def test_xlsx_cells_are_text_and_rows_numbered(tmp_path):

@@ -177,9 +177,19 @@ def truck_factor(categories: pd.Series, deciders: pd.Series, *, exact_up_to: int
     return len(absent), sorted(absent), False
 
 
+#: Founder-as-router: the top decider takes at least this share of the decisions ...
+ROUTER_MIN_SHARE = 0.4
+#: ... and their median latency is at least this many times everyone else's
+ROUTER_MIN_SLOWER = 1.25
+
+
 @dataclass(eq=False)
 class DecisionReport:
-    """What :func:`decision_report` found; ``sentences()`` for a report."""
+    """What :func:`decision_report` found; ``sentences()`` for a report.
+
+    The findings are attributes; the sentences are rendered from them
+    (:meth:`statement` gives one by name), never the other way round.
+    """
 
     overall: pd.Series
     by_decider: pd.DataFrame
@@ -192,35 +202,72 @@ class DecisionReport:
     two_way_as_one_way: bool | None
     notes: list = field(default_factory=list)
 
+    @property
+    def router_share(self) -> float:
+        """The share of the top decider's median latency above everyone else's (0 to 1).
+
+        ``1 - others / theirs``: 0 when they are no slower, 1 when most of
+        their decisions are still pending (a median that is not reached).
+        """
+        mine, others = self.by_decider.iloc[0]["latency_p50"], self.overall["latency_p50_others"]
+        if not np.isfinite(mine):
+            return 1.0
+        if not np.isfinite(others) or mine <= 0:
+            return 0.0
+        return float(max(0.0, 1.0 - others / mine))
+
+    @property
+    def router(self) -> bool:
+        """The founder-as-router pattern: one of several deciders takes at least
+        :data:`ROUTER_MIN_SHARE` of the decisions and decides them at least
+        :data:`ROUTER_MIN_SLOWER` times as slowly as everyone else."""
+        return bool(len(self.by_decider) > 1
+                    and self.by_decider.iloc[0]["share"] >= ROUTER_MIN_SHARE
+                    and self.router_share > 1.0 - 1.0 / ROUTER_MIN_SLOWER)
+
+    def statement(self, finding: str) -> str | None:
+        """The sentence of one finding (``"router"``, ``"concentration"``, ``"latency"``,
+        ``"two_way"``, ``"conversion"``, ``"truck_factor"``), or None where it does not hold."""
+        return self._statements().get(finding)
+
     def sentences(self) -> list[str]:
+        return list(self._statements().values())
+
+    def _statements(self) -> dict:
         o = self.overall
         top = self.by_decider.iloc[0]
+
         def days(value, longest):
             return (f"{value:.1f} days" if np.isfinite(value)
                     else f"more than {longest:.0f} days (most still pending)")
 
         others = self.by_decider.iloc[1:]
-        out = [f"{top['decider']} decides {top['share']:.0%} of all decisions; their median "
-               f"latency is {days(top['latency_p50'], top['longest_wait_days'])} "
-               + (f"against {days(o['latency_p50_others'], others['longest_wait_days'].max())} "
-                  "for everyone else." if len(others) else "(no one else decides)."),
-               f"Decisions are as concentrated as if {self.equivalent_deciders:.1f} people shared "
-               f"them equally (Herfindahl index {self.herfindahl:.2f}).",
-               f"Median decision latency {days(o['latency_p50'], o['longest_wait_days'])}, P85 "
-               f"{days(o['latency_p85'], o['longest_wait_days'])}; {_count(o['pending'], 'decision')} "
-               f"still pending (counted at {'its' if o['pending'] == 1 else 'their'} age so far)."]
+        vs = (f"against {days(o['latency_p50_others'], others['longest_wait_days'].max())} "
+              "for everyone else." if len(others) else "(no one else decides).")
+        out = {
+            "router": f"{top['decider']} decides {top['share']:.0%} of all decisions; their "
+                      f"median latency is {days(top['latency_p50'], top['longest_wait_days'])} "
+                      + vs,
+            "concentration": f"Decisions are as concentrated as if {self.equivalent_deciders:.1f} "
+                             f"people shared them equally (Herfindahl index "
+                             f"{self.herfindahl:.2f}).",
+            "latency": f"Median decision latency {days(o['latency_p50'], o['longest_wait_days'])}, "
+                       f"P85 {days(o['latency_p85'], o['longest_wait_days'])}; "
+                       f"{_count(o['pending'], 'decision')} still pending (counted at "
+                       f"{'its' if o['pending'] == 1 else 'their'} age so far)."}
         if self.two_way_as_one_way:
             rev = self.by_reversibility.set_index("reversible")
-            out.append(f"Reversible (two-way door) decisions wait as long as irreversible ones: "
-                       f"median {rev.at['reversible', 'latency_p50']:.1f} against "
-                       f"{rev.at['irreversible', 'latency_p50']:.1f} days.")
+            out["two_way"] = (f"Reversible (two-way door) decisions wait as long as irreversible "
+                              f"ones: median {rev.at['reversible', 'latency_p50']:.1f} against "
+                              f"{rev.at['irreversible', 'latency_p50']:.1f} days.")
         if np.isfinite(o.get("conversion", np.nan)):
-            out.append(f"{o['conversion']:.0%} of decisions made were shipped; "
-                       f"{o['shipped_per_week']:.1f} decisions shipped a week.")
+            out["conversion"] = (f"{o['conversion']:.0%} of decisions made were shipped; "
+                                 f"{o['shipped_per_week']:.1f} decisions shipped a week.")
         if self.truck_factor:
-            out.append(f"Truck factor {self.truck_factor}: without "
-                       f"{', '.join(self.truck_factor_people)}, more than half the decision "
-                       "categories would have no one who has decided one before.")
+            out["truck_factor"] = (f"Truck factor {self.truck_factor}: without "
+                                   f"{', '.join(self.truck_factor_people)}, more than half the "
+                                   "decision categories would have no one who has decided one "
+                                   "before.")
         return out
 
     def to_dict(self) -> dict:
@@ -240,7 +287,8 @@ class DecisionReport:
                 "by_reversibility": records(self.by_reversibility),
                 "herfindahl": self.herfindahl, "equivalent_deciders": self.equivalent_deciders,
                 "truck_factor": self.truck_factor, "truck_factor_people": self.truck_factor_people,
-                "two_way_as_one_way": self.two_way_as_one_way, "sentences": self.sentences(),
+                "two_way_as_one_way": self.two_way_as_one_way, "router": self.router,
+                "router_share": self.router_share, "sentences": self.sentences(),
                 "notes": list(self.notes)}
 
     def __repr__(self) -> str:

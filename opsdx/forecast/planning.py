@@ -128,40 +128,52 @@ class PlanningResult:
 
     def sentences(self) -> list[str]:
         """The findings in plain words, ready for a report."""
+        return list(self._statements().values())
+
+    def statement(self, finding: str) -> str | None:
+        """The sentence of one finding (``"history"``, ``"units"``, ``"budget"``,
+        ``"backtest"``, ``"recalibrated"``, ``"open_effort"``, ``"completion"``), or None
+        where it does not hold."""
+        return self._statements().get(finding)
+
+    def _statements(self) -> dict:
         h = self.headline
         weighted = self.params.get("weights") == "recency"
         items = "item" if h["n_finished"] == 1 else "items"
-        out = [f"Across {h['n_finished']} finished {items}"
+        out = {"history": f"Across {h['n_finished']} finished {items}"
                + (" (weighted towards recent work)" if weighted else "")
                + f", the median took {h['median_ratio']:.2f}x its estimate; "
                f"{h['share_over']:.0%} overran, {h['share_on']:.0%} finished exactly on estimate "
-               f"and {h['share_under']:.0%} under it."]
+               f"and {h['share_under']:.0%} under it."}
         if h["unit_check"]:
-            out.append(h["unit_check"][:1].upper() + h["unit_check"][1:] + ".")
+            out["units"] = h["unit_check"][:1].upper() + h["unit_check"][1:] + "."
         agree = ", if the units agree," if h["unit_check"] else ""
-        out.append(f"An outside-view P80 budget{agree} is the estimate {_signed(h['p80_uplift'])} "
-                   f"(P90: {_signed(h['p90_ratio'] - 1)}).")
+        out["budget"] = (f"An outside-view P80 budget{agree} is the estimate "
+                         f"{_signed(h['p80_uplift'])} (P90: {_signed(h['p90_ratio'] - 1)}).")
         if (self.backtest is not None and not math.isnan(h["backtest_p80_coverage"])
                 and h["backtest_n"] >= MIN_BACKTEST):
-            out.append(self.backtest.sentence(0.8))
+            out["backtest"] = self.backtest.sentence(0.8)
             recal = h["backtest_p80_coverage_recalibrated"]
             table = self._backtest_table()
             row = table[np.isclose(table["p"], 0.8)].iloc[0]
             if not math.isnan(recal) and abs(row["coverage_same_rows"] - 0.8) > 0.05:
-                out.append(f"Recalibrated from earlier outcomes, the P80 covered {recal:.0%} of "
-                           f"the {int(row['n_recalibrated'])} tasks it could be applied to "
-                           f"(as forecast: {row['coverage_same_rows']:.0%}).")
+                out["recalibrated"] = (
+                    f"Recalibrated from earlier outcomes, the P80 covered {recal:.0%} of the "
+                    f"{int(row['n_recalibrated'])} tasks it could be applied to (as forecast: "
+                    f"{row['coverage_same_rows']:.0%}).")
         if self.schedule is not None:
             h80 = h["open_effort_p80"]
             unit = f" {h['unit']}" if h["unit"] else " (in the estimates' unit)"
-            out.append(f"The {self.n_open} open items are estimated at "
-                       f"{_amount(h['open_effort_inside_view'])}{unit}; from each estimator's own "
-                       f"record, there is an 80% chance they take at most {_amount(h80)}"
-                       f"{' ' + h['unit'] if h['unit'] else ''}.")
+            out["open_effort"] = (
+                f"The {self.n_open} open items are estimated at "
+                f"{_amount(h['open_effort_inside_view'])}{unit}; from each estimator's own "
+                f"record, there is an 80% chance they take at most {_amount(h80)}"
+                f"{' ' + h['unit'] if h['unit'] else ''}.")
         if self.completion is not None:
-            out.append(f"At the throughput of the last {self.params['window_days']} days of data, "
-                       f"they are done by {h['open_done_p50']} with 50% and by "
-                       f"{h['open_done_p85']} with 85% probability.")
+            out["completion"] = (
+                f"At the throughput of the last {self.params['window_days']} days of data, they "
+                f"are done by {h['open_done_p50']} with 50% and by {h['open_done_p85']} with 85% "
+                "probability.")
         return out
 
     def summary(self) -> pd.Series:
@@ -212,7 +224,7 @@ def _blank(values: pd.Series) -> pd.Series:
 def _class_table(rc: ReferenceClass, by: list[str], p: Sequence[float],
                  notes: list[str]) -> pd.DataFrame:
     """All history, then one row per combination of ``by`` values (small ones say where they fall back)."""
-    entries = [(rc.label_, rc)]
+    entries = [(rc.label_, rc, rc.n_)]  # (class, the class it uses, its own items)
     if by:
         history = rc.history
         usable = ~np.logical_or.reduce([_blank(history[c]).to_numpy() for c in by])
@@ -226,15 +238,13 @@ def _class_table(rc: ReferenceClass, by: list[str], p: Sequence[float],
                 warnings.simplefilter("ignore")
                 chosen = rc.select(**dict(zip(by, values)))
             notes.extend(n for n in chosen.notes_ if n not in notes)
-            entries.append((label, chosen))
+            size = int(np.logical_and.reduce([(history[k].astype(str) == str(v)).to_numpy()
+                                              for k, v in zip(by, values)]).sum())
+            entries.append((label, chosen, size))
     rows = []
-    for label, c in entries:
+    for label, c, size in entries:
         shares = c.point_mass
         q = np.atleast_1d(_quiet(c.ratio_quantile, list(p)))
-        size = (c.n_ if label == c.label_ else
-                int(np.logical_and.reduce([(rc.history[k].astype(str) == str(v)).to_numpy()
-                                           for k, v in (part.split("=", 1) for part in
-                                                        label.split(", "))]).sum()))
         row = {"class": label, "n": size, "uses": c.label_, "n_used": c.n_,
                "share_under": shares["under"], "share_on": shares["on"],
                "share_over": shares["over"]}
@@ -419,7 +429,6 @@ def assess_planning(estimates: pd.DataFrame, *, p: Sequence[float] = (0.5, 0.8, 
         if mixup:
             notes.append(f"{label}: {mixup}")
     estimators = _estimator_table(done, "estimator", min_history)
-    _ = rc.mean_ratio  # read the tail once so that its note (if any) is collected
     n = rc.n_effective_
     thin = [v for v in ps if v > n / (n + 1) or v < 1 / (n + 1)]
     if thin:

@@ -233,6 +233,7 @@ class ReferenceClass:
         self.n_effective_ = float(1.0 / np.sum(self.weights_ ** 2)) if self.n_ else 0.0
         if self.n_ == 0:
             raise OpsdxError(f"the reference class {label!r} has no finished item")
+        self.notes_ += self._tail_notes()
 
     # ------------------------------------------------------------------ construction helpers
     def _weights(self, frame: pd.DataFrame, weights) -> np.ndarray:
@@ -494,28 +495,35 @@ class ReferenceClass:
             k = max(10, n // 10)
         if not 1 <= k < n:
             raise OpsdxError(f"k must be between 1 and n - 1 = {n - 1}")
-        logs = np.log(self.ratios_)
-        top = logs[n - k - 1:]
-        if len(np.unique(top)) < (k + 1) / 2:
-            # rounded or capped actuals: tied top values make the estimator meaningless
-            note = (f"{self.label_}: the largest ratios are mostly ties (rounded or capped "
-                    "actuals), so the tail index cannot be estimated")
-            if note not in self.notes_:
-                self.notes_.append(note)
+        if self._tied_top(k):  # rounded or capped actuals make the estimator meaningless
             return float("nan")
+        logs = np.log(self.ratios_)
         excess = logs[n - k:] - logs[n - k - 1]
         return float(1.0 / excess.mean())
 
+    def _tied_top(self, k: int) -> bool:
+        """Whether the ``k + 1`` largest ratios are mostly ties."""
+        return len(np.unique(self.ratios_[self.n_ - k - 1:])) < (k + 1) / 2
+
+    def _tail_notes(self) -> list[str]:
+        """What the tail index means for the figures, said once when the class is made."""
+        if self.n_ < 30:
+            return []
+        if self._tied_top(max(10, self.n_ // 10)):
+            return [f"{self.label_}: the largest ratios are mostly ties (rounded or capped "
+                    "actuals), so the tail index cannot be estimated"]
+        alpha = self.tail_index()
+        if alpha <= 1.0:
+            return [f"{self.label_}: the right tail index is {alpha:.2f} (at or below 1): the "
+                    "mean ratio is not finite in such a distribution, so mean-based figures are "
+                    "left out; use quantiles"]
+        return []
+
     @property
     def mean_ratio(self) -> float:
-        """Weighted mean ratio, or NaN with a note when the tail is too heavy for a mean."""
+        """Weighted mean ratio; NaN when the tail is too heavy for a mean (see ``notes_``)."""
         alpha = self.tail_index()
         if not math.isnan(alpha) and alpha <= 1.0:
-            note = (f"{self.label_}: the right tail index is {alpha:.2f} (at or below 1): the mean "
-                    "ratio is not finite in such a distribution, so mean-based figures are "
-                    "left out; use quantiles")
-            if note not in self.notes_:
-                self.notes_.append(note)
             return float("nan")
         return float(np.sum(self.ratios_ * self.weights_))
 

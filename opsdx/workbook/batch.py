@@ -44,7 +44,7 @@ import pandas as pd
 
 from .. import __version__
 from ..client import find_clients, load_client, slugify
-from ..errors import DataError, OpsdxError
+from ..errors import FILE_NOT_FOUND, ROW_SET_ASIDE, DataError, OpsdxError
 from ..output import write_text
 from .params import WorkbookParams, workbook_params
 
@@ -661,7 +661,7 @@ def _run_locked(source, out: Path, notebook: Path, summary: BatchSummary, *, wor
             continue
         # a missing data file is a missing section (the workbook says so), not bad data
         blocking = [p for p in client.validate()
-                    if not p.message.startswith(("row set aside", "file not found"))]
+                    if p.code not in (ROW_SET_ASIDE, FILE_NOT_FOUND)]
         if blocking:
             many = "" if len(blocking) == 1 else "s"
             early.append(_failed_row(job, f"{len(blocking)} data problem{many}; first: "

@@ -109,14 +109,15 @@ class Diagnosis:
         if self.constraint is not None:
             out.append(self.constraint.evidence[0])
         if self.planning is not None:
-            out.extend(self.planning.sentences()[:3])
+            # the outside view, then a doubt about the units, or the budget and how it held
+            p = self.planning
+            wanted = (("history", "units", "budget") if p.headline["unit_check"]
+                      else ("history", "budget", "backtest"))
+            out.extend(filter(None, map(p.statement, wanted)))
         if self.decisions is not None:
-            d = self.decisions
-            top = d.by_decider.iloc[0]
-            mine, others = top["latency_p50"], d.overall["latency_p50_others"]
-            slower = not np.isfinite(mine) or (np.isfinite(others) and mine > 1.25 * others)
             # the router pattern when it is there; otherwise how spread decisions are
-            out.append(d.sentences()[0] if top["share"] >= 0.4 and slower else d.sentences()[1])
+            d = self.decisions
+            out.append(d.statement("router" if d.router else "concentration"))
         return out
 
     # ------------------------------------------------------------------ recommendations
@@ -127,8 +128,9 @@ class Diagnosis:
 
         * the constraint: its utilisation times the verdict's confidence
           (an hour lost at the constraint is an hour lost for the whole line);
-        * the founder-as-router: the top decider's share of decisions times
-          the share of their latency above everyone else's;
+        * the founder-as-router (:attr:`DecisionReport.router`): the top
+          decider's share of decisions times the share of their latency above
+          everyone else's (:attr:`DecisionReport.router_share`, at least 0.25);
         * two-way doors treated as one-way: the share of reversible decisions;
         * planning optimism: the share of work that overran, at most 1;
         * each maturity blocker of the next stage: its gap to the threshold
@@ -160,18 +162,15 @@ class Diagnosis:
         d = self.decisions
         if d is not None:
             top = d.by_decider.iloc[0]
-            others = d.overall["latency_p50_others"]
-            mine = top["latency_p50"]
-            slower = (1.0 if not np.isfinite(mine) else
-                      max(0.0, 1.0 - others / mine) if np.isfinite(others) and mine > 0 else 0.0)
-            if top["share"] >= 0.4 and len(d.by_decider) > 1:
+            if d.router:
                 cands.append(Recommendation(
                     title=f"Move routine decisions off {top['decider']}: decision rights with "
                           "owners and thresholds, guardrails that let Type 2 decisions execute "
                           "at once",
                     mechanism="Founder-as-router: every decision waits for one calendar; "
                               "governed activation replaces permission with guardrails",
-                    evidence=d.sentences()[0], effect=float(top["share"] * max(slower, 0.25)),
+                    evidence=d.statement("router"),
+                    effect=float(top["share"] * max(d.router_share, 0.25)),
                     source="decisions"))
             if d.two_way_as_one_way:
                 rev = d.by_reversibility.set_index("reversible")
@@ -180,7 +179,7 @@ class Diagnosis:
                     title="Decide reversible (two-way door) decisions fast, close to the work",
                     mechanism="Two speeds of decision: irreversible (Type 1) decisions deserve "
                               "deliberation, reversible (Type 2) ones speed",
-                    evidence=next(s for s in d.sentences() if "two-way door" in s),
+                    evidence=d.statement("two_way"),
                     effect=float(share) * 0.5, source="decisions"))
         p = self.planning
         if p is not None:
@@ -197,7 +196,7 @@ class Diagnosis:
                     title=f"Budget from the outside view: plan at the reference class's P80 "
                           f"(estimate plus {h['p80_uplift']:.0%}), not the bare estimate",
                     mechanism="Planning fallacy and reference-class forecasting",
-                    evidence=p.sentences()[0], effect=float(min(1.0, h["share_over"])) * 0.6,
+                    evidence=p.statement("history"), effect=float(min(1.0, h["share_over"])) * 0.6,
                     source="planning"))
         m = self.maturity
         if m is not None and len(m.blockers):

@@ -82,18 +82,29 @@ def json_safe(value: Any) -> Any:
     Dicts (keys as text), lists, tuples, Series (as dicts) and DataFrames (as
     lists of records) are walked; numpy scalars become Python numbers; NaN
     and infinities become None (JSON has neither); a timestamp becomes ISO
-    text, a date alone when it has no time of day; a timedelta its seconds.
+    text, a date alone when it has no time of day (in a DataFrame, when no
+    timestamp of its column has one); a timedelta its seconds.
 
     >>> json_safe({"a": np.float64("nan"), "b": [np.int64(2), np.bool_(True)],
     ...            "c": pd.Timestamp("2026-01-05"), "d": pd.Timestamp("2026-01-05 09:30")})
     {'a': None, 'b': [2, True], 'c': '2026-01-05', 'd': '2026-01-05T09:30:00'}
-    >>> json_safe(pd.DataFrame({"x": [1.5, float("inf")]}))
-    [{'x': 1.5}, {'x': None}]
+    >>> json_safe(pd.DataFrame({"x": [1.5, float("inf")],
+    ...                         "t": pd.to_datetime(["2026-01-05 02:50", "2026-04-01 00:00"])}))
+    [{'x': 1.5, 't': '2026-01-05T02:50:00'}, {'x': None, 't': '2026-04-01T00:00:00'}]
     """
     if isinstance(value, dict):
         return {str(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, pd.DataFrame):
-        return [json_safe(r) for r in value.to_dict(orient="records")]
+        frame = value.copy()
+        for col in frame.columns:  # one shape per column: dates alone only if every one is
+            times = frame[col]
+            if pd.api.types.is_datetime64_any_dtype(times):
+                known = times.dropna()
+                day = bool((known == known.dt.normalize()).all())
+                frame[col] = times.astype(object).map(
+                    lambda t: None if pd.isna(t) else t.date().isoformat() if day
+                    else t.isoformat())
+        return [json_safe(r) for r in frame.to_dict(orient="records")]
     if isinstance(value, pd.Series):
         return json_safe(value.to_dict())
     if isinstance(value, (list, tuple, np.ndarray)):

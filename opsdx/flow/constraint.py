@@ -30,6 +30,7 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import OpsdxError
+from ..output import json_safe
 from .capacity import (MIN_QUEUE_SHARE, exposure_by_level, servers_from_departures, step_counts,
                        wait_slope)
 from .workitems import FlowData, as_flow
@@ -274,21 +275,10 @@ class ConstraintReport:
                 + " ".join(self.evidence[:2]))
 
     def to_dict(self) -> dict:
-        def clean(v):
-            if isinstance(v, (np.floating, float)):
-                v = float(v)
-                return None if not math.isfinite(v) else v
-            if isinstance(v, (np.integer,)):
-                return int(v)
-            if isinstance(v, pd.Timestamp):
-                return v.isoformat()
-            return v
-        return {"constraint": self.constraint, "confidence": self.confidence,
-                "stages": [{k: clean(v) for k, v in r.items()}
-                           for r in self.stages.to_dict(orient="records")],
-                "timeline": [{k: clean(v) for k, v in r.items()}
-                             for r in self.timeline.to_dict(orient="records")],
-                "evidence": list(self.evidence), "params": dict(self.params)}
+        """JSON-safe results (see :func:`opsdx.output.json_safe`)."""
+        return json_safe({"constraint": self.constraint, "confidence": self.confidence,
+                          "stages": self.stages, "timeline": self.timeline,
+                          "evidence": list(self.evidence), "params": dict(self.params)})
 
     def __repr__(self) -> str:
         if self.constraint is None:

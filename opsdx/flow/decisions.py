@@ -27,7 +27,6 @@ absences would leave most kinds of decision without anyone who has made one.
 from __future__ import annotations
 
 import itertools
-import math
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -36,6 +35,7 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import OpsdxError, ProblemLog
+from ..output import json_safe
 from ..tables import FAR_DATE, Source, far_dates, parse_timestamps, read_table, require_columns
 from .workitems import as_flow
 
@@ -271,25 +271,15 @@ class DecisionReport:
         return out
 
     def to_dict(self) -> dict:
-        def clean(v):
-            if isinstance(v, (float, np.floating)):
-                return None if not math.isfinite(float(v)) else float(v)
-            if isinstance(v, (np.integer,)):
-                return int(v)
-            if isinstance(v, (np.bool_,)):
-                return bool(v)
-            if isinstance(v, pd.Timestamp):
-                return v.isoformat()
-            return v
-        records = lambda f: [{k: clean(v) for k, v in r.items()} for r in f.to_dict("records")]
-        return {"overall": {k: clean(v) for k, v in self.overall.items()},
-                "by_decider": records(self.by_decider),
-                "by_reversibility": records(self.by_reversibility),
+        """JSON-safe results (see :func:`opsdx.output.json_safe`)."""
+        return json_safe({
+                "overall": self.overall, "by_decider": self.by_decider,
+                "by_reversibility": self.by_reversibility,
                 "herfindahl": self.herfindahl, "equivalent_deciders": self.equivalent_deciders,
                 "truck_factor": self.truck_factor, "truck_factor_people": self.truck_factor_people,
                 "two_way_as_one_way": self.two_way_as_one_way, "router": self.router,
                 "router_share": self.router_share, "sentences": self.sentences(),
-                "notes": list(self.notes)}
+                "notes": list(self.notes)})
 
     def __repr__(self) -> str:
         top = self.by_decider.iloc[0]

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import OpsdxError, SmallSampleWarning
+from ..output import json_safe
 from .backtest import BacktestResult, backtest_reference_class
 from .montecarlo import WhenForecast, daily_throughput, forecast_when
 from .estimates import unit_mixup
@@ -181,31 +182,14 @@ class PlanningResult:
         return pd.Series(self.headline, name="planning")
 
     def to_dict(self) -> dict:
-        """JSON-safe results: headline, tables, sentences and notes (NaN becomes None)."""
-        def clean(value):
-            if isinstance(value, float) and math.isnan(value):
-                return None
-            if isinstance(value, (np.floating, np.integer, np.bool_)):
-                return clean(value.item())
-            if isinstance(value, pd.Timestamp):
-                return value.date().isoformat()
-            return value
-
-        def records(frame: pd.DataFrame | None):
-            if frame is None:
-                return None
-            return [{str(k): clean(v) for k, v in row.items()}
-                    for row in frame.to_dict(orient="records")]
-
-        return {"headline": {k: clean(v) for k, v in self.headline.items()},
-                "classes": records(self.classes), "estimators": records(self.estimators),
-                "backtest": records(self._backtest_table()),
-                "schedule": records(None if self.schedule is None else self.schedule.percentiles()),
-                "completion": records(None if self.completion is None
-                                      else self.completion.percentiles()),
-                "sentences": self.sentences(), "notes": list(self.notes),
-                "params": {k: clean(v) if not isinstance(v, (list, tuple)) else list(v)
-                           for k, v in self.params.items()}}
+        """JSON-safe results: headline, tables, sentences and notes (see
+        :func:`opsdx.output.json_safe`)."""
+        return json_safe({
+            "headline": self.headline, "classes": self.classes, "estimators": self.estimators,
+            "backtest": self._backtest_table(),
+            "schedule": None if self.schedule is None else self.schedule.percentiles(),
+            "completion": None if self.completion is None else self.completion.percentiles(),
+            "sentences": self.sentences(), "notes": list(self.notes), "params": self.params})
 
     def __repr__(self) -> str:
         h = self.headline

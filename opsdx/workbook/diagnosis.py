@@ -9,20 +9,18 @@ what :func:`~opsdx.workbook.write_excel` puts in the Excel workbook.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-import numpy as np
 import pandas as pd
 
 from .. import __version__
 from ..client import Client, load_client
 from ..errors import DataError, OpsdxError
-from ..output import write_text
+from ..output import json_safe, write_text
 from .params import WorkbookParams, workbook_params
 
 __all__ = ["WorkbookParams", "Diagnosis", "diagnose", "record_results", "Recommendation"]
@@ -223,25 +221,25 @@ class Diagnosis:
             out["params"].pop(key, None)  # never record paths
         if self.maturity is not None:
             m = self.maturity
-            out["maturity"] = {**m.to_dict(), "attainment": _records(m.attainment.reset_index()),
-                               "blockers_table": _records(m.blockers[
+            out["maturity"] = {**m.to_dict(), "attainment": json_safe(m.attainment.reset_index()),
+                               "blockers_table": json_safe(m.blockers[
                                    ["item_id", "stage", "dimension", "score", "gap", "priority"]]),
-                               "dimensions": _records(m.dimensions.reset_index())}
+                               "dimensions": json_safe(m.dimensions.reset_index())}
         if self.planning is not None:
             out["planning"] = self.planning.to_dict()
         if self.constraint is not None:
             out["constraint"] = self.constraint.to_dict()
-            out["data_quality"] = _records(self.flow.quality_summary())
+            out["data_quality"] = json_safe(self.flow.quality_summary())
         if self.decisions is not None:
             out["decisions"] = self.decisions.to_dict()
         if self.heroes is not None:
-            out["hero_dependency"] = _records(self.heroes)
+            out["hero_dependency"] = json_safe(self.heroes)
         if self.paths is not None:
-            out["communication_paths"] = _records(self.paths)
+            out["communication_paths"] = json_safe(self.paths)
         if self.delegation is not None:
             out["delegation_chain"] = {"assumption": self.delegation.attrs.get("assumption"),
-                                       "layers": _records(self.delegation.reset_index())}
-        return _clean(out)
+                                       "layers": json_safe(self.delegation.reset_index())}
+        return json_safe(out)
 
     def __repr__(self) -> str:
         parts = [p for p in ("maturity", "planning", "constraint", "decisions")
@@ -257,25 +255,6 @@ def _num(value) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
-    return json.loads(frame.to_json(orient="records", date_format="iso", default_handler=str))
-
-
-def _clean(value):
-    """JSON-safe: NaN and infinities become None, numpy scalars plain numbers."""
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    if isinstance(value, (np.bool_,)):
-        return bool(value)
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return _num(value)
-    if isinstance(value, (pd.Timestamp, dt.date)):
-        return value.isoformat()
-    return value
 
 
 #: The parts :func:`diagnose` can run, in the workbook's order.

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError, OpsdxError, Problem, ProblemLog
+from .output import json_safe
 from .questionnaire import Questionnaire, load_questionnaire
 from .responses import STATUSES, read_responses
 
@@ -253,20 +254,17 @@ class MaturityResult:
         return frame
 
     def to_dict(self) -> dict:
-        """Headline figures as plain JSON-ready values."""
-        return {
+        """Headline figures as plain JSON-ready values (see :func:`opsdx.output.json_safe`)."""
+        return json_safe({
             "questionnaire": self.questionnaire,
-            "stage": int(self.stage), "stage_name": self.stage_name,
-            "stage_probability": _json_number(self.stage_probability),
-            "index": _json_number(self.index),
-            "index_ci": [_json_number(v) for v in self.index_ci],
-            "stage_probabilities": {str(k): _json_number(v)
-                                    for k, v in self.stage_probabilities.items()},
-            "n_respondents": int(self.n_respondents),
+            "stage": self.stage, "stage_name": self.stage_name,
+            "stage_probability": self.stage_probability, "index": self.index,
+            "index_ci": list(self.index_ci), "stage_probabilities": self.stage_probabilities,
+            "n_respondents": self.n_respondents,
             "blockers": self.blockers["item_id"].tolist(),
             "warnings": list(self.warnings),
             "params": {k: v for k, v in self.params.items() if k != "stage_names"},
-        }
+        })
 
     def plot_profile(self, ax=None, *, kind: str = "bar"):
         """Per-dimension profile chart.
@@ -341,12 +339,6 @@ class MaturityResult:
 
 def _text_number(value: float) -> str:
     return "not computed" if np.isnan(value) else f"{value:.2f}"
-
-
-def _json_number(value) -> float | None:
-    """A float rounded for JSON, or None for NaN (which JSON cannot hold)."""
-    value = float(value)
-    return None if np.isnan(value) else round(value, 6)
 
 
 def score_maturity(responses, questionnaire: Questionnaire | str = "maturity", *,

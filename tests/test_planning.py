@@ -23,7 +23,7 @@ def result(kestrel):
 
 def test_headline_agrees_with_the_pieces(kestrel, result):
     rc = opsdx.ReferenceClass(kestrel, by=["kind"])
-    h = result.headline
+    h = result.headline()
     assert h["n_finished"] == kestrel["actual"].notna().sum() == 413
     assert h["n_open"] == 7
     assert h["median_ratio"] == pytest.approx(float(np.quantile(kestrel["ratio"].dropna(), 0.5)))
@@ -53,11 +53,19 @@ def test_headline_agrees_with_the_pieces(kestrel, result):
     assert result.completion.items == len(open_items)
 
 
+def test_the_headline_is_computed_once_and_handed_out_as_a_copy(kestrel):
+    r = opsdx.assess_planning(kestrel, trials=300, seed=2)
+    first = r.headline()
+    first["n_finished"] = -1                     # the caller's copy: the result is unchanged
+    r.reference_class.ratio_quantile = None      # a second computation would fail here
+    assert r.headline()["n_finished"] == 413 and r.sentences()[0].startswith("Across 413")
+
+
 def test_sentences_json_and_determinism(kestrel, result):
     text = " ".join(result.sentences())
     assert "Across 413 finished items, the median took 1.16x its estimate" in text
     assert (f"In backtest, the P80 of classes by kind covered "
-            f"{result.headline['backtest_p80_coverage']:.0%} of 383 later tasks") in text
+            f"{result.headline()['backtest_p80_coverage']:.0%} of 383 later tasks") in text
     assert "The 7 open items are estimated at 92" in text
     payload = json.loads(json.dumps(result.to_dict(), allow_nan=False))
     assert payload["headline"]["n_open"] == 7 and payload["params"]["by"] == ["kind"]
@@ -72,7 +80,7 @@ def test_missing_pieces_are_named_not_guessed(kestrel):
     assert r.backtest is None and r.schedule is None and r.completion is None
     assert any("needs estimated_on and finished_on" in n for n in r.notes)
     assert any("no open items" in n for n in r.notes)
-    assert np.isnan(r.headline["backtest_p80_coverage"])
+    assert np.isnan(r.headline()["backtest_p80_coverage"])
     no_estimator = kestrel.drop(columns=["estimator"])
     r = opsdx.assess_planning(no_estimator, trials=500, as_of="2026-12-01")
     assert r.schedule is None and any("needs an estimator column" in n for n in r.notes)
@@ -107,7 +115,7 @@ def test_as_of_in_the_past_sees_only_what_was_known(kestrel):
     r = opsdx.assess_planning(kestrel, as_of="2026-03-01", trials=500)
     known = kestrel[(kestrel["estimated_on"] < "2026-03-01")]
     finished = known["finished_on"] < "2026-03-01"
-    assert r.headline["n_finished"] == int(finished.sum())
+    assert r.headline()["n_finished"] == int(finished.sum())
     assert r.n_open == int((~finished).sum())
     assert str(r.completion.start) == "2026-03-01"
     assert r.backtest.items["date"].max() < pd.Timestamp("2026-03-01")
@@ -166,7 +174,7 @@ def test_streams_are_independent_and_bad_arguments_are_clean_errors(kestrel):
             opsdx.assess_planning(kestrel, **kwargs)
     assert opsdx.assess_planning(kestrel, p=0.8, trials=200).params["p"] == (0.8,)
     text = kestrel.astype(str).replace({"nan": "", "NaT": ""})
-    assert opsdx.assess_planning(text, trials=200).headline["n_finished"] == 413
+    assert opsdx.assess_planning(text, trials=200).headline()["n_finished"] == 413
 
 
 def test_plan_command_keeps_going_past_a_broken_client(tmp_path, capsys):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from functools import cached_property
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -86,9 +87,16 @@ class PlanningResult:
     notes: list = field(default_factory=list)
 
     # ------------------------------------------------------------------ headline
-    @property
     def headline(self) -> dict:
-        """The figures an executive summary quotes (NaN when not available)."""
+        """The figures an executive summary quotes (NaN when not available).
+
+        Computed once (quantiles, the open items' percentiles) and copied on
+        each call, so that a caller's change never reaches the result.
+        """
+        return dict(self._headline)
+
+    @cached_property
+    def _headline(self) -> dict:
         rc = self.reference_class
         q50, q80, q90 = _quiet(rc.ratio_quantile, [0.5, 0.8, 0.9])
         shares = rc.point_mass
@@ -138,7 +146,7 @@ class PlanningResult:
         return self._statements().get(finding)
 
     def _statements(self) -> dict:
-        h = self.headline
+        h = self.headline()
         weighted = self.params.get("weights") == "recency"
         items = "item" if h["n_finished"] == 1 else "items"
         out = {"history": f"Across {h['n_finished']} finished {items}"
@@ -179,20 +187,20 @@ class PlanningResult:
 
     def summary(self) -> pd.Series:
         """The headline figures as a Series."""
-        return pd.Series(self.headline, name="planning")
+        return pd.Series(self.headline(), name="planning")
 
     def to_dict(self) -> dict:
         """JSON-safe results: headline, tables, sentences and notes (see
         :func:`opsdx.output.json_safe`)."""
         return json_safe({
-            "headline": self.headline, "classes": self.classes, "estimators": self.estimators,
+            "headline": self.headline(), "classes": self.classes, "estimators": self.estimators,
             "backtest": self._backtest_table(),
             "schedule": None if self.schedule is None else self.schedule.percentiles(),
             "completion": None if self.completion is None else self.completion.percentiles(),
             "sentences": self.sentences(), "notes": list(self.notes), "params": self.params})
 
     def __repr__(self) -> str:
-        h = self.headline
+        h = self.headline()
         text = (f"<PlanningResult: {h['n_finished']} finished, {h['n_open']} open; median ratio "
                 f"{h['median_ratio']:.2f}, P80 uplift {h['p80_uplift']:.0%}")
         if not math.isnan(h["backtest_p80_coverage"]):

@@ -84,7 +84,7 @@ class Diagnosis:
             h.update(median_ratio=None, p80_uplift=None, backtest_p80_coverage=None,
                      inside_view_coverage=None, planning_unit_check=None)
         else:
-            ph = p.headline
+            ph = p.headline()
             h.update(median_ratio=_num(ph["median_ratio"]), p80_uplift=_num(ph["p80_uplift"]),
                      backtest_p80_coverage=_num(ph["backtest_p80_coverage"]),
                      inside_view_coverage=_num(ph["backtest_inside_view_coverage"]),
@@ -109,7 +109,7 @@ class Diagnosis:
         if self.planning is not None:
             # the outside view, then a doubt about the units, or the budget and how it held
             p = self.planning
-            wanted = (("history", "units", "budget") if p.headline["unit_check"]
+            wanted = (("history", "units", "budget") if p.headline()["unit_check"]
                       else ("history", "budget", "backtest"))
             out.extend(filter(None, map(p.statement, wanted)))
         if self.decisions is not None:
@@ -181,7 +181,7 @@ class Diagnosis:
                     effect=float(share) * 0.5, source="decisions"))
         p = self.planning
         if p is not None:
-            h = p.headline
+            h = p.headline()
             if h["unit_check"]:  # no budget advice from ratios that may compare days with hours
                 cands.append(Recommendation(
                     title="Check that estimates and actuals are recorded in the same unit "

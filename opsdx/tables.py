@@ -101,8 +101,8 @@ def read_table(source: Source, *, name: str | None = None, sheet: str | int = 0,
         ``datetime64`` (blanks as ``NaT``; zoned, in UTC, when every cell
         gives ``Z`` or a zero offset); otherwise (other offsets, which usually
         change with daylight saving, among them), and in workbooks and
-        DataFrames, as text like every other column, as the file wrote it. Read either with
-        :func:`parse_timestamps`.
+        DataFrames, as text like every other column, as the file wrote it.
+        Read either with :func:`parse_timestamps`.
 
     Raises
     ------

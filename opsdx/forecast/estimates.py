@@ -149,9 +149,10 @@ def unit_mixup(ratios: np.ndarray, *, unit: str | None = None, min_items: int = 
     its estimate at the median. And every one of at least ``min_items``
     items over its estimate, or every one under it: real estimates finish
     some work each side (were four in five over, all of 30 would be by
-    chance with probability 0.8 ** 30, about 1 in 800; of 10, 1 in 9). The message names the pair of units that best
-    explains the median (the factor nearest to it, times a typical overrun
-    of 1.26, the middle of that range), unless ``unit`` is ``"points"``.
+    chance with probability 0.8 ** 30, about 1 in 800; of 10, 1 in 9). The
+    message names the pair of units that best explains the median (the
+    factor nearest to it, times a typical overrun of 1.26, the middle of
+    that range), unless ``unit`` is ``"points"``.
 
     >>> unit_mixup(np.array([11.0, 14.2, 15.0]))
     'the median item took 14.20 times its estimate, about what estimates in days and actuals in hours give (8 hours in a working day, times the usual overrun): check that both columns are in the same unit'

@@ -253,6 +253,12 @@ class MaturityResult:
         })
         return frame
 
+    def headline(self) -> dict:
+        """The figures an executive summary quotes (JSON-safe; None where not computed)."""
+        return json_safe({"stage": self.stage, "stage_name": self.stage_name,
+                          "stage_probability": self.stage_probability, "index": self.index,
+                          "n_respondents": self.n_respondents})
+
     def to_dict(self) -> dict:
         """Headline figures as plain JSON-ready values (see :func:`opsdx.output.json_safe`)."""
         return json_safe({

@@ -525,6 +525,22 @@ def test_bad_manifests_and_outputs_are_clean_errors(tmp_path):
         run_batch(SAMPLES, afile, progress=False)
 
 
+def test_every_result_has_a_headline_and_the_diagnosis_quotes_them():
+    d = diagnose(SAMPLES / "northwind-freight", FAST)
+    parts = {"maturity": d.maturity.headline(), "planning": d.planning.headline(),
+             "constraint": d.constraint.headline(), "decisions": d.decisions.headline()}
+    for name, figures in parts.items():     # plain JSON, every one
+        json.dumps(figures, allow_nan=False)
+    h = d.headline()
+    assert (h["stage"], h["maturity_index"]) == (parts["maturity"]["stage"],
+                                                 parts["maturity"]["index"])
+    assert h["constraint"] == parts["constraint"]["constraint"] == "Founder approval"
+    assert h["constraint_utilisation"] == parts["constraint"]["utilisation"] > 0.9
+    assert h["top_decider_share"] == parts["decisions"]["top_share"]
+    assert parts["decisions"]["router"] is True and parts["decisions"]["top_decider"] == "founder"
+    assert h["median_ratio"] == pytest.approx(parts["planning"]["median_ratio"])
+
+
 def test_a_client_with_only_client_yaml_is_diagnosed_with_notes(tmp_path):
     folder = tmp_path / "c"
     folder.mkdir()

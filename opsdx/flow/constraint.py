@@ -274,6 +274,14 @@ class ConstraintReport:
         return (f"{self.constraint} is the constraint (confidence {self.confidence:.2f}): "
                 + " ".join(self.evidence[:2]))
 
+    def headline(self) -> dict:
+        """The figures an executive summary quotes: the constraint, the confidence, its
+        utilisation (None without a constraint)."""
+        utilisation = (None if self.constraint is None else
+                       self.stages.set_index("stage").at[self.constraint, "utilisation"])
+        return json_safe({"constraint": self.constraint, "confidence": self.confidence,
+                          "utilisation": utilisation})
+
     def to_dict(self) -> dict:
         """JSON-safe results (see :func:`opsdx.output.json_safe`)."""
         return json_safe({"constraint": self.constraint, "confidence": self.confidence,

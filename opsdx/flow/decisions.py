@@ -270,6 +270,15 @@ class DecisionReport:
                                    "before.")
         return out
 
+    def headline(self) -> dict:
+        """The figures an executive summary quotes (JSON-safe)."""
+        o = self.overall
+        return json_safe({"decisions": o["decisions"], "top_decider": o["top_decider"],
+                          "top_share": o["top_share"], "latency_p50": o["latency_p50"],
+                          "equivalent_deciders": self.equivalent_deciders,
+                          "truck_factor": self.truck_factor, "router": self.router,
+                          "router_share": self.router_share})
+
     def to_dict(self) -> dict:
         """JSON-safe results (see :func:`opsdx.output.json_safe`)."""
         return json_safe({

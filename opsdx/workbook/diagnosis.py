@@ -68,17 +68,13 @@ class Diagnosis:
         """The figures of the executive summary (None where a part is missing)."""
         h: dict = {"client": self.name, "sector": self.client.spec.sector or None,
                    "opsdx_version": __version__}
-        m = self.maturity
-        h.update(stage=None if m is None else int(m.stage),
-                 stage_name=None if m is None else m.stage_name,
-                 stage_probability=None if m is None else _num(m.stage_probability),
-                 maturity_index=None if m is None else _num(m.index),
-                 respondents=None if m is None else int(m.n_respondents))
-        c = self.constraint
-        h.update(constraint=None if c is None else c.constraint,
-                 constraint_confidence=None if c is None else _num(c.confidence),
-                 constraint_utilisation=None if c is None or c.constraint is None else _num(
-                     c.stages.set_index("stage").at[c.constraint, "utilisation"]))
+        m = {} if self.maturity is None else self.maturity.headline()
+        h.update(stage=m.get("stage"), stage_name=m.get("stage_name"),
+                 stage_probability=m.get("stage_probability"), maturity_index=m.get("index"),
+                 respondents=m.get("n_respondents"))
+        c = {} if self.constraint is None else self.constraint.headline()
+        h.update(constraint=c.get("constraint"), constraint_confidence=c.get("confidence"),
+                 constraint_utilisation=c.get("utilisation"))
         p = self.planning
         if p is None:
             h.update(median_ratio=None, p80_uplift=None, backtest_p80_coverage=None,
@@ -89,11 +85,10 @@ class Diagnosis:
                      backtest_p80_coverage=_num(ph["backtest_p80_coverage"]),
                      inside_view_coverage=_num(ph["backtest_inside_view_coverage"]),
                      planning_unit_check=ph["unit_check"])
-        d = self.decisions
-        h.update(top_decider_share=None if d is None else _num(d.overall["top_share"]),
-                 equivalent_deciders=None if d is None else _num(d.equivalent_deciders),
-                 decision_latency_p50=None if d is None else _num(d.overall["latency_p50"]),
-                 truck_factor=None if d is None else d.truck_factor)
+        d = {} if self.decisions is None else self.decisions.headline()
+        h.update(top_decider_share=d.get("top_share"),
+                 equivalent_deciders=d.get("equivalent_deciders"),
+                 decision_latency_p50=d.get("latency_p50"), truck_factor=d.get("truck_factor"))
         return h
 
     def summary_sentences(self) -> list[str]:

@@ -36,10 +36,9 @@ import shutil
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .. import __version__
@@ -475,7 +474,7 @@ def run_client(job: ClientJob) -> dict:
         if job.pdf:
             try:
                 from weasyprint import HTML  # optional: renders without any browser
-            except (ImportError, OSError) as exc:  # OSError: missing system libraries
+            except (ImportError, OSError):  # OSError: missing system libraries
                 note = ("no PDF: WeasyPrint is not installed or lacks its system libraries; "
                         "pip install 'opsdx[pdf]'")
             else:

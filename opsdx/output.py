@@ -20,6 +20,8 @@ from typing import Any, Iterator
 import numpy as np
 import pandas as pd
 
+from .notes import Note
+
 __all__ = ["atomic_path", "write_text", "write_bytes", "json_safe"]
 
 
@@ -80,7 +82,8 @@ def json_safe(value: Any) -> Any:
     """``value`` as plain JSON data: the one rule every result's ``to_dict()`` follows.
 
     Dicts (keys as text), lists, tuples, Series (as dicts) and DataFrames (as
-    lists of records) are walked; numpy scalars become Python numbers; NaN
+    lists of records) are walked; a :class:`~opsdx.notes.Note` becomes
+    ``{"part", "code", "text"}``; numpy scalars become Python numbers; NaN
     and infinities become None (JSON has neither); a timestamp becomes ISO
     text, a date alone when it has no time of day (in a DataFrame, when no
     timestamp of its column has one); a timedelta its seconds.
@@ -92,6 +95,8 @@ def json_safe(value: Any) -> Any:
     ...                         "t": pd.to_datetime(["2026-01-05 02:50", "2026-04-01 00:00"])}))
     [{'x': 1.5, 't': '2026-01-05T02:50:00'}, {'x': None, 't': '2026-04-01T00:00:00'}]
     """
+    if isinstance(value, Note):
+        return value.to_dict()
     if isinstance(value, dict):
         return {str(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, pd.DataFrame):

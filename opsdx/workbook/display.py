@@ -11,6 +11,8 @@ import html
 
 import pandas as pd
 
+from ..results import capital, table_html
+
 __all__ = ["say", "heading", "bullets", "show_table", "note", "recommendations"]
 
 
@@ -18,12 +20,6 @@ def _display(markup: str) -> None:
     from IPython.display import HTML, display
 
     display(HTML(markup))
-
-
-def _sentence(text) -> str:
-    """Escaped text that starts with a capital (names such as "founder" open sentences)."""
-    text = str(text)
-    return html.escape(text[:1].upper() + text[1:])
 
 
 def heading(text: str, level: int = 2) -> None:
@@ -34,43 +30,29 @@ def heading(text: str, level: int = 2) -> None:
 
 def say(text: str) -> None:
     """A paragraph of plain text (escaped)."""
-    _display(f"<p>{_sentence(text)}</p>")
+    _display(f"<p>{capital(text)}</p>")
 
 
 def note(text: str) -> None:
     """A paragraph set apart: what a section cannot show and why."""
     _display(f'<p style="color:#555;border-left:3px solid #bbb;padding-left:8px">'
-             f"{_sentence(text)}</p>")
+             f"{capital(text)}</p>")
 
 
 def bullets(items) -> None:
     """A bulleted list (each item escaped)."""
-    rows = "".join(f"<li>{_sentence(i)}</li>" for i in items)
+    rows = "".join(f"<li>{capital(i)}</li>" for i in items)
     _display(f"<ul>{rows}</ul>")
 
 
 def recommendations(items) -> None:
     """A numbered list of recommendations: title, mechanism and evidence (all escaped)."""
     rows = "".join(
-        f"<li><b>{_sentence(r.title.rstrip('.'))}.</b><br/>Mechanism: {html.escape(r.mechanism)}"
-        f"<br/>Evidence: {_sentence(r.evidence)}</li>" for r in items)
+        f"<li><b>{capital(r.title.rstrip('.'))}.</b><br/>Mechanism: {html.escape(r.mechanism)}"
+        f"<br/>Evidence: {capital(r.evidence)}</li>" for r in items)
     _display(f"<ol>{rows}</ol>")
 
 
 def show_table(frame: pd.DataFrame, *, digits: int = 2, max_rows: int = 60) -> None:
-    """A table, numbers rounded, every cell escaped (pandas escapes cell text).
-
-    Infinite capacities read "unlimited"; column names lose their underscores.
-    """
-    shown = frame.head(max_rows).copy()
-    for col in shown.columns:
-        if pd.api.types.is_bool_dtype(shown[col]):
-            shown[col] = shown[col].map({True: "yes", False: "no"})
-        elif pd.api.types.is_float_dtype(shown[col]):
-            values = shown[col].round(digits)
-            if values.isin([float("inf")]).any():
-                values = values.astype(object).where(values != float("inf"), "unlimited")
-            shown[col] = values
-    shown.columns = [str(c).replace("_", " ") for c in shown.columns]
-    _display(shown.to_html(index=False, escape=True, na_rep="", border=0,
-                           classes="opsdx-table"))
+    """A table, numbers rounded, every cell escaped (see :func:`opsdx.results.table_html`)."""
+    _display(table_html(frame, digits=digits, max_rows=max_rows))

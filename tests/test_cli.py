@@ -1,6 +1,7 @@
 import json
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -213,3 +214,61 @@ def test_flow_command_text_and_json(capsys, tmp_path):
     recorded = diagnose(SAMPLES / "kestrel-software", {"n_boot": 0}).results()
     assert printed["constraint"] == recorded["constraint"]
     assert printed["decisions"] == recorded["decisions"]
+
+
+@pytest.mark.parametrize("command", [None, "score", "plan", "flow", "batch", "validate",
+                                     "schema", "questionnaires"])
+def test_help_of_the_command_and_each_sub_command(command, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--help"] if command is None else [command, "--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: opsdx") and (command is None or command in out.split("\n")[0])
+
+
+def test_batch_passes_the_workbook_options_given(monkeypatch, tmp_path, capsys):
+    import opsdx.workbook.batch
+
+    from opsdx.cli import build_parser
+    from opsdx.cli.batch import batch_options
+
+    calls = []
+
+    def fake_run_batch(source, out, **kwargs):
+        calls.append((source, out, kwargs))
+        return SimpleNamespace(text=lambda: "1 client: 1 done", succeeded=[], failed=[],
+                               out=tmp_path)
+
+    monkeypatch.setattr(opsdx.workbook.batch, "run_batch", fake_run_batch)
+    argv = ["batch", "SRC", "--out", str(tmp_path), "--by", "x", "--freq", "MS",
+            "--as-of", "2024-01-01"]
+    assert main(argv) == 0
+    assert capsys.readouterr().out == "1 client: 1 done\n"
+    ((source, out, kwargs),) = calls
+    assert (source, out) == ("SRC", str(tmp_path))
+    assert {k: kwargs[k] for k in ("by", "freq", "as_of")} == {
+        "by": ["x"], "freq": "MS", "as_of": "2024-01-01"}
+    assert "threshold" not in kwargs and "weights" not in kwargs  # run_batch's defaults apply
+    assert (kwargs["seed"], kwargs["n_boot"], kwargs["trials"]) == (0, 2000, 10_000)
+    assert kwargs["progress"] is True and kwargs["workers"] is None
+
+    args = build_parser().parse_args(["batch", "SRC", "--out", "D", "--by", "kind", "--by",
+                                      "team", "--threshold", "0.6", "--weights", "recency"])
+    assert batch_options(args) == {"seed": 0, "n_boot": 2000, "trials": 10_000,
+                                   "by": ["kind", "team"], "threshold": 0.6,
+                                   "weights": "recency"}
+    # the options are checked as the workbook checks them, before any kernel starts
+    from opsdx.workbook.params import workbook_params
+    workbook_params(client_dir=".", **batch_options(args))
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["batch", "SRC", "--out", "D", "--weights", "oldest"])
+
+
+def test_answers_file_and_client_folder_refuse_a_bad_option_alike(tmp_path, capsys):
+    answers = opsdx.simulate_responses("maturity", stage=2, n_respondents=4, seed=1)
+    answers.to_csv(tmp_path / "answers.csv", index=False)
+    for path in (tmp_path / "answers.csv", SAMPLES / "harbour-analytics"):
+        assert main(["score", str(path), "--threshold", "2", "--n-boot", "0"]) == 1
+        err = capsys.readouterr().err
+        assert f"{path.name}: cannot score" in err
+        assert "workbook parameters: threshold = 2.0: Input should be less than or equal" in err

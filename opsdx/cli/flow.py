@@ -1,0 +1,89 @@
+"""``opsdx flow``: the constraint, decision bottlenecks and hero dependency of each client.
+
+Each client folder goes through the workbook's diagnosis (its ``flow``,
+``decisions`` and ``organisation`` parts). A broken file stops its own
+analysis only: the others are printed, and the broken one is reported.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+from ..workbook.diagnosis import diagnose
+from ._common import add_json, add_workbook_options, client_dirs, printable, report_each
+
+#: The parts of ``Diagnosis.results()`` that ``opsdx flow --json`` prints.
+_FLOW_PARTS = ("constraint", "data_quality", "hero_dependency", "decisions",
+               "communication_paths", "delegation_chain")
+
+
+def register(sub) -> None:
+    """Add the ``flow`` sub-command."""
+    flow = sub.add_parser("flow", help="the constraint, decision bottlenecks and hero "
+                                       "dependency of client folders")
+    flow.add_argument("paths", nargs="+", metavar="CLIENT_DIR",
+                      help="a client folder or a folder of client folders")
+    add_workbook_options(flow, freq="QS")
+    add_json(flow)
+    flow.set_defaults(func=_cmd_flow)
+
+
+def _flow_result(folder: Path, freq: str):
+    """The flow, decision and organisation parts of one client's diagnosis.
+
+    A broken file stops its own analysis only (``Diagnosis.failures``); a
+    broken ``client.yaml`` raises OpsdxError.
+    """
+    return diagnose(folder, {"freq": freq}, parts=("flow", "decisions", "organisation"))
+
+
+def _cmd_flow(args) -> int:
+    jobs = [(folder.name, partial(_flow_result, folder, args.freq))
+            for folder in client_dirs(args.paths)]
+    return report_each(args, jobs, doing="analyse flow", verb="analysed", show=_print_flow,
+                       to_json=_flow_json, failures=lambda d: d.failures)
+
+
+def _flow_json(label: str, d) -> dict:
+    results = d.results()
+    return {"client": d.name, "source": d.client.path.name, "notes": results["notes"],
+            **{k: results[k] for k in _FLOW_PARTS if k in results}}
+
+
+def _print_flow(d) -> None:
+    print(f"\n{printable(d.name)}")
+    if d.constraint is not None:
+        _print_constraint(d)
+    if d.heroes is not None:
+        top = d.heroes.iloc[0]
+        print(f"  hero dependency: {printable(top.person)} touched {top.share_of_items:.0%} of "
+              f"all items")
+    if d.decisions is not None:
+        for sentence in d.decisions.sentences():
+            print(f"  {printable(sentence)}")
+    if d.paths is not None:
+        big = d.paths[d.paths["over_size"]]
+        for row in big.itertuples():
+            print(f"  team {printable(row.team)}: {row.size} people, {row.paths} communication "
+                  "paths (above 8 people)")
+    for note in d.notes:
+        print(f"  note: {printable(note)}")
+
+
+def _print_constraint(d) -> None:
+    report = d.constraint
+    for sentence in report.evidence:
+        print(f"  {printable(sentence)}")
+    print("  stages (flow order):")
+    for row in report.stages.itertuples():
+        cap = "no limit shown" if row.capacity_per_week == float("inf") else (
+            f"capacity {row.capacity_per_week:.1f}/wk, {row.utilisation:.0%} utilised")
+        print(f"    {printable(row.stage):<30} in {row.arrivals_per_week:5.1f}/wk  "
+              f"WIP {row.mean_wip:5.1f}  p50 {row.time_p50:5.1f} d  {cap}")
+    shifts = report.timeline["constraint"].dropna().unique()
+    if len(shifts) > 1:
+        print(f"  the constraint moved over time: {', '.join(map(printable, shifts))}")
+    for row in d.flow.quality_summary().itertuples():
+        rows = "1 row" if row.rows == 1 else f"{row.rows} rows"
+        print(f"  data quality: {rows} set aside: {printable(row.problem)}")

@@ -56,7 +56,7 @@ sources = [label for part, label in (
     (d.decisions, "decisions from the decision log"), (d.planning, "planning from estimates and actuals"))
     if part is not None]
 say(f"Sector: {h['sector'] or 'not given'}. Analyses: {'; '.join(sources) or 'none'}.")
-bullets(d.summary_sentences())
+bullets(d.sentences())
 heading("The three recommendations with the largest expected effect", 4)
 recommendations(d.recommendations())
 
@@ -65,7 +65,7 @@ recommendations(d.recommendations())
 
 # %%
 if d.maturity is None:
-    note("No maturity score: " + "; ".join(n for n in d.notes if n.startswith("maturity")))
+    note("No maturity score: " + "; ".join(n for n in d.notes if n.part == "maturity"))
 else:
     m = d.maturity
     say(f"Stage {m.stage} ({m.stage_name}), probability {m.stage_probability:.2f}; maturity "
@@ -82,8 +82,8 @@ else:
         say(f"What keeps stage {m.stage + 1} out of reach, largest gap first:")
         show_table(m.blockers[["item_id", "dimension", "text", "score", "recommendation",
                                "mechanism"]].head(8))
-    for w in m.warnings:
-        note(w)
+    for n in m.notes:
+        note(n)
 
 # %% [markdown]
 # ## Flow and the constraint
@@ -91,10 +91,10 @@ else:
 # %%
 if d.constraint is None:
     note("No flow analysis: " + "; ".join(n for n in d.notes
-                                          if n.startswith(("constraint", "flow"))))
+                                          if n.part in ("constraint", "flow")))
 else:
     c = d.constraint
-    bullets(c.evidence)
+    bullets(c.sentences())
     show_table(c.stages[["stage", "role", "arrivals_per_week", "mean_wip", "time_p50",
                          "wait_p50", "servers", "capacity_per_week", "utilisation",
                          "next_idle_share"]])
@@ -119,16 +119,18 @@ else:
                 f"would then be {change['tightest_after']}.")
     show_table(c.timeline.assign(period_start=c.timeline["period_start"].dt.date,
                                  period_end=c.timeline["period_end"].dt.date))
+    for n in c.notes:
+        note(n)
 
 # %% [markdown]
 # ## Decisions and hero dependency
 
 # %%
 if d.decisions is None:
-    note("No decision analysis: " + "; ".join(n for n in d.notes if n.startswith("decisions")))
+    note("No decision analysis: " + "; ".join(n for n in d.notes if n.part == "decisions"))
 else:
     bullets(d.decisions.sentences())
-    show_table(d.decisions.by_decider)
+    show_table(d.decisions.summary())
     for n in d.decisions.notes:
         note(n)
 if d.heroes is not None:
@@ -140,7 +142,7 @@ if d.heroes is not None:
 
 # %%
 if d.planning is None:
-    note("No planning analysis: " + "; ".join(n for n in d.notes if n.startswith("planning")))
+    note("No planning analysis: " + "; ".join(n for n in d.notes if n.part == "planning"))
 else:
     p = d.planning
     bullets(p.sentences())

@@ -80,7 +80,7 @@ def test_missing_pieces_are_named_not_guessed(kestrel):
     assert r.backtest is None and r.schedule is None and r.completion is None
     assert any("needs estimated_on and finished_on" in n for n in r.notes)
     assert any("no open items" in n for n in r.notes)
-    assert np.isnan(r.headline()["backtest_p80_coverage"])
+    assert r.headline()["backtest_p80_coverage"] is None  # JSON-safe: None, not NaN
     no_estimator = kestrel.drop(columns=["estimator"])
     r = opsdx.assess_planning(no_estimator, trials=500, as_of="2026-12-01")
     assert r.schedule is None and any("needs an estimator column" in n for n in r.notes)

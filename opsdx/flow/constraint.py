@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Sequence
 
 import numpy as np
@@ -30,7 +31,9 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import OpsdxError
+from ..notes import Note
 from ..output import json_safe
+from ..results import Result
 from .capacity import (MIN_QUEUE_SHARE, exposure_by_level, servers_from_departures, step_counts,
                        wait_slope)
 from .workitems import FlowData, as_flow
@@ -45,6 +48,13 @@ THIN_WEEKS, THIN_EVIDENCE = 8, 100
 #: A review on simulated two-week histories found such verdicts right about half the time with
 #: a single qualifying stage, and two times in three without started_at (see find_constraint).
 PROVISIONAL_CAP = {1: 0.5, 2: 0.8}
+#: The codes of :attr:`ConstraintReport.notes`: a verdict on thin data, capacity estimated
+#: without ``started_at``, one person's time shared by capacity-limited stages, rows of the
+#: source set aside.
+NOTE_CODES = ("provisional", "no_started_at", "shared_person", "rows_set_aside")
+#: The findings :meth:`ConstraintReport.statement` renders, in the order of ``sentences()``.
+FINDINGS = ("verdict", "busiest", "wip_growth", "next_idle", "wait_slope", "longest",
+            "runner_up")
 _DAY = np.timedelta64(1, "D")
 
 
@@ -195,8 +205,12 @@ def _capacity_with_start(e, s, x, t0, t1, span) -> dict:  # noqa: PLR0913
 
 
 @dataclass(eq=False)
-class ConstraintReport:
+class ConstraintReport(Result):
     """The verdict of :func:`find_constraint` and its evidence.
+
+    The result protocol (:mod:`opsdx.results`): ``summary()`` is the stage
+    table's main columns, ``sentences()`` the evidence in words, ``notes``
+    what limits the verdict.
 
     Attributes
     ----------
@@ -208,20 +222,72 @@ class ConstraintReport:
         highest.
     stages : DataFrame
         One row per stage in flow order (see :func:`find_constraint`).
-    evidence : list of str
-        Sentences a consultant can paste.
     timeline : DataFrame
         The constraint and its utilisation per period.
+    flow : FlowData
+        The visits analysed.
+    params : dict
+        The window, the demand, and whether ``started_at`` was given.
+    provisional : bool
+        The verdict rests on thin data (see :data:`THIN_WEEKS`).
     """
+
+    part = "constraint"
 
     constraint: str | None
     confidence: float
     stages: pd.DataFrame
-    evidence: list
     timeline: pd.DataFrame
     flow: FlowData
     params: dict = field(default_factory=dict)
     provisional: bool = False
+
+    @property
+    def weeks(self) -> float:
+        """Length of the window analysed, in weeks."""
+        return (pd.Timestamp(self.params["end"]) - pd.Timestamp(self.params["start"])
+                ) / pd.Timedelta(days=7)
+
+    @cached_property
+    def _findings(self) -> dict:
+        return _statements(self.stages, self.constraint, self.confidence, self.weeks,
+                           self.provisional)
+
+    def statement(self, finding: str) -> str | None:
+        """The sentence of one finding of :data:`FINDINGS` (None when it does not apply)."""
+        if finding not in FINDINGS:
+            raise OpsdxError(f"no finding {finding!r}; findings: {', '.join(FINDINGS)}")
+        return self._findings.get(finding)
+
+    def sentences(self) -> list[str]:
+        """The evidence in plain words, the verdict first."""
+        return [self._findings[k] for k in FINDINGS if k in self._findings]
+
+    @property
+    def evidence(self) -> list[str]:
+        """The sentences (the name this list had before ``sentences()``)."""
+        return self.sentences()
+
+    @cached_property
+    def notes(self) -> list[Note]:
+        """What limits the verdict, as :class:`~opsdx.notes.Note` (codes: :data:`NOTE_CODES`)."""
+        out = []
+        if self.provisional:
+            out.append(Note("constraint", "provisional",
+                            f"provisional: {self.weeks:.1f} weeks of data; a stage that has not "
+                            "yet shown its limit could still be the real constraint"))
+        if not self.params.get("started_at", True):
+            out.append(Note("constraint", "no_started_at",
+                            "the data has no started_at, so queueing and work in a stage cannot "
+                            "be told apart: capacities rest on the pace of exits alone"))
+        out += [Note("constraint", "shared_person", text)
+                for text in _shared_people(self.flow, self.stages)]
+        set_aside = int(self.flow.quality["row"].nunique()) if len(self.flow.quality) else 0
+        if set_aside:
+            out.append(Note("constraint", "rows_set_aside",
+                            f"{set_aside} row{'s' if set_aside != 1 else ''} of "
+                            f"{self.flow.source} set aside (see the data quality table)"))
+        return out
 
     def what_if(self, stage: str, capacity_factor: float) -> dict:
         """Predicted throughput if ``stage``'s capacity is multiplied by ``capacity_factor``.
@@ -268,25 +334,37 @@ class ConstraintReport:
                 "bound_now": "demand" if demand <= limit_now else "capacity",
                 "bound_after": "demand" if demand <= limit_after else "capacity"}
 
-    def summary(self) -> str:
-        if self.constraint is None:
-            return "No stage has shown a limit: the line is demand-limited over this period."
-        return (f"{self.constraint} is the constraint (confidence {self.confidence:.2f}): "
-                + " ".join(self.evidence[:2]))
+    def summary(self) -> pd.DataFrame:
+        """Per stage in flow order: its role, flow, capacity and utilisation.
+
+        The main columns of :attr:`stages`: ``stage``, ``role``,
+        ``arrivals_per_week``, ``capacity_per_week``, ``utilisation``,
+        ``mean_wip``, ``time_p50``, ``wait_p50`` and ``next_idle_share``.
+        """
+        return self.stages[["stage", "role", "arrivals_per_week", "capacity_per_week",
+                            "utilisation", "mean_wip", "time_p50", "wait_p50",
+                            "next_idle_share"]].copy()
 
     def headline(self) -> dict:
         """The figures an executive summary quotes: the constraint, the confidence, its
-        utilisation (None without a constraint)."""
+        utilisation (None without a constraint) and whether the verdict is provisional."""
         utilisation = (None if self.constraint is None else
                        self.stages.set_index("stage").at[self.constraint, "utilisation"])
         return json_safe({"constraint": self.constraint, "confidence": self.confidence,
-                          "utilisation": utilisation})
+                          "utilisation": utilisation, "provisional": self.provisional})
 
     def to_dict(self) -> dict:
         """JSON-safe results (see :func:`opsdx.output.json_safe`)."""
         return json_safe({"constraint": self.constraint, "confidence": self.confidence,
-                          "stages": self.stages, "timeline": self.timeline,
-                          "evidence": list(self.evidence), "params": dict(self.params)})
+                          "provisional": self.provisional, "stages": self.stages,
+                          "timeline": self.timeline, "sentences": self.sentences(),
+                          "evidence": self.sentences(), "notes": self.notes,
+                          "params": dict(self.params)})
+
+    def _title(self) -> str:
+        if self.constraint is None:
+            return "Constraint: none shown"
+        return f"Constraint: {self.constraint}"
 
     def __repr__(self) -> str:
         if self.constraint is None:
@@ -303,10 +381,12 @@ class ConstraintReport:
         return plot_cfd(self.flow, ax=ax, freq=freq)
 
     def plot_time_in_stage(self, ax=None):
+        """Days in each stage, the constraint marked (see :func:`opsdx.flow.plots.plot_time_in_stage`)."""
         from .plots import plot_time_in_stage
         return plot_time_in_stage(self.flow, ax=ax, constraint=self.constraint)
 
     def plot_wip(self, ax=None, freq: str = "D"):
+        """Work in progress per stage over time (see :func:`opsdx.flow.plots.plot_wip`)."""
         from .plots import plot_wip
         return plot_wip(self.flow, ax=ax, freq=freq)
 
@@ -387,7 +467,8 @@ def find_constraint(work_items, stages: Sequence[str] | None = None, *, freq: st
     Returns
     -------
     ConstraintReport
-        ``stages`` has, per stage in flow order: ``arrivals_per_week``,
+        ``stages`` has, per stage in flow order: ``arrivals`` and
+        ``departures`` (visits entering and leaving in the window), ``arrivals_per_week``,
         ``departures_per_week``, ``mean_wip``, ``time_p50`` and ``time_p85``
         (days in stage, queue included), ``wait_p50`` (days queued, with
         ``started_at``), ``servers`` and ``capacity_per_week`` (``inf``:
@@ -442,9 +523,7 @@ def find_constraint(work_items, stages: Sequence[str] | None = None, *, freq: st
     if constraint is not None:
         table.loc[table["stage"] == constraint, "role"] = "constraint"
     timeline = _timeline(arrays, start, end, freq, origin)
-    evidence = _sentences(table, constraint, confidence, span / 7, provisional)
-    evidence += _shared_people(flow, table)
-    columns = ["stage", "role", "arrivals_per_week", "departures_per_week", "mean_wip",
+    columns = ["stage", "role", "arrivals", "departures", "arrivals_per_week", "departures_per_week", "mean_wip",
                "time_p50", "time_p85", "wait_p50", "servers", "service_days",
                "capacity_per_week", "utilisation", "utilisation_se", "evidence_score",
                "net_flow_per_week", "wip_growth_per_week", "capacity_from", "stale_in_service",
@@ -452,7 +531,7 @@ def find_constraint(work_items, stages: Sequence[str] | None = None, *, freq: st
                "open_at_end", "capacity_per_day"]
     table = table.reindex(columns=columns)
     return ConstraintReport(constraint=constraint, confidence=confidence, stages=table,
-                            evidence=evidence, timeline=timeline, flow=flow,
+                            timeline=timeline, flow=flow,
                             provisional=provisional,
                             params={"freq": freq, "start": str(start), "end": str(end),
                                     "demand_per_week": 7 * new_items / span,
@@ -505,53 +584,51 @@ def _timeline(arrays: dict, start, end, freq: str, origin) -> pd.DataFrame:
                                        "utilisation"])
 
 
-def _sentences(table: pd.DataFrame, constraint: str | None, confidence: float,
-               weeks: float, provisional: bool) -> list[str]:
+def _statements(table: pd.DataFrame, constraint: str | None, confidence: float,
+                weeks: float, provisional: bool) -> dict:
+    """The sentences of the findings (:data:`FINDINGS`) that apply, by name."""
     if constraint is None:
         if provisional or table["departures"].sum() == 0:
-            return [f"Too little flow to name a constraint: {weeks:.1f} weeks of data and "
-                    f"{int(table['departures'].sum())} stage exits, and no stage has yet made "
-                    "work wait in a way that shows its limit."]
+            return {"verdict": f"Too little flow to name a constraint: {weeks:.1f} weeks of data "
+                               f"and {int(table['departures'].sum())} stage exits, and no stage "
+                               "has yet made work wait in a way that shows its limit."}
         busiest = table.sort_values("mean_wip", ascending=False).iloc[0]
-        return ["No stage made work wait in a way that limits throughput: the line delivers "
-                "what arrives, so demand, not capacity, sets the pace.",
-                f"{busiest['stage']} holds the most work in progress "
-                f"({busiest['mean_wip']:.1f} items on average), but it kept up with what "
-                "arrived."]
+        return {"verdict": "No stage made work wait in a way that limits throughput: the line "
+                           "delivers what arrives, so demand, not capacity, sets the pace.",
+                "busiest": f"{busiest['stage']} holds the most work in progress "
+                           f"({busiest['mean_wip']:.1f} items on average), but it kept up with "
+                           "what arrived."}
     t = table.set_index("stage")
     row = t.loc[constraint]
     lead = "provisionally " if provisional else ""
     shown = "above 0.99" if confidence > 0.99 else f"{confidence:.2f}"
-    out = [f"{constraint} is {lead}the constraint (confidence {shown}): work arrives at "
-           f"{row['arrivals_per_week']:.1f} items a week and it can finish about "
-           f"{row['capacity_per_week']:.1f} ({row['utilisation']:.0%} utilised)."]
-    if provisional:
-        out.append(f"Provisional: {weeks:.1f} weeks of data; a stage that has not yet shown its "
-                   "limit could still be the real constraint.")
+    out = {"verdict": f"{constraint} is {lead}the constraint (confidence {shown}): work arrives "
+                      f"at {row['arrivals_per_week']:.1f} items a week and it can finish about "
+                      f"{row['capacity_per_week']:.1f} ({row['utilisation']:.0%} utilised)."}
     growth = row["wip_growth_per_week"]
     if growth * weeks >= max(5.0, 2.0 * row["mean_wip"]):
         tail = (": more arrives than it can finish." if row["utilisation"] >= 1.0 else
                 ", a sign of how close to its limit it runs.")
-        out.append(f"The work waiting in {constraint} grew by {growth:.1f} items a week over the "
-                   f"{weeks:.0f} weeks{tail}")
+        out["wip_growth"] = (f"The work waiting in {constraint} grew by {growth:.1f} items a week "
+                             f"over the {weeks:.0f} weeks{tail}")
     i = list(t.index).index(constraint)
     if i + 1 < len(t):
         nxt = t.index[i + 1]
-        idle = t.iloc[i + 1]["idle_share"]
+        idle = t.iloc[i]["next_idle_share"]
         if np.isfinite(idle) and idle >= 0.1:
-            out.append(f"{nxt}, right after it, had nothing to work on {idle:.0%} of the time.")
+            out["next_idle"] = f"{nxt}, right after it, had nothing to work on {idle:.0%} of the time."
     if row["wait_slope_t"] >= MIN_SLOPE_T:
-        out.append(f"Each item already in {constraint} when a new one arrived added "
-                   f"{row['wait_slope_days'] * 24:.1f} hours to the newcomer's time there.")
+        out["wait_slope"] = (f"Each item already in {constraint} when a new one arrived added "
+                             f"{row['wait_slope_days'] * 24:.1f} hours to the newcomer's time there.")
     longest = t["time_p50"].idxmax()
     if longest != constraint and np.isfinite(t.at[longest, "time_p50"]):
-        out.append(f"{longest} takes longer ({t.at[longest, 'time_p50']:.1f} days median) but "
-                   f"never held work back: "
-                   + ("time there does not grow with the work waiting, so it is a delay, "
-                      "not a constraint." if not np.isfinite(t.at[longest, "capacity_per_day"])
-                      else f"it is {t.at[longest, 'utilisation']:.0%} utilised."))
+        out["longest"] = (f"{longest} takes longer ({t.at[longest, 'time_p50']:.1f} days median) "
+                          "but never held work back: "
+                          + ("time there does not grow with the work waiting, so it is a delay, "
+                             "not a constraint." if not np.isfinite(t.at[longest, "capacity_per_day"])
+                             else f"it is {t.at[longest, 'utilisation']:.0%} utilised."))
     runner = table[(table["stage"] != constraint) & np.isfinite(table["capacity_per_day"])]
     if len(runner):
         r = runner.sort_values("utilisation", ascending=False).iloc[0]
-        out.append(f"Next tightest: {r['stage']} at {r['utilisation']:.0%} utilisation.")
+        out["runner_up"] = f"Next tightest: {r['stage']} at {r['utilisation']:.0%} utilisation."
     return out

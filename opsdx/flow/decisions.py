@@ -35,7 +35,9 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import OpsdxError, ProblemLog
+from ..notes import Note
 from ..output import json_safe
+from ..results import Result
 from ..tables import FAR_DATE, Source, far_dates, parse_timestamps, read_table, require_columns
 from .workitems import as_flow
 
@@ -183,13 +185,25 @@ ROUTER_MIN_SHARE = 0.4
 ROUTER_MIN_SLOWER = 1.25
 
 
-@dataclass(eq=False)
-class DecisionReport:
-    """What :func:`decision_report` found; ``sentences()`` for a report.
+#: The findings :meth:`DecisionReport.statement` renders, in the order of ``sentences()``.
+FINDINGS = ("router", "concentration", "latency", "two_way", "conversion", "truck_factor")
+#: The codes of :attr:`DecisionReport.notes`: what the log lacks for a finding.
+NOTE_CODES = ("no_shipped_at", "few_reversible", "no_reversible", "greedy_truck_factor",
+              "no_category")
 
-    The findings are attributes; the sentences are rendered from them
-    (:meth:`statement` gives one by name), never the other way round.
+
+@dataclass(eq=False)
+class DecisionReport(Result):
+    """What :func:`decision_report` found, on the result protocol (:mod:`opsdx.results`).
+
+    The findings are attributes (:attr:`router`, :attr:`router_share`,
+    :attr:`two_way_as_one_way`, :attr:`truck_factor`, ...); the sentences are
+    rendered from them (:meth:`statement` gives one by name), never the other
+    way round. ``summary()`` is the table of deciders; ``notes`` say what the
+    log lacks (codes: :data:`NOTE_CODES`).
     """
+
+    part = "decisions"
 
     overall: pd.Series
     by_decider: pd.DataFrame
@@ -226,12 +240,59 @@ class DecisionReport:
                     and self.router_share > 1.0 - 1.0 / ROUTER_MIN_SLOWER)
 
     def statement(self, finding: str) -> str | None:
-        """The sentence of one finding (``"router"``, ``"concentration"``, ``"latency"``,
-        ``"two_way"``, ``"conversion"``, ``"truck_factor"``), or None where it does not hold."""
+        """The sentence of one finding of :data:`FINDINGS` (``"router"``,
+        ``"concentration"``, ``"latency"``, ``"two_way"``, ``"conversion"``,
+        ``"truck_factor"``), or None where it does not hold."""
+        if finding not in FINDINGS:
+            raise OpsdxError(f"no finding {finding!r}; findings: {', '.join(FINDINGS)}")
         return self._statements().get(finding)
 
     def sentences(self) -> list[str]:
-        return list(self._statements().values())
+        """The findings in plain words, in the order of :data:`FINDINGS`."""
+        found = self._statements()
+        return [found[k] for k in FINDINGS if k in found]
+
+    def summary(self) -> pd.DataFrame:
+        """One row per decider, most decisions first: ``decisions``, ``share``,
+        ``pending``, ``latency_p50`` and ``latency_p85`` (days, Kaplan-Meier: pending
+        decisions count at their age), ``longest_wait_days``, ``waiting_days`` and,
+        with an ``escalated`` column, ``escalated_share``."""
+        return self.by_decider.copy()
+
+    def plot_deciders(self, ax=None, *, top: int = 10):
+        """Each decider's share of the decisions, with their median latency.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+        top : int
+            How many deciders to show, most decisions first.
+
+        Returns
+        -------
+        matplotlib Axes
+        """
+        import matplotlib.pyplot as plt
+        import seaborn as sns
+
+        rows = self.by_decider.head(top).iloc[::-1]
+        if ax is None:
+            _, ax = plt.subplots(figsize=(7, 0.6 + 0.4 * len(rows)), layout="constrained")
+        y = np.arange(len(rows))
+        ax.barh(y, rows["share"], color=sns.color_palette("crest", 3)[1])
+        ax.set_yticks(y, [str(d) for d in rows["decider"]])
+        for yi, (share, p50) in enumerate(zip(rows["share"], rows["latency_p50"])):
+            label = f"{p50:.1f} d" if np.isfinite(p50) else "pending"
+            ax.text(share, yi, f"  median {label}", va="center", fontsize=8)
+        ax.set_xlim(0, min(1.0, float(rows["share"].max()) * 1.4 + 0.05))
+        ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+        ax.set_xlabel("share of decisions (label: median days to decide)")
+        ax.set_title(f"{int(self.overall['decisions'])} decisions; as concentrated as "
+                     f"{self.equivalent_deciders:.1f} equal deciders", fontsize=10)
+        return ax
+
+    def _title(self) -> str:
+        return "Decisions: " + ("founder-as-router" if self.router else "who decides")
 
     def _statements(self) -> dict:
         o = self.overall
@@ -288,7 +349,7 @@ class DecisionReport:
                 "truck_factor": self.truck_factor, "truck_factor_people": self.truck_factor_people,
                 "two_way_as_one_way": self.two_way_as_one_way, "router": self.router,
                 "router_share": self.router_share, "sentences": self.sentences(),
-                "notes": list(self.notes)})
+                "notes": self.notes})
 
     def __repr__(self) -> str:
         top = self.by_decider.iloc[0]
@@ -386,7 +447,10 @@ def decision_report(decisions: pd.DataFrame, *, as_of=None, similar: float = 0.8
     pending = d["decided_at"].isna()
     age = (now - d["raised_at"]).dt.total_seconds() / 86400
     wait = d["latency_days"].where(~pending, age.clip(lower=0))
-    notes: list[str] = []
+    notes: list[Note] = []
+
+    def note(code: str, text: str) -> None:
+        notes.append(Note("decisions", code, text))
 
     frame = d.assign(_wait=wait, _pending=pending)
     grouped = frame.groupby("decider", sort=False)
@@ -435,7 +499,8 @@ def decision_report(decisions: pd.DataFrame, *, as_of=None, similar: float = 0.8
     else:
         overall["conversion"] = np.nan
         overall["shipped_per_week"] = np.nan
-        notes.append("no shipped_at column: conversion and shipped decisions per week need it")
+        note("no_shipped_at",
+             "no shipped_at column: conversion and shipped decisions per week need it")
 
     rev_rows = []
     two_way = None
@@ -451,10 +516,11 @@ def decision_report(decisions: pd.DataFrame, *, as_of=None, similar: float = 0.8
             two_way = bool(rev.median() >= similar * irr.median() and p >= 0.05)
             rev_rows[0]["p_faster"] = p
         else:
-            notes.append("fewer than 5 decided reversible or irreversible decisions: "
-                         "the two speeds are not compared")
+            note("few_reversible", "fewer than 5 decided reversible or irreversible decisions: "
+                                   "the two speeds are not compared")
     else:
-        notes.append("no reversible column: two-way doors cannot be told from one-way doors")
+        note("no_reversible",
+             "no reversible column: two-way doors cannot be told from one-way doors")
     by_rev = pd.DataFrame(rev_rows)
 
     tf, tf_people = None, []
@@ -462,9 +528,10 @@ def decision_report(decisions: pd.DataFrame, *, as_of=None, similar: float = 0.8
         decided = d[~pending]
         tf, tf_people, exact = truck_factor(decided["category"], decided["decider"])
         if not exact:
-            notes.append("many deciders: the truck factor was found greedily (an upper bound)")
+            note("greedy_truck_factor",
+                 "many deciders: the truck factor was found greedily (an upper bound)")
     else:
-        notes.append("no category column: the truck factor needs decision categories")
+        note("no_category", "no category column: the truck factor needs decision categories")
     return DecisionReport(overall=pd.Series(overall), by_decider=by, by_reversibility=by_rev,
                           weekly=weekly, herfindahl=hhi, equivalent_deciders=1.0 / hhi,
                           truck_factor=tf, truck_factor_people=tf_people,

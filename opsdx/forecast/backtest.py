@@ -10,6 +10,7 @@ estimate.
 
 from __future__ import annotations
 
+import math
 import warnings
 from dataclasses import dataclass
 from typing import Sequence
@@ -18,19 +19,32 @@ import numpy as np
 import pandas as pd
 
 from ..errors import OpsdxError, OpsdxWarning, SmallSampleWarning
+from ..notes import Note
+from ..output import json_safe
+from ..results import Result
 from .reference_class import ReferenceClass
 
 __all__ = ["backtest_reference_class", "backtest_forecast_when", "BacktestResult"]
 
+#: Below this many forecasts a backtest's coverage carries a note with its margin of error.
+FEW_FORECASTS = 30
+#: The codes of :attr:`BacktestResult.notes`.
+NOTE_CODES = ("small_backtest",)
 
-@dataclass
-class BacktestResult:
+
+@dataclass(eq=False)
+class BacktestResult(Result):
     """Walk-forward forecasts and outcomes, one row per forecast (``items``).
 
     ``outcome`` names the column forecast (``ratio`` for reference classes,
     ``days`` for completion forecasts); ``q50, q80, ...`` hold the forecasts
-    and ``covered50, ...`` whether the outcome was at or below them.
+    and ``covered50, ...`` whether the outcome was at or below them. On the
+    result protocol (:mod:`opsdx.results`): ``summary()`` the coverage per
+    level, ``headline()`` the P80 (or highest level) coverage beside the inside
+    view's, ``sentences()`` one line per level.
     """
+
+    part = "planning"
 
     items: pd.DataFrame
     p: tuple
@@ -75,6 +89,44 @@ class BacktestResult:
         if "inside_view_covered" in self.items:
             text += f"; the inside view covered {table.iloc[-1]['coverage']:.0%}"
         return text + "."
+
+    def sentences(self) -> list[str]:
+        """One :meth:`sentence` per level forecast."""
+        return [self.sentence(level) for level in self.p] if len(self.items) else []
+
+    def headline(self) -> dict:
+        """The method, the forecasts, each level's coverage (``coverage_p80``, ...) and the
+        inside view's (None without a baseline), JSON-safe."""
+        table = self.summary()
+        out = {"method": self.method, "n": len(self.items)}
+        for row in table.dropna(subset=["p"]).itertuples():
+            out[f"coverage_p{row.p * 100:g}"] = row.coverage
+        base = table[table["p"].isna()]
+        out["inside_view_coverage"] = base["coverage"].iloc[0] if len(base) else None
+        return json_safe(out)
+
+    @property
+    def notes(self) -> list[Note]:
+        """A note with the margin of error when there are few forecasts."""
+        n = len(self.items)
+        if n >= FEW_FORECASTS:
+            return []
+        if n == 0:
+            return [Note("planning", "small_backtest", "the backtest made no forecast")]
+        margin = 1.96 * math.sqrt(0.8 * 0.2 / n)
+        return [Note("planning", "small_backtest",
+                     f"only {n} forecasts: a P80's coverage is known to about "
+                     f"\u00b1{margin:.0%} (95%), so read it as rough")]
+
+    def to_dict(self) -> dict:
+        """JSON-safe: the method, the levels, the headline, the summary, sentences and notes
+        (the forecasts one by one are in :attr:`items`)."""
+        return json_safe({"method": self.method, "outcome": self.outcome, "p": list(self.p),
+                          "headline": self.headline(), "summary": self.summary(),
+                          "sentences": self.sentences(), "notes": self.notes})
+
+    def _title(self) -> str:
+        return f"Backtest: {self.method}"
 
     def recalibration(self, p: Sequence[float] | None = None) -> pd.Series:
         """The level to read from the class for each nominal p, learnt from every PIT.

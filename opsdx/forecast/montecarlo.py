@@ -20,7 +20,6 @@ Conventions
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Sequence
 

@@ -21,7 +21,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import OpsdxError, SmallSampleWarning
+from ..notes import Note
 from ..output import json_safe
+from ..results import Result
 from .backtest import BacktestResult, backtest_reference_class
 from .montecarlo import WhenForecast, daily_throughput, forecast_when
 from .estimates import unit_mixup
@@ -32,6 +34,16 @@ __all__ = ["assess_planning", "PlanningResult"]
 
 #: Fewest backtested items whose coverage a report quotes.
 MIN_BACKTEST = 30
+#: The findings :meth:`PlanningResult.statement` renders, in the order of ``sentences()``.
+FINDINGS = ("history", "units", "budget", "backtest", "recalibrated", "open_effort",
+            "completion")
+#: The codes of :attr:`PlanningResult.notes` (those of the reference class and the schedule
+#: simulation included).
+NOTE_CODES = ("class_too_small", "class_key_missing", "tied_tail", "heavy_tail", "unit_mixup",
+              "thin_quantiles", "few_finished", "as_of_left_out", "as_of_open", "no_backtest",
+              "small_backtest", "no_open_items", "no_effort_forecast", "estimator_pooled",
+              "no_completion", "far_last_finish", "short_window", "stale_throughput",
+              "few_finishes")
 
 
 def _signed(share: float) -> str:
@@ -51,8 +63,12 @@ def _quiet(fn, *args, **kwargs):
 
 
 @dataclass(eq=False)
-class PlanningResult:
-    """Everything :func:`assess_planning` found; see :meth:`summary` for the headline.
+class PlanningResult(Result):
+    """Everything :func:`assess_planning` found, on the result protocol (:mod:`opsdx.results`).
+
+    ``headline()`` gives the figures an executive summary quotes, ``summary()``
+    the table of classes, ``sentences()`` the findings in words and ``notes``
+    what was left out (codes: :data:`NOTE_CODES`).
 
     Attributes
     ----------
@@ -70,11 +86,13 @@ class PlanningResult:
         Total effort of the open items, from each estimator's own history.
     completion : WhenForecast or None
         When the open items will be finished, from daily throughput.
-    notes : list of str
+    notes : list of Note
         What was left out and why, fall-backs and suppressed figures.
     params : dict
         The arguments, for the method notes.
     """
+
+    part = "planning"
 
     reference_class: ReferenceClass
     classes: pd.DataFrame
@@ -88,12 +106,12 @@ class PlanningResult:
 
     # ------------------------------------------------------------------ headline
     def headline(self) -> dict:
-        """The figures an executive summary quotes (NaN when not available).
+        """The figures an executive summary quotes, JSON-safe (None when not available).
 
         Computed once (quantiles, the open items' percentiles) and copied on
         each call, so that a caller's change never reaches the result.
         """
-        return dict(self._headline)
+        return json_safe(self._headline)
 
     @cached_property
     def _headline(self) -> dict:
@@ -136,17 +154,20 @@ class PlanningResult:
         return None if self.backtest is None else self.backtest.summary()
 
     def sentences(self) -> list[str]:
-        """The findings in plain words, ready for a report."""
-        return list(self._statements().values())
+        """The findings in plain words, ready for a report (in the order of :data:`FINDINGS`)."""
+        found = self._statements()
+        return [found[k] for k in FINDINGS if k in found]
 
     def statement(self, finding: str) -> str | None:
-        """The sentence of one finding (``"history"``, ``"units"``, ``"budget"``,
-        ``"backtest"``, ``"recalibrated"``, ``"open_effort"``, ``"completion"``), or None
-        where it does not hold."""
+        """The sentence of one finding of :data:`FINDINGS` (``"history"``, ``"units"``,
+        ``"budget"``, ``"backtest"``, ``"recalibrated"``, ``"open_effort"``,
+        ``"completion"``), or None where it does not hold."""
+        if finding not in FINDINGS:
+            raise OpsdxError(f"no finding {finding!r}; findings: {', '.join(FINDINGS)}")
         return self._statements().get(finding)
 
     def _statements(self) -> dict:
-        h = self.headline()
+        h = self._headline
         weighted = self.params.get("weights") == "recency"
         items = "item" if h["n_finished"] == 1 else "items"
         out = {"history": f"Across {h['n_finished']} finished {items}"
@@ -185,9 +206,45 @@ class PlanningResult:
                 "probability.")
         return out
 
-    def summary(self) -> pd.Series:
-        """The headline figures as a Series."""
-        return pd.Series(self.headline(), name="planning")
+    def summary(self) -> pd.DataFrame:
+        """One row per class: all history, then each ``by`` class (see :attr:`classes`).
+
+        Columns: ``class``, ``n`` (its own finished items), ``uses`` and
+        ``n_used`` (the class its figures come from, after any fall-back),
+        ``share_under`` / ``share_on`` / ``share_over`` the estimate, and the
+        ratio quantiles and uplifts at the levels asked for (``ratio_p80``,
+        ``uplift_p80``, ...). The headline figures are :meth:`headline`.
+        """
+        return self.classes.copy()
+
+    def plot_ratios(self, ax=None):
+        """The distribution of actual / estimate over all history, with P50 and P80 marked.
+
+        A log scale: a task that took twice its estimate sits as far from 1 as
+        one that took half. Returns the matplotlib Axes.
+        """
+        import matplotlib.pyplot as plt
+        import seaborn as sns
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(7, 3.5), layout="constrained")
+        rc = self.reference_class
+        sns.histplot(x=rc.ratios_, weights=rc.weights_ * rc.n_, log_scale=True, bins=30,
+                     color=sns.color_palette("crest", 3)[1], ax=ax)
+        ax.axvline(1.0, color="0.3", lw=1, label="on estimate")
+        h = self._headline
+        for level, value, style in ((50, h["median_ratio"], ":"), (80, h["p80_ratio"], "--")):
+            if np.isfinite(value):
+                ax.axvline(value, color="C3", ls=style, lw=1.2, label=f"P{level} {value:.2f}x")
+        ax.legend(fontsize=8, frameon=False)
+        ax.set_xlabel("actual / estimate (log scale)")
+        ax.set_ylabel("finished items" if self.params.get("weights") is None
+                      else "finished items (weighted)")
+        ax.set_title(f"{rc.n_} finished items: {h['share_over']:.0%} overran", fontsize=10)
+        return ax
+
+    def _title(self) -> str:
+        return "Planning: the outside view"
 
     def to_dict(self) -> dict:
         """JSON-safe results: headline, tables, sentences and notes (see
@@ -197,10 +254,10 @@ class PlanningResult:
             "backtest": self._backtest_table(),
             "schedule": None if self.schedule is None else self.schedule.percentiles(),
             "completion": None if self.completion is None else self.completion.percentiles(),
-            "sentences": self.sentences(), "notes": list(self.notes), "params": self.params})
+            "sentences": self.sentences(), "notes": self.notes, "params": self.params})
 
     def __repr__(self) -> str:
-        h = self.headline()
+        h = self._headline
         text = (f"<PlanningResult: {h['n_finished']} finished, {h['n_open']} open; median ratio "
                 f"{h['median_ratio']:.2f}, P80 uplift {h['p80_uplift']:.0%}")
         if not math.isnan(h["backtest_p80_coverage"]):
@@ -213,26 +270,40 @@ def _blank(values: pd.Series) -> pd.Series:
     return values.isna() | (values.astype(str).str.strip() == "")
 
 
+def _class_keys(history: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.Series]:
+    """The rows that have every ``by`` value, and their class labels (``kind=bug, team=a``).
+
+    The one place a class label is made: counts and ratios group by it, and
+    nothing parses it back (a value may hold ", " or "=").
+    """
+    usable = ~np.logical_or.reduce([_blank(history[c]).to_numpy() for c in by])
+    keys = history.loc[usable, by].astype(str)
+    labels = f"{by[0]}=" + keys[by[0]]
+    for c in by[1:]:
+        labels = labels + f", {c}=" + keys[c]
+    return usable, labels
+
+
 def _class_table(rc: ReferenceClass, by: list[str], p: Sequence[float],
-                 notes: list[str]) -> pd.DataFrame:
+                 notes: list[Note]) -> pd.DataFrame:
     """All history, then one row per combination of ``by`` values (small ones say where they fall back)."""
     entries = [(rc.label_, rc, rc.n_)]  # (class, the class it uses, its own items)
     if by:
         history = rc.history
-        usable = ~np.logical_or.reduce([_blank(history[c]).to_numpy() for c in by])
+        usable, labels = _class_keys(history, by)
         if (~usable).any():
-            notes.append(f"{int((~usable).sum())} finished item(s) have no "
-                         f"{' / '.join(by)}: they count in all history only")
-        keys = history.loc[usable, by].drop_duplicates().sort_values(by)
-        for values in keys.itertuples(index=False):
-            label = ", ".join(f"{k}={v}" for k, v in zip(by, values))
+            notes.append(Note("planning", "class_key_missing",
+                              f"{int((~usable).sum())} finished item(s) have no "
+                              f"{' / '.join(by)}: they count in all history only"))
+        sizes = labels.value_counts()
+        first = (~labels.duplicated()).to_numpy()
+        keys = history.loc[usable, by][first].assign(_label=labels[first].to_numpy())
+        for values in keys.sort_values(by).itertuples(index=False):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                chosen = rc.select(**dict(zip(by, values)))
+                chosen = rc.select(**dict(zip(by, values[:-1])))
             notes.extend(n for n in chosen.notes_ if n not in notes)
-            size = int(np.logical_and.reduce([(history[k].astype(str) == str(v)).to_numpy()
-                                              for k, v in zip(by, values)]).sum())
-            entries.append((label, chosen, size))
+            entries.append((values[-1], chosen, int(sizes[values[-1]])))
     rows = []
     for label, c, size in entries:
         shares = c.point_mass
@@ -254,11 +325,7 @@ def _class_ratios(rc: ReferenceClass, by: list[str]):
         return
     ratio = (pd.to_numeric(history["actual"], errors="coerce")
              / pd.to_numeric(history["estimate"], errors="coerce"))
-    usable = ~np.logical_or.reduce([_blank(history[c]).to_numpy() for c in by])
-    keys = history.loc[usable, by].astype(str)
-    labels = f"{by[0]}=" + keys[by[0]]
-    for c in by[1:]:
-        labels = labels + f", {c}=" + keys[c]
+    usable, labels = _class_keys(history, by)
     for label, ratios in ratio[usable].groupby(labels, sort=True):
         yield label, ratios.to_numpy(float)
 
@@ -281,20 +348,22 @@ def _estimator_table(done: pd.DataFrame, estimator: str, min_history: int) -> pd
     return table.reset_index()[columns]
 
 
-def _cut_at(estimates: pd.DataFrame, as_of: pd.Timestamp, notes: list[str]) -> pd.DataFrame:
+def _cut_at(estimates: pd.DataFrame, as_of: pd.Timestamp, notes: list[Note]) -> pd.DataFrame:
     """The data as it stood on ``as_of``: later estimates dropped, later finishes still open."""
     out = estimates
     if "estimated_on" in out:
         later = pd.to_datetime(out["estimated_on"], errors="coerce") >= as_of
         if later.any():
-            notes.append(f"as of {as_of.date()}: {int(later.sum())} item(s) estimated on or after "
-                         "that day are left out")
+            notes.append(Note("planning", "as_of_left_out",
+                              f"as of {as_of.date()}: {int(later.sum())} item(s) estimated on or after "
+                              "that day are left out"))
             out = out[~later]
     if "finished_on" in out:
         later = pd.to_datetime(out["finished_on"], errors="coerce") >= as_of
         if later.any():
-            notes.append(f"as of {as_of.date()}: {int(later.sum())} item(s) finished on or after "
-                         "that day count as open")
+            notes.append(Note("planning", "as_of_open",
+                              f"as of {as_of.date()}: {int(later.sum())} item(s) finished on or after "
+                              "that day count as open"))
             out = out.copy()
             out.loc[later, ["actual", "finished_on"]] = np.nan
             if "ratio" in out:
@@ -305,37 +374,43 @@ def _cut_at(estimates: pd.DataFrame, as_of: pd.Timestamp, notes: list[str]) -> p
 
 
 def _completion(done: pd.DataFrame, n_open: int, start: pd.Timestamp, window_days: int,
-                calendar: str, trials: int, rng, notes: list[str]) -> WhenForecast | None:
+                calendar: str, trials: int, rng, notes: list[Note]) -> WhenForecast | None:
     """Throughput Monte Carlo over the window of data before ``start`` that the data covers."""
     finished = pd.to_datetime(done["finished_on"], errors="coerce").dropna().sort_values()
     if finished.empty:
-        notes.append("no completion forecast: no finished item has a finish date")
+        notes.append(Note("planning", "no_completion",
+                          "no completion forecast: no finished item has a finish date"))
         return None
     first, last = finished.iloc[0].normalize(), finished.iloc[-1].normalize()
     if len(finished) > 1 and (last - finished.iloc[-2].normalize()).days > 180:
-        notes.append(f"the last finish date ({last.date()}) is more than 180 days after the one "
-                     "before it: check it for a typing error")
+        notes.append(Note("planning", "far_last_finish",
+                          f"the last finish date ({last.date()}) is more than 180 days after the one "
+                          "before it: check it for a typing error"))
     end = min(start - pd.Timedelta(days=1), last)
     begin = max(end - pd.Timedelta(days=window_days - 1), first)
     covered = (end - begin).days + 1
     if covered < window_days:
-        notes.append(f"the throughput window covers {covered} days of data, fewer than the "
-                     f"{window_days} asked for")
+        notes.append(Note("planning", "short_window",
+                          f"the throughput window covers {covered} days of data, fewer than the "
+                          f"{window_days} asked for"))
     gap = (start - end).days - 1
     if gap > 30:
-        notes.append(f"the forecast starts {gap} days after the last finish in the data: it "
-                     "assumes the team still finishes work at the pace it did then")
+        notes.append(Note("planning", "stale_throughput",
+                          f"the forecast starts {gap} days after the last finish in the data: it "
+                          "assumes the team still finishes work at the pace it did then"))
     series = daily_throughput(finished, start=begin, end=end, calendar=calendar)
     if series.sum() == 0:
-        notes.append("no completion forecast: nothing was finished in the throughput window")
+        notes.append(Note("planning", "no_completion",
+                          "no completion forecast: nothing was finished in the throughput window"))
         return None
     if series.sum() < 10:
-        notes.append(f"the completion forecast replays only {int(series.sum())} finishes: "
-                     "read its dates as rough")
+        notes.append(Note("planning", "few_finishes",
+                          f"the completion forecast replays only {int(series.sum())} finishes: "
+                          "read its dates as rough"))
     try:
         return forecast_when(series, n_open, start=start, trials=trials, seed=rng)
     except OpsdxError as exc:
-        notes.append(f"no completion forecast: {exc}")
+        notes.append(Note("planning", "no_completion", f"no completion forecast: {exc}"))
         return None
 
 
@@ -394,7 +469,7 @@ def assess_planning(estimates: pd.DataFrame, *, p: Sequence[float] = (0.5, 0.8, 
     ps = tuple(float(v) for v in np.atleast_1d(np.asarray(p, float)))
     if any(not 0 < v < 1 for v in ps) or not ps:
         raise OpsdxError(f"p must be levels strictly between 0 and 1, not {p!r}")
-    notes: list[str] = []
+    notes: list[Note] = []
     if as_of is not None:
         try:
             as_of = pd.Timestamp(as_of).normalize()
@@ -419,17 +494,19 @@ def assess_planning(estimates: pd.DataFrame, *, p: Sequence[float] = (0.5, 0.8, 
     for label, ratios in _class_ratios(rc, by):
         mixup = unit_mixup(ratios, unit=unit)
         if mixup:
-            notes.append(f"{label}: {mixup}")
+            notes.append(Note("planning", "unit_mixup", f"{label}: {mixup}"))
     estimators = _estimator_table(done, "estimator", min_history)
     n = rc.n_effective_
     thin = [v for v in ps if v > n / (n + 1) or v < 1 / (n + 1)]
     if thin:
-        notes.append(f"only {rc.n_} finished item(s): P{', P'.join(f'{v * 100:g}' for v in thin)} "
-                     "lie beyond what so few items can show, and are read from the largest "
-                     "(or smallest) ratios seen")
+        notes.append(Note("planning", "thin_quantiles",
+                          f"only {rc.n_} finished item(s): P{', P'.join(f'{v * 100:g}' for v in thin)} "
+                          "lie beyond what so few items can show, and are read from the largest "
+                          "(or smallest) ratios seen"))
     elif rc.n_ < 30:
-        notes.append(f"only {rc.n_} finished items: quantiles are rough; see "
-                     "reference_class.quantile_ci() for their intervals")
+        notes.append(Note("planning", "few_finished",
+                          f"only {rc.n_} finished items: quantiles are rough; see "
+                          "reference_class.quantile_ci() for their intervals"))
 
     backtest = None
     if {"estimated_on", "finished_on"} <= set(estimates.columns):
@@ -437,27 +514,31 @@ def assess_planning(estimates: pd.DataFrame, *, p: Sequence[float] = (0.5, 0.8, 
             backtest = backtest_reference_class(estimates, p=ps, by=by or None, weights=weights,
                                                 half_life_days=half_life_days, min_history=min_size)
         except OpsdxError as exc:
-            notes.append(f"no backtest: {exc}")
+            notes.append(Note("planning", "no_backtest", f"no backtest: {exc}"))
         else:
             if by:
                 backtest.label = f"the P{{p}} of classes by {' and '.join(by)}"
             if len(backtest.items) < MIN_BACKTEST:
-                notes.append(f"the backtest forecast only {len(backtest.items)} items (fewer than "
-                             f"{MIN_BACKTEST}): its coverage is not quoted")
+                notes.append(Note("planning", "small_backtest",
+                                  f"the backtest forecast only {len(backtest.items)} items (fewer than "
+                                  f"{MIN_BACKTEST}): its coverage is not quoted"))
     else:
-        notes.append("no backtest: it needs estimated_on and finished_on dates")
+        notes.append(Note("planning", "no_backtest",
+                          "no backtest: it needs estimated_on and finished_on dates"))
 
     open_items = estimates[estimates["actual"].isna()]
     schedule = completion = None
     if len(open_items) == 0:
-        notes.append("no open items (every row has an actual): nothing to forecast")
+        notes.append(Note("planning", "no_open_items",
+                          "no open items (every row has an actual): nothing to forecast"))
     else:
         if "estimator" in estimates.columns:
             schedule = simulate_schedule(open_items, estimates, trials=trials, seed=rng_schedule,
                                          min_history=min_history)
             notes.extend(schedule.notes)
         else:
-            notes.append("no effort forecast for the open items: it needs an estimator column")
+            notes.append(Note("planning", "no_effort_forecast",
+                              "no effort forecast for the open items: it needs an estimator column"))
         if "finished_on" in estimates.columns:
             dated = pd.concat([pd.to_datetime(estimates[c], errors="coerce")
                                for c in ("estimated_on", "finished_on") if c in estimates.columns])
@@ -468,12 +549,14 @@ def assess_planning(estimates: pd.DataFrame, *, p: Sequence[float] = (0.5, 0.8, 
             else:
                 start = None
             if start is None:
-                notes.append("no completion forecast: the data has no dates")
+                notes.append(Note("planning", "no_completion",
+                                  "no completion forecast: the data has no dates"))
             else:
                 completion = _completion(done, len(open_items), start, window_days, calendar,
                                          trials, rng_completion, notes)
         else:
-            notes.append("no completion forecast for the open items: it needs finished_on dates")
+            notes.append(Note("planning", "no_completion",
+                              "no completion forecast for the open items: it needs finished_on dates"))
     notes = list(dict.fromkeys(rc.notes_ + notes))
     params = {"unit": unit, "p": ps, "by": by, "weights": weights,
               "half_life_days": half_life_days,

@@ -21,6 +21,7 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import OpsdxError, OpsdxWarning, SmallSampleWarning
+from ..notes import Note
 from .estimates import finished_ratios
 
 __all__ = ["ReferenceClass", "PublishedReferenceClass", "published_class", "weighted_quantile",
@@ -194,8 +195,9 @@ class ReferenceClass:
         weights, ``(sum w)^2 / sum w^2``.
     label_ : str
         Which class this is (``"all history"`` or ``"kind=bug"``).
-    notes_ : list of str
-        Fall-backs and suppressed figures, in plain words.
+    notes_ : list of Note
+        Fall-backs and suppressed figures, in plain words (:class:`~opsdx.notes.Note`,
+        part ``"planning"``; codes ``class_too_small``, ``tied_tail``, ``heavy_tail``).
 
     Examples
     --------
@@ -221,7 +223,7 @@ class ReferenceClass:
         self.half_life_days, self.date, self.min_size = half_life_days, date, min_size
         self.weights_arg = weights
         self.label_ = label
-        self.notes_: list[str] = []
+        self.notes_: list[Note] = []
 
         finished, ratio = finished_ratios(history, estimate, actual)
         self.history = history[finished]
@@ -288,8 +290,9 @@ class ReferenceClass:
                                     label=label)
                 rc.notes_ = notes + rc.notes_
                 return rc
-            notes.append(f"class {label} has {size} finished item(s), fewer than {self.min_size}: "
-                         "falling back to a broader class")
+            notes.append(Note("planning", "class_too_small",
+                              f"class {label} has {size} finished item(s), fewer than {self.min_size}: "
+                              "falling back to a broader class"))
         raise AssertionError("unreachable: the loop returns at depth 0")  # pragma: no cover
 
     def _subset_weights(self, mask):
@@ -505,18 +508,20 @@ class ReferenceClass:
         """Whether the ``k + 1`` largest ratios are mostly ties."""
         return len(np.unique(self.ratios_[self.n_ - k - 1:])) < (k + 1) / 2
 
-    def _tail_notes(self) -> list[str]:
+    def _tail_notes(self) -> list[Note]:
         """What the tail index means for the figures, said once when the class is made."""
         if self.n_ < 30:
             return []
         if self._tied_top(max(10, self.n_ // 10)):
-            return [f"{self.label_}: the largest ratios are mostly ties (rounded or capped "
-                    "actuals), so the tail index cannot be estimated"]
+            return [Note("planning", "tied_tail",
+                         f"{self.label_}: the largest ratios are mostly ties (rounded or capped "
+                         "actuals), so the tail index cannot be estimated")]
         alpha = self.tail_index()
         if alpha <= 1.0:
-            return [f"{self.label_}: the right tail index is {alpha:.2f} (at or below 1): the "
-                    "mean ratio is not finite in such a distribution, so mean-based figures are "
-                    "left out; use quantiles"]
+            return [Note("planning", "heavy_tail",
+                         f"{self.label_}: the right tail index is {alpha:.2f} (at or below 1): the "
+                         "mean ratio is not finite in such a distribution, so mean-based figures "
+                         "are left out; use quantiles")]
         return []
 
     @property

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import OpsdxError
+from ..notes import Note
 from .estimates import finished_ratios
 
 __all__ = ["simulate_schedule", "ScheduleForecast"]
@@ -116,8 +117,9 @@ def simulate_schedule(tasks: pd.DataFrame, history: pd.DataFrame, *, trials: int
             pool, sources[name] = mine, f"own ({mine.size} items)"
         else:
             pool, sources[name] = ratios, f"pooled ({ratios.size} items)"
-            notes.append(f"{name} has {mine.size} finished item(s), fewer than {min_history}: "
-                         "their tasks draw from everyone's ratios")
+            notes.append(Note("planning", "estimator_pooled",
+                              f"{name} has {mine.size} finished item(s), fewer than {min_history}: "
+                              "their tasks draw from everyone's ratios"))
         chosen = est[task_who == name]
         draws = pool[rng.integers(0, pool.size, size=(trials, chosen.size))] * chosen
         by_estimator[name] = draws.sum(axis=1)

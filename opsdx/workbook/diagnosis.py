@@ -19,8 +19,10 @@ import pandas as pd
 
 from .. import __version__
 from ..client import Client, load_client
-from ..errors import DataError, OpsdxError
+from ..errors import FILE_NOT_FOUND, DataError, OpsdxError
+from ..notes import Note
 from ..output import json_safe, write_text
+from ..results import Result
 from .params import WorkbookParams, workbook_params
 
 __all__ = ["WorkbookParams", "Diagnosis", "diagnose", "record_results", "Recommendation"]
@@ -41,9 +43,24 @@ class Recommendation:
     source: str
 
 
+#: The codes of :attr:`Diagnosis.notes`: a part without its data file, a part whose data has
+#: problems (all of them in :attr:`Diagnosis.failures`), a part that could not run.
+NOTE_CODES = ("missing_data", "data_problems", "failed")
+
+
 @dataclass(eq=False)
-class Diagnosis:
-    """Everything known about one client; each part is None when its data is missing."""
+class Diagnosis(Result):
+    """Everything known about one client; each part is None when its data is missing.
+
+    On the result protocol (:mod:`opsdx.results`): ``summary()`` has one row
+    per part, ``sentences()`` is the executive summary, ``notes`` say which
+    parts are missing or failed and why (each :class:`~opsdx.notes.Note`'s
+    ``part`` names the analysis: ``"maturity"``, ``"planning"``, ``"flow"``,
+    ``"constraint"``, ``"hero dependency"``, ``"decisions"``); each part's own
+    notes are on its result.
+    """
+
+    part = "diagnosis"
 
     client: Client
     params: WorkbookParams
@@ -91,16 +108,44 @@ class Diagnosis:
                  decision_latency_p50=d.get("latency_p50"), truck_factor=d.get("truck_factor"))
         return h
 
-    def summary_sentences(self) -> list[str]:
-        """The executive summary in plain words."""
-        out = []
+    def summary(self) -> pd.DataFrame:
+        """One row per analysis: ``part``, ``status`` (``"analysed"``, ``"no data"`` or
+        ``"failed"``), its lead ``finding`` in words and how many ``notes`` it has."""
+        rows = []
+        for name, result, lead in (
+                ("maturity", self.maturity, None),
+                ("planning", self.planning, "history"),
+                ("constraint", self.constraint, "verdict"),
+                ("decisions", self.decisions, None)):
+            said = {n.code for n in self.notes
+                    if n.part == name or (name == "constraint" and n.part == "flow")}
+            status = ("analysed" if result is not None else
+                      "failed" if said - {"missing_data"} else "no data")
+            if result is None:
+                finding = ""
+            elif name == "decisions":
+                finding = result.statement("router" if result.router else "concentration")
+            elif lead is None:
+                finding = self._maturity_sentence()
+            else:
+                finding = result.statement(lead) or ""
+            rows.append({"part": name, "status": status, "finding": finding,
+                         "notes": 0 if result is None else len(result.notes)})
+        return pd.DataFrame(rows)
+
+    def _maturity_sentence(self) -> str:
         m = self.maturity
-        if m is not None:
-            out.append(f"Stage {m.stage} ({m.stage_name}) with probability "
-                       f"{m.stage_probability:.2f}; maturity index {m.index:.2f} from "
-                       f"{m.n_respondents} respondents.")
+        return (f"Stage {m.stage} ({m.stage_name}) with probability "
+                f"{m.stage_probability:.2f}; maturity index {m.index:.2f} from "
+                f"{m.n_respondents} respondents.")
+
+    def sentences(self) -> list[str]:
+        """The executive summary in plain words: one finding per part that ran."""
+        out = []
+        if self.maturity is not None:
+            out.append(self._maturity_sentence())
         if self.constraint is not None:
-            out.append(self.constraint.evidence[0])
+            out.append(self.constraint.statement("verdict"))
         if self.planning is not None:
             # the outside view, then a doubt about the units, or the budget and how it held
             p = self.planning
@@ -112,6 +157,17 @@ class Diagnosis:
             d = self.decisions
             out.append(d.statement("router" if d.router else "concentration"))
         return out
+
+    def summary_sentences(self) -> list[str]:
+        """The executive summary: :meth:`sentences` (the name it had first)."""
+        return self.sentences()
+
+    def to_dict(self) -> dict:
+        """What ``results.json`` holds: :meth:`results`."""
+        return self.results()
+
+    def _title(self) -> str:
+        return f"Diagnosis: {self.name}"
 
     # ------------------------------------------------------------------ recommendations
     def recommendations(self, k: int = 3) -> list[Recommendation]:
@@ -150,7 +206,7 @@ class Diagnosis:
                 title=title,
                 mechanism="Theory of Constraints (Goldratt): improving any other stage does "
                           "not raise throughput",
-                evidence=c.evidence[0], effect=float(min(1.0, row["utilisation"]) * c.confidence),
+                evidence=c.statement("verdict"), effect=float(min(1.0, row["utilisation"]) * c.confidence),
                 source="flow"))
         d = self.decisions
         if d is not None:
@@ -184,7 +240,7 @@ class Diagnosis:
                     mechanism="Reference-class forecasting needs like-for-like ratios",
                     evidence=h["unit_check"][:1].upper() + h["unit_check"][1:],
                     effect=0.5, source="planning"))
-            elif h["p80_uplift"] > 0.2:
+            elif h["p80_uplift"] is not None and h["p80_uplift"] > 0.2:
                 cands.append(Recommendation(
                     title=f"Budget from the outside view: plan at the reference class's P80 "
                           f"(estimate plus {h['p80_uplift']:.0%}), not the bare estimate",
@@ -209,9 +265,9 @@ class Diagnosis:
     # ------------------------------------------------------------------ results
     def results(self) -> dict:
         """Headline metrics and tables, JSON-safe: what ``results.json`` holds."""
-        out = {"headline": self.headline(), "summary": self.summary_sentences(),
+        out = {"headline": self.headline(), "summary": self.sentences(),
                "recommendations": [r.__dict__ for r in self.recommendations()],
-               "notes": list(self.notes), "params": json.loads(self.params.model_dump_json())}
+               "notes": self.notes, "params": json.loads(self.params.model_dump_json())}
         for key in ("client_dir", "results_path", "excel_path"):
             out["params"].pop(key, None)  # never record paths
         if self.maturity is not None:
@@ -264,13 +320,15 @@ def _part(d: Diagnosis, label: str, fn, strict: bool):
         if strict:
             raise
         many = "" if len(exc.problems) == 1 else "s"
-        d.notes.append(f"{label}: the data has {len(exc.problems)} problem{many}; first: "
-                       f"{exc.problems[0]}")
+        missing = all(p.code == FILE_NOT_FOUND for p in exc.problems)
+        d.notes.append(Note(label, "missing_data" if missing else "data_problems",
+                            f"{label}: the data has {len(exc.problems)} problem{many}; first: "
+                            f"{exc.problems[0]}"))
         d.failures[label] = exc
     except OpsdxError as exc:
         if strict:
             raise
-        d.notes.append(f"{label}: {exc}")
+        d.notes.append(Note(label, "failed", f"{label}: {exc}"))
         d.failures[label] = exc
     return None
 
@@ -313,7 +371,7 @@ def diagnose(client, params: WorkbookParams | dict | None = None, *,
     from ..forecast import assess_planning
     from ..maturity import score_maturity
 
-    notes: list[str] = []
+    notes: list[Note] = []
     d = Diagnosis(client=client, params=params, notes=notes)
 
     def part(label, fn):
@@ -337,7 +395,8 @@ def diagnose(client, params: WorkbookParams | dict | None = None, *,
                                        as_of=params.as_of)
             d.planning = part("planning", planning)
         else:
-            notes.append("planning: no estimates.csv, so no reference class or forecasts")
+            notes.append(Note("planning", "missing_data",
+                              "planning: no estimates.csv, so no reference class or forecasts"))
     if "flow" in parts:
         if client.has("work_items"):
             d.flow = part("flow", client.work_items)
@@ -347,12 +406,14 @@ def diagnose(client, params: WorkbookParams | dict | None = None, *,
                 if "owner" in d.flow.visits and d.flow.visits["owner"].notna().any():
                     d.heroes = part("hero dependency", lambda: hero_dependency(d.flow))
         else:
-            notes.append("constraint: no work_items.csv, so no flow analysis")
+            notes.append(Note("constraint", "missing_data",
+                              "constraint: no work_items.csv, so no flow analysis"))
     if "decisions" in parts:
         if client.has("decisions"):
             d.decisions = part("decisions", lambda: decision_report(client.decisions()))
         else:
-            notes.append("decisions: no decisions.csv, so no decision analysis")
+            notes.append(Note("decisions", "missing_data",
+                              "decisions: no decisions.csv, so no decision analysis"))
     if "organisation" in parts:
         if client.spec.teams:
             d.paths = communication_paths(client.spec.teams)

@@ -122,7 +122,7 @@ def write_excel(diagnosis, path) -> Path:
     """The client's Excel workbook: summary, stage scores, blockers, stages, decisions, forecasts."""
     d = diagnosis
     sheets: dict = {}
-    summary = [*d.summary_sentences(), ""]
+    summary = [*d.sentences(), ""]
     summary += [f"Recommendation {i}: {r.title} (mechanism: {r.mechanism}; evidence: {r.evidence})"
                 for i, r in enumerate(d.recommendations(), start=1)]
     summary += [""] + [f"Note: {n}" for n in d.notes]

@@ -5,18 +5,19 @@ The public API; everything is re-exported from its module.
 
 from importlib.metadata import PackageNotFoundError, version as _version
 
-from .errors import DataError, OpsdxError, Problem, QuestionnaireError
-from .maturity import MaturityResult, score_maturity, simulate_responses
-from .questionnaire import Questionnaire, list_questionnaires, load_questionnaire, questionnaire_schema
+from .errors import (DataError, OpsdxError, OpsdxWarning, Problem, QuestionnaireError,
+                     SmallSampleWarning)
+from .notes import Note
+from .results import Result
+from .questionnaire import (Questionnaire, list_questionnaires, load_questionnaire,
+                            questionnaire_schema)
 from .responses import read_responses
+from .maturity import MaturityResult, score_maturity, simulate_responses
 from .client import Client, load_client
-from .errors import OpsdxWarning, SmallSampleWarning
-from .forecast import (PlanningResult, PublishedReferenceClass, assess_planning, ReferenceClass, backtest_forecast_when,
-                       backtest_reference_class,
-                       daily_throughput,
-                       forecast_how_many, forecast_when, published_class, read_estimates,
-                       simulate_schedule)
-
+from .forecast import (BacktestResult, PlanningResult, PublishedReferenceClass, ReferenceClass,
+                       assess_planning, backtest_forecast_when, backtest_reference_class,
+                       daily_throughput, forecast_how_many, forecast_when, published_class,
+                       read_estimates, simulate_schedule)
 from .flow import (ConstraintReport, DecisionReport, FlowData, decision_report, find_constraint,
                    from_event_log, hero_dependency, read_decisions, read_work_items, simulate_line)
 
@@ -26,13 +27,14 @@ except PackageNotFoundError:  # pragma: no cover - running from a checkout witho
     __version__ = "0.0.0+unknown"
 
 __all__ = [
-    "OpsdxError", "DataError", "QuestionnaireError", "Problem",
+    "OpsdxError", "DataError", "QuestionnaireError", "Problem", "Note", "Result",
     "Questionnaire", "load_questionnaire", "list_questionnaires", "questionnaire_schema",
     "read_responses", "score_maturity", "MaturityResult", "simulate_responses",
     "Client", "load_client", "OpsdxWarning", "SmallSampleWarning",
     "read_estimates", "ReferenceClass", "PublishedReferenceClass", "published_class",
     "daily_throughput", "forecast_when", "forecast_how_many", "simulate_schedule",
-    "backtest_reference_class", "backtest_forecast_when", "assess_planning", "PlanningResult",
+    "backtest_reference_class", "backtest_forecast_when", "BacktestResult", "assess_planning",
+    "PlanningResult",
     "read_work_items", "from_event_log", "FlowData", "find_constraint", "ConstraintReport",
     "simulate_line", "read_decisions", "decision_report", "DecisionReport", "hero_dependency",
     "__version__",

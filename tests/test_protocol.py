@@ -176,3 +176,26 @@ def test_the_constraint_summary_is_the_stage_table(results):
     assert np.allclose(summary["utilisation"], c.stages["utilisation"], equal_nan=True)
     assert c.headline()["provisional"] is c.provisional
     assert c.evidence == c.sentences()  # the older name
+
+
+def test_each_package_exports_what_its_docstring_advertises():
+    import re
+
+    import opsdx.workbook as workbook
+
+    advertised = set(re.findall(r":(?:func|class):`~?([A-Za-z_]+)`", workbook.__doc__))
+    assert advertised and advertised <= set(workbook.__all__)
+    assert all(callable(getattr(workbook, name)) for name in workbook.__all__)
+    assert all(hasattr(opsdx, name) for name in opsdx.__all__)
+
+
+def test_the_top_level_imports_each_module_once():
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(opsdx.__file__).read_text())
+    modules = [node.module for node in tree.body if isinstance(node, ast.ImportFrom)
+               and node.level == 1]
+    names = [a.asname or a.name for node in tree.body if isinstance(node, ast.ImportFrom)
+             for a in node.names]
+    assert len(modules) == len(set(modules)) and len(names) == len(set(names))

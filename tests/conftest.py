@@ -54,3 +54,16 @@ def long_answers(table: dict[str, dict[str, object]], roles: dict[str, str] | No
         for r, answers in table.items() for i, a in answers.items()
     ]
     return pd.DataFrame(rows)
+
+
+def scale_actuals(folder, factor: float) -> None:
+    """Rewrite ``folder/estimates.csv`` with every actual times ``factor`` (open rows stay blank).
+
+    Northwind's actuals times 8 are days logged as hours: the unit mix-up the
+    planning checks must catch.
+    """
+    path = folder / "estimates.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    actual = pd.to_numeric(frame["actual"], errors="coerce") * factor
+    frame["actual"] = actual.map(lambda v: "" if pd.isna(v) else f"{v:g}")
+    frame.to_csv(path, index=False)

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 import opsdx
+from conftest import scale_actuals
 from opsdx import DataError
 
 
@@ -165,19 +166,18 @@ def test_client_yaml_units_reach_the_estimates_and_a_mixup_is_flagged(tmp_path):
     source = Path(__file__).resolve().parent.parent / "sample_data" / "northwind-freight"
     folder = tmp_path / "n"
     shutil.copytree(source, folder)
-    frame = pd.read_csv(folder / "estimates.csv", dtype=str, keep_default_na=False)
-    hours = pd.to_numeric(frame["actual"], errors="coerce") * 8   # actuals logged in hours
-    frame["actual"] = hours.map(lambda v: "" if pd.isna(v) else f"{v:g}")
-    frame.to_csv(folder / "estimates.csv", index=False)
+    scale_actuals(folder, 8)   # actuals logged in hours
     d = diagnose(folder, {"n_boot": 0, "trials": 500})
     check = d.headline()["planning_unit_check"]
     own = diagnose(source, {"n_boot": 0, "trials": 500}).headline()["median_ratio"]
     assert check.startswith(f"the median item took {own * 8:.2f} times its estimate, about what "
                             "estimates in days and actuals in hours give (8 hours in a working "
                             "day")
-    assert d.planning.sentences()[1] == f"T{check[1:]}."
-    assert d.planning.sentences()[2].startswith("An outside-view P80 budget, if the units agree,")
-    assert any(n.startswith("all history: the median item took") for n in d.planning.notes)
+    assert d.planning.statement("units") == f"T{check[1:]}."
+    assert d.planning.statement("budget").startswith("An outside-view P80 budget, if the units "
+                                                     "agree,")
+    mixups = [n for n in d.planning.notes if n.code == "unit_mixup"]
+    assert mixups and mixups[0].startswith("all history: the median item took")
     assert any(r.title.startswith("Check that estimates and actuals") for r in
                d.recommendations(5))
     assert not any(r.title.startswith("Budget from the outside view") for r in
@@ -189,11 +189,10 @@ def test_client_yaml_units_reach_the_estimates_and_a_mixup_is_flagged(tmp_path):
     d = diagnose(folder, {"n_boot": 0, "trials": 500})
     assert d.headline()["planning_unit_check"] is None
     assert d.headline()["median_ratio"] == pytest.approx(own)  # Northwind's own again
-    assert "days" in d.planning.sentences()[-2]
+    assert "days" in d.planning.statement("open_effort")
     assert d.planning.estimators["median_ratio"].max() < 4
     # the other way round: estimates in hours, actuals in days, and nothing declared
-    frame["actual"] = (hours / 64).map(lambda v: "" if pd.isna(v) else f"{v:g}")
-    frame.to_csv(folder / "estimates.csv", index=False)
+    scale_actuals(folder, 1 / 64)   # now 1/8 of Northwind's own: actuals in days, estimates in hours
     (folder / "client.yaml").write_text("\n".join(
         line for line in text.splitlines() if not line.endswith("_unit: hours")) + "\n")
     d = diagnose(folder, {"n_boot": 0, "trials": 500})

@@ -30,8 +30,8 @@ from typing import Callable, Mapping, Union
 import numpy as np
 import pandas as pd
 
-from .errors import DataError, OpsdxError, Problem, ProblemLog
-from .output import json_safe
+from ..errors import DataError, OpsdxError, Problem, ProblemLog
+from ..output import json_safe
 from .questionnaire import Questionnaire, load_questionnaire
 from .responses import STATUSES, read_responses
 

@@ -91,8 +91,14 @@ class BacktestResult(Result):
         return text + "."
 
     def sentences(self) -> list[str]:
-        """One :meth:`sentence` per level forecast."""
-        return [self.sentence(level) for level in self.p] if len(self.items) else []
+        """The P80 (or the highest level's) :meth:`sentence`, then the coverage at every level."""
+        if not len(self.items):
+            return []
+        lead = 0.8 if any(np.isclose(self.p, 0.8)) else max(self.p)
+        levels = self.summary().dropna(subset=["p"])
+        each = ", ".join(f"P{r.p * 100:g} {r.coverage:.0%}" for r in levels.itertuples())
+        return [self.sentence(lead),
+                f"Coverage at each stated level: {each} (of {len(self.items)} {self.unit})."]
 
     def headline(self) -> dict:
         """The method, the forecasts, each level's coverage (``coverage_p80``, ...) and the

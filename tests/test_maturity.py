@@ -10,7 +10,7 @@ import pytest
 
 import opsdx
 from opsdx import OpsdxError
-from opsdx.maturity import stage_from_attainment
+from opsdx.maturity import cronbach_alpha, rwg, stage_from_attainment
 
 from conftest import long_answers
 
@@ -340,3 +340,68 @@ def test_result_objects_compare_by_identity_and_aggregate_is_checked(tiny, matur
         score(tiny, {"x": {"a2": 4}}, n_boot=100.0)
     few = score(tiny, {"x": {"a2": 4}}, n_boot=50)
     assert any("only 50 bootstrap resamples" in w for w in few.warnings)
+
+
+# --------------------------------------------------------------------------- reliability
+
+SMALL = pd.DataFrame({"q1": [1, 2, 3, 4], "q2": [2, 2, 3, 4], "q3": [1, 3, 3, 3]})
+
+
+def test_cronbach_alpha_by_hand():
+    # item variances 5/3, 11/12, 1 (sum 43/12); totals 4, 7, 9, 11: variance 107/12
+    res = cronbach_alpha(data=SMALL)
+    assert res.alpha == pytest.approx(3 / 2 * (1 - 43 / 107)) and res.alpha == pytest.approx(96 / 107)
+    assert (res.n_respondents, res.n_items) == (4, 3)
+    assert cronbach_alpha(SMALL.to_numpy()) == res  # an array works as a frame does
+    long = SMALL.rename_axis("who").reset_index().melt("who", var_name="item", value_name="score")
+    assert cronbach_alpha(long, respondent="who", item="item", score="score").alpha == \
+        pytest.approx(res.alpha)
+    # identical items: alpha 1; an item that contradicts the others lowers it below 0
+    assert cronbach_alpha(pd.DataFrame({"a": [1, 2, 3], "b": [1, 2, 3]})).alpha == pytest.approx(1.0)
+    assert cronbach_alpha(pd.DataFrame({"a": [1, 2, 3], "b": [3, 1, 1]})).alpha == pytest.approx(-12)
+
+
+def test_cronbach_alpha_missing_answers_and_edge_cases():
+    gappy = SMALL.assign(q4=[np.nan, np.nan, np.nan, 2.0])
+    # q4 has one answer (< min_respondents): left out rather than voiding the listwise alpha
+    assert cronbach_alpha(gappy) == cronbach_alpha(SMALL)
+    holes = SMALL.astype(float)
+    holes.iloc[0, 0] = np.nan  # listwise: respondent 0 drops out
+    assert cronbach_alpha(holes) == cronbach_alpha(SMALL.iloc[1:])
+    assert cronbach_alpha(holes).n_respondents == 3
+    assert np.isnan(cronbach_alpha(SMALL[["q1"]]).alpha)  # one item
+    assert np.isnan(cronbach_alpha(SMALL, min_respondents=5).alpha)  # too few respondents
+    assert np.isnan(cronbach_alpha(pd.DataFrame({"a": [1, 2, 3], "b": [3, 2, 1]})).alpha)  # flat totals
+    with pytest.raises(OpsdxError, match="2-D"):
+        cronbach_alpha(np.arange(4.0))
+    with pytest.raises(OpsdxError, match="respondent=, item= and score="):
+        cronbach_alpha(SMALL, item="q1")
+
+
+def test_cronbach_alpha_is_the_textbook_formula_on_random_data():
+    rng = np.random.default_rng(11)
+    trait = rng.normal(size=(40, 1))
+    X = trait + rng.normal(scale=0.8, size=(40, 6))
+    C = np.cov(X, rowvar=False)  # alpha = k / (k - 1) (1 - trace(C) / sum(C))
+    expected = 6 / 5 * (1 - np.trace(C) / C.sum())
+    assert cronbach_alpha(pd.DataFrame(X)).alpha == pytest.approx(expected, rel=1e-12)
+
+
+def test_rwg_by_hand():
+    # 4, 4, 3: sample variance 1/3; a uniform choice among 5 options: (25 - 1) / 12 = 2
+    assert rwg([4, 4, 3], n_options=5) == pytest.approx(1 - (1 / 3) / 2)
+    assert rwg(data=[5, 1, 1], n_options=5) == 0.0  # variance 16/3 > 2: truncated at 0
+    assert rwg([3, 3, 3], 5) == 1.0 and np.isnan(rwg([3], 5))
+    wide = pd.DataFrame({"b2": [5, 5, 4], "a2": [5, 1, 1], "c2": [2, np.nan, np.nan]})
+    per_item = rwg(wide, n_options=5)
+    assert per_item.index.tolist() == ["b2", "a2", "c2"] and per_item.name == "rwg"
+    assert per_item.tolist()[:2] == pytest.approx([1 - (1 / 3) / 2, 0.0])
+    assert np.isnan(per_item["c2"])  # one answer
+    # a three-option item: null variance (9 - 1) / 12 = 2/3
+    mixed = rwg(wide[["b2"]].assign(t=[1, 1, 2]), n_options={"b2": 5, "t": 3})
+    assert mixed["t"] == pytest.approx(1 - (1 / 3) / (2 / 3))
+    long = wide.melt(var_name="item_id", value_name="position").dropna()
+    pd.testing.assert_series_equal(rwg(long, 5, item="item_id", answer="position"),
+                                   per_item.rename_axis("item_id"))
+    with pytest.raises(OpsdxError, match="both item= and answer="):
+        rwg(long, 5, item="item_id")

@@ -36,6 +36,8 @@ from typing import ClassVar
 
 import pandas as pd
 
+from .errors import OpsdxError
+
 __all__ = ["Result", "PROTOCOL", "table_html", "capital"]
 
 #: The methods and attributes of the protocol (``plot_*`` methods are checked apart).
@@ -68,13 +70,37 @@ def table_html(frame: pd.DataFrame, *, digits: int = 2, max_rows: int = 60) -> s
 class Result:
     """The shared part of the result protocol: the display in JupyterLab.
 
-    A subclass implements ``summary()``, ``headline()``, ``sentences()``,
-    ``notes`` and ``to_dict()``; it may override :meth:`_title` (the display's
-    heading, plain text).
+    A subclass implements ``summary()``, ``headline()``, ``notes`` and
+    ``to_dict()``, and either names its findings (``FINDINGS`` and
+    ``_statements()``, from which :meth:`statement` and :meth:`sentences`
+    come) or writes its own ``sentences()``; it may override :meth:`_title`
+    (the display's heading, plain text).
     """
 
     #: The analysis a result belongs to; its notes carry this ``part``.
     part: ClassVar[str] = ""
+    #: The names of its findings, in the order :meth:`sentences` gives them (empty when a
+    #: class renders its sentences another way).
+    FINDINGS: ClassVar[tuple[str, ...]] = ()
+
+    def _statements(self) -> dict[str, str]:
+        """The sentence of every finding that holds, by name (a class with FINDINGS has it)."""
+        raise NotImplementedError(f"{type(self).__name__} has no named findings")
+
+    def statement(self, finding: str) -> str | None:
+        """The sentence of one finding of ``FINDINGS``, or None where it does not hold.
+
+        A name that is not one of the findings is an error, so a typo never
+        reads as a finding that does not apply.
+        """
+        if finding not in self.FINDINGS:
+            raise OpsdxError(f"no finding {finding!r}; findings: {', '.join(self.FINDINGS)}")
+        return self._statements().get(finding)
+
+    def sentences(self) -> list[str]:
+        """The findings in plain words, in the order of ``FINDINGS``."""
+        found = self._statements()
+        return [found[k] for k in self.FINDINGS if k in found]
 
     def _title(self) -> str:
         return type(self).__name__

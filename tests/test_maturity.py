@@ -79,11 +79,44 @@ def test_na_and_skipped_both_leave_the_score_but_not_the_coverage(tiny):
     cov_sk = skipped.coverage.set_index("item_id").loc["r2"]
     assert (cov_na["answered"], cov_na["n/a"], cov_na["skipped"]) == (1, 2, 0)
     assert (cov_sk["answered"], cov_sk["n/a"], cov_sk["skipped"]) == (1, 0, 2)
-    assert any(w.startswith("1 item(s) answered N/A by more than 50%") and "r2" in w for w in na.warnings)
-    assert any(w.startswith("3 item(s) skipped by more than 30%") and "r2" in w for w in skipped.warnings)
-    assert any("have no answer from any respondent: a3, b3, a4, b4, a5, b5" in w for w in na.warnings)
-    assert na.warnings[0] == "1 respondent(s) gave no scored answer and are left out of the score: z"
-    assert "2 respondent(s) skipped more than 30% of items: x, y" in na.warnings
+    assert any(w.startswith("1 item(s) answered N/A by more than 50%") and "r2" in w for w in na.notes)
+    assert any(w.startswith("3 item(s) skipped by more than 30%") and "r2" in w for w in skipped.notes)
+    assert any("have no answer from any respondent: a3, b3, a4, b4, a5, b5" in w for w in na.notes)
+    assert na.notes[0] == "1 respondent(s) gave no scored answer and are left out of the score: z"
+    assert "2 respondent(s) skipped more than 30% of items: x, y" in na.notes
+    assert [n.code for n in na.notes] == ["respondent_left_out", "few_respondents",
+                                          "items_unanswered", "na_heavy_items",
+                                          "skip_heavy_items", "respondents_skipping",
+                                          "stage_unreachable"]
+    assert {n.part for n in na.notes} == {"maturity"}
+    assert "skip_heavy_items" in {n.code for n in skipped.notes}
+
+
+def test_notes_keep_their_old_name_warnings_with_a_deprecation(tiny):
+    res = score(tiny, {"x": {"a2": 4, "b2": 4, "r2": "N/A"}, "z": {"r2": "N/A"}})
+    with pytest.deprecated_call(match="MaturityResult.notes"):
+        said = res.warnings
+    assert said == [n.text for n in res.notes] and all(type(w) is str for w in said)
+    assert res.to_dict()["warnings"] == said
+    assert [n["code"] for n in res.to_dict()["notes"]] == [n.code for n in res.notes]
+
+
+def test_sentences_are_rendered_from_the_fields(tiny):
+    res = score(tiny, {"solo": {"a2": 1, "b2": 1, "r2": 3, **STRONG}})
+    lo, hi = res.index_ci
+    assert res.sentences()[0] == res.statement("stage")
+    assert res.statement("stage").startswith(
+        f"Stage 1 (Single hero) with probability {res.stage_probability:.2f}; "
+        f"maturity index {res.index:.2f}")
+    assert res.statement("next_stage") == ("The next step, stage 2 (First designed pod), is at "
+                                           "attainment 0.25 of the 0.75 it needs.")
+    assert res.statement("blockers").startswith("The items that hold it up most: ")
+    top = score(tiny, {"solo": {"a2": 4, "b2": 4, "r2": 0, **STRONG}})
+    assert top.stage == 5
+    assert top.statement("next_stage") == "Every stage is met: this is the top of the scale."
+    assert top.statement("blockers") is None
+    with pytest.raises(OpsdxError, match="no finding 'nope'"):
+        res.statement("nope")
 
 
 def test_aggregation_across_respondents_is_an_argument(tiny):
@@ -101,7 +134,7 @@ def test_aggregation_across_respondents_is_an_argument(tiny):
 def test_stage_without_answers_cannot_be_reached(tiny):
     res = score(tiny, {"x": {"a2": 4, "b2": 4, "r2": 0}})
     assert res.stage == 2 and res.index == 2.0
-    assert "stage(s) 3, 4, 5 have no scored answer and cannot be reached" in res.warnings
+    assert "stage(s) 3, 4, 5 have no scored answer and cannot be reached" in res.notes
 
 
 def test_stage_five_and_index_bounds(tiny):
@@ -138,7 +171,7 @@ def test_single_respondent_bootstraps_items(tiny):
     res = score(tiny, {"x": {"a2": 4, "b2": 0, "r2": 0, **STRONG}}, n_boot=2000)
     assert res.params["bootstrap"] == "items"
     assert 0 < res.stage_probabilities.loc[1] < 1
-    assert any("only 1 respondent" in w for w in res.warnings)
+    assert any("only 1 respondent" in w for w in res.notes)
 
 
 def test_same_seed_same_result_and_no_bootstrap(tiny, maturity):
@@ -208,7 +241,7 @@ def test_summary_to_dict_repr_and_plots(maturity):
     assert d["stage"] == res.stage and len(d["index_ci"]) == 2
     assert f"stage {res.stage}" in repr(res)
     html = res._repr_html_()
-    assert f"<b>Stage {res.stage}:" in html and "<table" in html
+    assert f"<p>Stage {res.stage} ({res.stage_name}) with probability" in html and "<table" in html
     for kind in ("bar", "heatmap"):
         ax = res.plot_profile(kind=kind)
         assert ax.get_title().startswith(f"Stage {res.stage}")
@@ -250,7 +283,7 @@ def test_respondents_without_scored_answers_are_left_out(tiny):
                 n_boot=2000)
     assert res.n_respondents == 1 and res.params["bootstrap"] == "items"
     assert res.stage_probabilities.loc[2] == 1.0
-    assert res.warnings[0].startswith("1 respondent(s) gave no scored answer") and "blank" in res.warnings[0]
+    assert res.notes[0].startswith("1 respondent(s) gave no scored answer") and "blank" in res.notes[0]
 
 
 def test_nothing_to_score_is_an_error(tiny):
@@ -301,7 +334,7 @@ def test_questionnaire_without_items_for_a_stage_says_so():
     table = {"x": {i: (0 if i == "r2" else 4) for i in q.items["item_id"]}}
     res = opsdx.score_maturity(opsdx.read_responses(long_answers(table), q), q, n_boot=0)
     assert res.stage == 3
-    assert any("no scored item for stage 4: the score cannot go above stage 3" in w for w in res.warnings)
+    assert any("no scored item for stage 4: the score cannot go above stage 3" in w for w in res.notes)
 
 
 def test_a_gate_at_risk_is_named(tiny):
@@ -311,7 +344,7 @@ def test_a_gate_at_risk_is_named(tiny):
     table["e"] = {"a2": 2, "b2": 2, "r2": 2}
     res = score(tiny, table, n_boot=1000, bootstrap="respondents")
     assert res.stage == 2
-    risk = [w for w in res.warnings if w.startswith("stage 2 is met")]
+    risk = [w for w in res.notes if w.startswith("stage 2 is met")]
     assert len(risk) == 1 and "of resamples; its weakest items: " in risk[0]
 
 
@@ -339,7 +372,7 @@ def test_result_objects_compare_by_identity_and_aggregate_is_checked(tiny, matur
     with pytest.raises(OpsdxError, match="n_boot must be a whole number"):
         score(tiny, {"x": {"a2": 4}}, n_boot=100.0)
     few = score(tiny, {"x": {"a2": 4}}, n_boot=50)
-    assert any("only 50 bootstrap resamples" in w for w in few.warnings)
+    assert any("only 50 bootstrap resamples" in w for w in few.notes)
 
 
 # --------------------------------------------------------------------------- reliability

@@ -68,8 +68,8 @@ def _print_result(found: Found, top: int) -> None:
     if len(roles) > 1:
         print("  mean score by role  " + "  ".join(
             f"{printable(r.role)} {r.overall:.2f} (n={r.n_respondents})" for r in roles.itertuples()))
-    for warning in result.warnings:
-        print(f"  warning: {printable(warning)}")
+    for note in result.notes:
+        print(f"  warning: {printable(note)}")
 
 
 def _print_blockers(blockers, stage: int, top: int) -> None:

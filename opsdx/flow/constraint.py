@@ -233,6 +233,7 @@ class ConstraintReport(Result):
     """
 
     part = "constraint"
+    FINDINGS = FINDINGS
 
     constraint: str | None
     confidence: float
@@ -253,15 +254,8 @@ class ConstraintReport(Result):
         return _statements(self.stages, self.constraint, self.confidence, self.weeks,
                            self.provisional)
 
-    def statement(self, finding: str) -> str | None:
-        """The sentence of one finding of :data:`FINDINGS` (None when it does not apply)."""
-        if finding not in FINDINGS:
-            raise OpsdxError(f"no finding {finding!r}; findings: {', '.join(FINDINGS)}")
-        return self._findings.get(finding)
-
-    def sentences(self) -> list[str]:
-        """The evidence in plain words, the verdict first."""
-        return [self._findings[k] for k in FINDINGS if k in self._findings]
+    def _statements(self) -> dict:
+        return self._findings
 
     @property
     def evidence(self) -> list[str]:

@@ -204,6 +204,7 @@ class DecisionReport(Result):
     """
 
     part = "decisions"
+    FINDINGS = FINDINGS
 
     overall: pd.Series
     by_decider: pd.DataFrame
@@ -238,19 +239,6 @@ class DecisionReport(Result):
         return bool(len(self.by_decider) > 1
                     and self.by_decider.iloc[0]["share"] >= ROUTER_MIN_SHARE
                     and self.router_share > 1.0 - 1.0 / ROUTER_MIN_SLOWER)
-
-    def statement(self, finding: str) -> str | None:
-        """The sentence of one finding of :data:`FINDINGS` (``"router"``,
-        ``"concentration"``, ``"latency"``, ``"two_way"``, ``"conversion"``,
-        ``"truck_factor"``), or None where it does not hold."""
-        if finding not in FINDINGS:
-            raise OpsdxError(f"no finding {finding!r}; findings: {', '.join(FINDINGS)}")
-        return self._statements().get(finding)
-
-    def sentences(self) -> list[str]:
-        """The findings in plain words, in the order of :data:`FINDINGS`."""
-        found = self._statements()
-        return [found[k] for k in FINDINGS if k in found]
 
     def summary(self) -> pd.DataFrame:
         """One row per decider, most decisions first: ``decisions``, ``share``,

@@ -10,19 +10,19 @@
 * :func:`cronbach_alpha` and :func:`rwg` measure internal consistency and
   agreement between respondents (``reliability.py``);
 * the blockers, dimension profile, agreement, role scores, coverage and the
-  warnings are computed in ``diagnostics.py``, the profile chart in
+  notes (codes in :data:`NOTE_CODES`) are computed in ``diagnostics.py``, the profile chart in
   ``plots.py``;
 * :func:`simulate_responses` simulates answers from an organisation whose
   stage is known (``simulate.py``).
 """
 
 from ._common import FEW_RESPONDENTS, STAGES
-from .diagnostics import FEW_ITEMS, NA_WARN_SHARE, SKIP_WARN_SHARE
+from .diagnostics import FEW_ITEMS, NA_WARN_SHARE, NOTE_CODES, SKIP_WARN_SHARE
 from .questionnaire import (Questionnaire, list_questionnaires, load_questionnaire,
                             questionnaire_schema)
 from .reliability import CronbachAlpha, cronbach_alpha, rwg
 from .responses import STATUSES, read_responses
-from .result import MaturityResult
+from .result import FINDINGS, MaturityResult
 from .scoring import score_maturity, stage_from_attainment
 from .simulate import simulate_responses
 
@@ -30,4 +30,4 @@ __all__ = ["score_maturity", "MaturityResult", "stage_from_attainment", "simulat
            "cronbach_alpha", "rwg", "CronbachAlpha",
            "Questionnaire", "load_questionnaire", "list_questionnaires", "questionnaire_schema",
            "read_responses", "STATUSES",
-           "STAGES", "NA_WARN_SHARE", "SKIP_WARN_SHARE", "FEW_RESPONDENTS", "FEW_ITEMS"]
+           "FINDINGS", "NOTE_CODES", "STAGES", "NA_WARN_SHARE", "SKIP_WARN_SHARE", "FEW_RESPONDENTS", "FEW_ITEMS"]

@@ -1,4 +1,4 @@
-"""What a consultant needs after the stage: the tables of a scored assessment, and its warnings.
+"""What a consultant needs after the stage: the tables of a scored assessment, and its notes.
 
 * :func:`dimension_scores`: per dimension, its score, the score of the
   practices up to the next stage and Cronbach's alpha, and the dimension x
@@ -8,8 +8,8 @@
   gap between roles;
 * :func:`scores_by_role`: each role's view of the stages;
 * :func:`status_counts` and :func:`coverage_table`: answered, n/a and skipped;
-* :func:`coverage_warnings`: coverage, evidence and the stability of the stage
-  in plain words.
+* :func:`maturity_notes`: coverage, evidence and the stability of the stage
+  as :class:`~opsdx.notes.Note` (codes: :data:`NOTE_CODES`).
 """
 
 from __future__ import annotations
@@ -17,18 +17,51 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..notes import Note
 from ._common import (FEW_RESPONDENTS, STAGES, TOL, listing, onehot, quiet, weighted_group_means,
                       weighted_stage_means)
 from .reliability import cronbach_alpha, rwg
 
 __all__ = ["dimension_scores", "find_blockers", "item_agreement", "scores_by_role",
-           "status_counts", "coverage_table", "coverage_warnings", "NA_WARN_SHARE",
+           "status_counts", "coverage_table", "maturity_notes", "NOTE_CODES", "NA_WARN_SHARE",
            "SKIP_WARN_SHARE", "FEW_ITEMS"]
 
-#: Coverage warnings: share of N/A per item, share skipped per item or respondent.
+#: The codes of :attr:`MaturityResult.notes <opsdx.maturity.MaturityResult.notes>`, in the
+#: order the notes come:
+#:
+#: ``respondent_left_out``
+#:     respondents without any scored answer, left out of the score;
+#: ``few_respondents``
+#:     fewer than :data:`~opsdx.maturity.FEW_RESPONDENTS` respondents: the
+#:     stage probabilities rest on little evidence;
+#: ``few_bootstrap``
+#:     fewer than 200 bootstrap resamples: coarse probabilities;
+#: ``items_unanswered``
+#:     items without an answer from anyone;
+#: ``na_heavy_items``
+#:     items answered N/A by more than :data:`NA_WARN_SHARE` of respondents;
+#: ``skip_heavy_items``
+#:     items skipped by more than :data:`SKIP_WARN_SHARE` of respondents;
+#: ``respondents_skipping``
+#:     respondents who skipped more than :data:`SKIP_WARN_SHARE` of the items;
+#: ``stage_without_items``
+#:     the questionnaire has no scored item for a stage: the score cannot go
+#:     above the stage under it;
+#: ``stage_unreachable``
+#:     stages whose items have no scored answer: they cannot be reached;
+#: ``few_items``
+#:     stages resting on fewer than :data:`FEW_ITEMS` answered items;
+#: ``stage_at_risk``
+#:     a stage that is met, but fails the threshold in at least 5% of the
+#:     bootstrap resamples (its weakest items named).
+NOTE_CODES = ("respondent_left_out", "few_respondents", "few_bootstrap", "items_unanswered",
+              "na_heavy_items", "skip_heavy_items", "respondents_skipping", "stage_without_items",
+              "stage_unreachable", "few_items", "stage_at_risk")
+
+#: Coverage notes: share of N/A per item, share skipped per item or respondent.
 NA_WARN_SHARE = 0.5
 SKIP_WARN_SHARE = 0.3
-#: A stage resting on fewer scored items than this makes a warning.
+#: A stage resting on fewer scored items than this makes a note.
 FEW_ITEMS = 3
 
 
@@ -145,50 +178,56 @@ def coverage_table(counts: pd.DataFrame) -> pd.DataFrame:
     return coverage
 
 
-def coverage_warnings(responses, coverage, attainment, item_scores, boot_att, threshold, R,
-                      left_out):
-    """Plain-language warnings about coverage, evidence and the stability of the stage."""
+def maturity_notes(responses, coverage, attainment, item_scores, boot_att, threshold, R,
+                   left_out) -> list[Note]:
+    """Notes in plain words about coverage, evidence and the stability of the stage."""
     out = []
+
+    def note(code, text):
+        out.append(Note("maturity", code, text))
+
     if len(left_out):
-        out.append(f"{len(left_out)} respondent(s) gave no scored answer and are left out of the "
-                   f"score: {listing(left_out)}")
+        note("respondent_left_out", f"{len(left_out)} respondent(s) gave no scored answer and "
+             f"are left out of the score: {listing(left_out)}")
     if R < FEW_RESPONDENTS:
-        out.append(f"only {R} respondent{'s' if R != 1 else ''} with scored answers: the stage "
-                   "probabilities rest on very little evidence of how much another set of "
-                   "respondents could disagree")
+        note("few_respondents", f"only {R} respondent{'s' if R != 1 else ''} with scored "
+             "answers: the stage probabilities rest on very little evidence of how much "
+             "another set of respondents could disagree")
     if 0 < len(boot_att) < 200:
-        out.append(f"the stage probabilities come from only {len(boot_att)} bootstrap resamples "
-                   "and are coarse (the default is 2000)")
+        note("few_bootstrap", f"the stage probabilities come from only {len(boot_att)} "
+             "bootstrap resamples and are coarse (the default is 2000)")
     unanswered = coverage[coverage["answered"] == 0]
     if len(unanswered):
-        out.append(f"{len(unanswered)} item(s) have no answer from any respondent: "
-                   f"{listing(unanswered['item_id'])}")
+        note("items_unanswered", f"{len(unanswered)} item(s) have no answer from any "
+             f"respondent: {listing(unanswered['item_id'])}")
     answered = coverage[coverage["answered"] > 0]
-    for column, share, what in (("share_na", NA_WARN_SHARE, "answered N/A"),
-                                ("share_skipped", SKIP_WARN_SHARE, "skipped")):
+    for code, column, share, what in (
+            ("na_heavy_items", "share_na", NA_WARN_SHARE, "answered N/A"),
+            ("skip_heavy_items", "share_skipped", SKIP_WARN_SHARE, "skipped")):
         high = answered[answered[column] > share]
         if len(high):
-            out.append(f"{len(high)} item(s) {what} by more than {share:.0%} of respondents: "
-                       f"{listing(high['item_id'])}")
+            note(code, f"{len(high)} item(s) {what} by more than {share:.0%} of respondents: "
+                 f"{listing(high['item_id'])}")
     skip_by_resp = (responses["status"] == "skipped").groupby(responses["respondent"]).mean()
     heavy = skip_by_resp[(skip_by_resp > SKIP_WARN_SHARE) & ~skip_by_resp.index.isin(left_out)]
     if len(heavy):
-        out.append(f"{len(heavy)} respondent(s) skipped more than {SKIP_WARN_SHARE:.0%} of items: "
-                   f"{listing(heavy.index)}")
+        note("respondents_skipping", f"{len(heavy)} respondent(s) skipped more than "
+             f"{SKIP_WARN_SHARE:.0%} of items: {listing(heavy.index)}")
 
     missing = attainment[attainment["n_items"] == 0]
     if len(missing):
         first = int(missing["stage"].iloc[0])
-        out.append(f"the questionnaire has no scored item for stage {first}: "
-                   f"the score cannot go above stage {first - 1}")
+        note("stage_without_items", f"the questionnaire has no scored item for stage {first}: "
+             f"the score cannot go above stage {first - 1}")
     empty = attainment[(attainment["n_items"] > 0) & (attainment["n_items_answered"] == 0)]
     if len(empty):
-        out.append(f"stage(s) {listing(empty['stage'])} have no scored answer and cannot be reached")
+        note("stage_unreachable",
+             f"stage(s) {listing(empty['stage'])} have no scored answer and cannot be reached")
     thin = attainment[attainment["n_items_answered"].between(1, FEW_ITEMS - 1)]
     if len(thin):
-        out.append("little evidence behind stage(s) "
-                   + ", ".join(f"{r.stage} ({r.n_items_answered} answered item"
-                               f"{'s' if r.n_items_answered > 1 else ''})" for r in thin.itertuples()))
+        note("few_items", "little evidence behind stage(s) "
+             + ", ".join(f"{r.stage} ({r.n_items_answered} answered item"
+                         f"{'s' if r.n_items_answered > 1 else ''})" for r in thin.itertuples()))
 
     # a gate the organisation passes, but not in every resample: name what holds it up
     if len(boot_att):
@@ -197,6 +236,7 @@ def coverage_warnings(responses, coverage, attainment, item_scores, boot_att, th
             if row.met and fails[pos] >= 0.05 and all(attainment["met"].iloc[:pos]):
                 weak = (item_scores[item_scores["stage"] == row.stage]
                         .nsmallest(2, "score")["item_id"])
-                out.append(f"stage {row.stage} is met (attainment {row.attainment:.2f}) but fails "
-                           f"in {fails[pos]:.0%} of resamples; its weakest items: {listing(weak)}")
+                note("stage_at_risk", f"stage {row.stage} is met (attainment {row.attainment:.2f}) "
+                     f"but fails in {fails[pos]:.0%} of resamples; its weakest items: "
+                     f"{listing(weak)}")
     return out

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import warnings as _warnings
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from ..output import json_safe
+from ..results import Result
 from ._common import TOL, listing, text_number
 
-__all__ = ["MaturityResult"]
+__all__ = ["MaturityResult", "FINDINGS"]
+
+#: The findings of :meth:`MaturityResult.statement`, in the order of its sentences:
+#: ``stage`` (the stage, its probability and the index), ``next_stage`` (what the next
+#: stage lacks, or that the top is reached) and ``blockers`` (the items that hold it up).
+FINDINGS = ("stage", "next_stage", "blockers")
 
 
 @dataclass(eq=False)
-class MaturityResult:
+class MaturityResult(Result):
     """The scored assessment; see :func:`~opsdx.maturity.score_maturity` for how each part is computed.
 
     Attributes
@@ -53,8 +60,10 @@ class MaturityResult:
         of all items) and the attainment of each stage as that role sees it.
     coverage : DataFrame
         Per item: counts and shares of answered, n/a and skipped.
-    warnings : list of str
-        Coverage and reliability warnings in plain words.
+    notes : list of Note
+        Coverage, evidence and stability notes (:class:`~opsdx.notes.Note`,
+        part ``"maturity"``, codes in :data:`opsdx.maturity.diagnostics.NOTE_CODES`).
+        ``warnings``, their former name, still reads them as plain text.
     params : dict
         The arguments the score was computed with.
     """
@@ -72,10 +81,20 @@ class MaturityResult:
     agreement: pd.DataFrame
     role_scores: pd.DataFrame
     coverage: pd.DataFrame
-    warnings: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
     params: dict = field(default_factory=dict)
     n_respondents: int = 0
     questionnaire: str = ""
+
+    part = "maturity"
+    FINDINGS = FINDINGS
+
+    @property
+    def warnings(self) -> list[str]:
+        """The notes as plain text. Deprecated: read :attr:`notes` (each has a ``code``)."""
+        _warnings.warn("MaturityResult.warnings is deprecated; read MaturityResult.notes "
+                       "(each note has a part and a code)", DeprecationWarning, stacklevel=2)
+        return [n.text if hasattr(n, "text") else str(n) for n in self.notes]
 
     def perception_gaps(self, min_gap: float = 0.25) -> pd.DataFrame:
         """Items on which two roles see the practice at least ``min_gap`` apart.
@@ -129,8 +148,36 @@ class MaturityResult:
                           "stage_probability": self.stage_probability, "index": self.index,
                           "n_respondents": self.n_respondents})
 
+    def _statements(self) -> dict:
+        lo, hi = self.index_ci
+        who = f"{self.n_respondents} respondent{'s' if self.n_respondents != 1 else ''}"
+        interval = (f" [{lo:.2f}, {hi:.2f}]" if pd.notna(lo) and pd.notna(hi) else "")
+        out = {"stage": f"Stage {self.stage} ({self.stage_name}) with probability "
+                        f"{self.stage_probability:.2f}; maturity index {self.index:.2f}"
+                        f"{interval} from {who}."}
+        nxt = self.attainment[self.attainment["stage"] == self.stage + 1]
+        if not len(nxt):
+            out["next_stage"] = "Every stage is met: this is the top of the scale."
+        else:
+            row = nxt.iloc[0]
+            threshold = self.params.get("threshold")
+            names = self.params.get("stage_names", {})
+            name = names.get(int(row["stage"]))
+            label = f"stage {int(row['stage'])}" + (f" ({name})" if name else "")
+            if pd.isna(row["attainment"]):
+                out["next_stage"] = f"The next step, {label}, has no scored answer."
+            else:
+                need = (f" of the {threshold:.2f} it needs" if threshold is not None else "")
+                out["next_stage"] = (f"The next step, {label}, is at attainment "
+                                     f"{row['attainment']:.2f}{need}.")
+        if len(self.blockers):
+            out["blockers"] = ("The items that hold it up most: "
+                               f"{listing(self.blockers['item_id'], limit=5)}.")
+        return out
+
     def to_dict(self) -> dict:
-        """Headline figures as plain JSON-ready values (see :func:`opsdx.output.json_safe`)."""
+        """Headline figures, sentences and notes as plain JSON-ready values (see
+        :func:`opsdx.output.json_safe`); ``warnings`` repeats the notes' text."""
         return json_safe({
             "questionnaire": self.questionnaire,
             "stage": self.stage, "stage_name": self.stage_name,
@@ -138,7 +185,9 @@ class MaturityResult:
             "index_ci": list(self.index_ci), "stage_probabilities": self.stage_probabilities,
             "n_respondents": self.n_respondents,
             "blockers": self.blockers["item_id"].tolist(),
-            "warnings": list(self.warnings),
+            "sentences": self.sentences(),
+            "notes": list(self.notes),
+            "warnings": [str.__str__(n) for n in self.notes],
             "params": {k: v for k, v in self.params.items() if k != "stage_names"},
         })
 
@@ -147,16 +196,8 @@ class MaturityResult:
         from .plots import plot_profile
         return plot_profile(self, ax=ax, kind=kind)
 
-    def _repr_html_(self) -> str:
-        from html import escape
-
-        lo, hi = self.index_ci
-        head = (f"<p><b>Stage {self.stage}: {escape(self.stage_name)}</b> "
-                f"(probability {self.stage_probability:.2f}); maturity index {self.index:.2f} "
-                f"[{lo:.2f}, {hi:.2f}]; {self.n_respondents} respondents</p>")
-        table = self.summary().to_html(index=False, float_format="{:.2f}".format, escape=True)
-        notes = "".join(f"<li>{escape(w)}</li>" for w in self.warnings)
-        return head + table + (f"<ul>{notes}</ul>" if notes else "")
+    def _title(self) -> str:
+        return "Maturity assessment"
 
     def __repr__(self) -> str:
         lo, hi = self.index_ci
@@ -168,5 +209,5 @@ class MaturityResult:
         ]
         if len(self.blockers):
             lines.append("  blockers: " + listing(self.blockers["item_id"], limit=5))
-        lines += [f"  warning: {w}" for w in self.warnings]
+        lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)

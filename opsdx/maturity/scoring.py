@@ -31,8 +31,8 @@ import pandas as pd
 from ..errors import DataError, OpsdxError, Problem, ProblemLog
 from ._common import STAGES, TOL, quiet, weighted_stage_means
 from .bootstrap import bootstrap_mode, bootstrap_scores
-from .diagnostics import (coverage_table, coverage_warnings, dimension_scores, find_blockers,
-                          item_agreement, scores_by_role, status_counts)
+from .diagnostics import (coverage_table, dimension_scores, find_blockers, item_agreement,
+                          maturity_notes, scores_by_role, status_counts)
 from .questionnaire import Questionnaire, load_questionnaire
 from .responses import STATUSES, read_responses
 from .result import MaturityResult
@@ -273,14 +273,14 @@ def score_maturity(responses, questionnaire: Questionnaire | str = "maturity", *
     role_scores = scores_by_role(scored, items, weight, stage_pos, agg)
     coverage = coverage_table(counts)
     left_out = [r for r, scored_any in zip(respondents, has_score) if not scored_any]
-    said = coverage_warnings(responses, coverage, attainment, item_scores, boot_att, threshold,
+    notes = maturity_notes(responses, coverage, attainment, item_scores, boot_att, threshold,
                              R, left_out)
 
     return MaturityResult(
         stage=stage, stage_name=q.stage_names[stage], index=index, index_ci=index_ci,
         stage_probabilities=probs, attainment=attainment, item_scores=item_scores,
         dimensions=dimensions, profile=profile, blockers=blockers, agreement=agreement,
-        role_scores=role_scores, coverage=coverage, warnings=said,
+        role_scores=role_scores, coverage=coverage, notes=notes,
         params={"threshold": threshold,
                 "seed": int(seed) if isinstance(seed, numbers.Integral) else None,
                 "n_boot": n_boot, "aggregate": aggregate if isinstance(aggregate, str) else "custom",

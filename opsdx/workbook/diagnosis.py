@@ -113,7 +113,7 @@ class Diagnosis(Result):
         ``"failed"``), its lead ``finding`` in words and how many ``notes`` it has."""
         rows = []
         for name, result, lead in (
-                ("maturity", self.maturity, None),
+                ("maturity", self.maturity, "stage"),
                 ("planning", self.planning, "history"),
                 ("constraint", self.constraint, "verdict"),
                 ("decisions", self.decisions, None)):
@@ -125,25 +125,17 @@ class Diagnosis(Result):
                 finding = ""
             elif name == "decisions":
                 finding = result.statement("router" if result.router else "concentration")
-            elif lead is None:
-                finding = self._maturity_sentence()
             else:
                 finding = result.statement(lead) or ""
             rows.append({"part": name, "status": status, "finding": finding,
                          "notes": 0 if result is None else len(result.notes)})
         return pd.DataFrame(rows)
 
-    def _maturity_sentence(self) -> str:
-        m = self.maturity
-        return (f"Stage {m.stage} ({m.stage_name}) with probability "
-                f"{m.stage_probability:.2f}; maturity index {m.index:.2f} from "
-                f"{m.n_respondents} respondents.")
-
     def sentences(self) -> list[str]:
         """The executive summary in plain words: one finding per part that ran."""
         out = []
         if self.maturity is not None:
-            out.append(self._maturity_sentence())
+            out.append(self.maturity.statement("stage"))
         if self.constraint is not None:
             out.append(self.constraint.statement("verdict"))
         if self.planning is not None:

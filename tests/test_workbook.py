@@ -250,6 +250,30 @@ def test_parameters_are_validated_before_any_kernel(tmp_path):
     assert not (tmp_path / "o").exists()
 
 
+def test_the_batch_passes_the_workbook_parameters_through(tmp_path):
+    source = tmp_path / "clients"
+    source.mkdir()
+    _client("northwind-freight", source / "nw")
+    out = tmp_path / "out"
+    summary = run_batch(source, out, freq="MS", as_of="2026-03-02", by="estimator",
+                        workers=1, progress=False, **FAST)
+    [row] = summary.succeeded
+    recorded = json.loads((out / row["slug"] / "results.json").read_text())
+    params = recorded["params"]
+    assert params["by"] == ["estimator"] and params["freq"] == "MS"
+    assert params["as_of"] == "2026-03-02"
+    assert (params["n_boot"], params["trials"], params["seed"]) == (300, 1000, 0)
+    # the same numbers as the library called with those parameters
+    direct = diagnose(source / "nw", dict(seed=0, n_boot=300, trials=1000, by=["estimator"],
+                                          freq="MS", as_of="2026-03-02"))
+    assert recorded["constraint"]["timeline"] == direct.to_dict()["constraint"]["timeline"]
+    assert recorded["planning"]["headline"] == direct.planning.headline()
+    # monthly periods: every period after the first starts on the first of a month
+    starts = [row["period_start"] for row in recorded["constraint"]["timeline"]]
+    assert len(starts) > 4 and all(s[8:10] == "01" for s in starts[1:])
+    assert len({s[:7] for s in starts}) == len(starts)
+
+
 @pytest.mark.parametrize("name", ["diagnostic", "tour"])
 def test_notebooks_and_their_text_twins_are_in_sync(name):
     import jupytext

@@ -49,6 +49,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/backtest.py
 	$(BIN)/python bench/flow.py
 	$(BIN)/python bench/batch.py
+	$(BIN)/python bench/interview.py
 
 # bench/flow.py beside pm4py (AGPL: a benchmark environment of its own, never a dependency)
 BENCHENV := .venv-bench
@@ -71,6 +72,8 @@ schema: $(STAMP)
 notebook: $(STAMP)
 	$(BIN)/jupytext --to ipynb --update notebooks/diagnostic.py -o notebooks/diagnostic.ipynb
 	$(BIN)/jupytext --to ipynb notebooks/tour.py -o notebooks/tour.ipynb
+	$(BIN)/jupytext --to ipynb notebooks/interview.py -o notebooks/interview.ipynb
+	$(BIN)/jupytext --to ipynb notebooks/explore.py -o notebooks/explore.ipynb
 	cd notebooks && ../$(BIN)/jupyter nbconvert --to notebook --execute tour.ipynb --inplace
 
 clean:

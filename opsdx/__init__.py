@@ -20,6 +20,19 @@ from .forecast import (BacktestResult, PlanningResult, PublishedReferenceClass, 
                        read_estimates, simulate_schedule)
 from .flow import (ConstraintReport, DecisionReport, FlowData, decision_report, find_constraint,
                    from_event_log, hero_dependency, read_decisions, read_work_items, simulate_line)
+from .live import Interview, interview
+
+#: The widgets of the live assessment, imported (with ipywidgets) on first use.
+_LIVE = ("workshop", "Workshop", "explore_constraint", "explore_planning", "explore_maturity")
+
+
+def __getattr__(name: str):
+    if name in _LIVE:
+        from . import live
+
+        return getattr(live, name)
+    raise AttributeError(f"module 'opsdx' has no attribute {name!r}")
+
 
 try:
     __version__ = _version("opsdx")
@@ -37,5 +50,6 @@ __all__ = [
     "PlanningResult",
     "read_work_items", "from_event_log", "FlowData", "find_constraint", "ConstraintReport",
     "simulate_line", "read_decisions", "decision_report", "DecisionReport", "hero_dependency",
-    "__version__",
+    "interview", "Interview", "workshop", "explore_constraint", "explore_planning",
+    "explore_maturity", "__version__",
 ]

@@ -5,6 +5,7 @@ A client folder looks like::
     acme/
       client.yaml       name, sector, headcount, teams, management layers, date
       responses.csv     questionnaire answers (or responses.xlsx)
+      interviews.csv    answers given in live interviews (written by opsdx.interview)
 
 ``client.yaml`` is validated by :class:`ClientSpec` (unknown keys are
 rejected, so a typo does not silently drop a setting).
@@ -151,7 +152,23 @@ class Client:
         return found[0] if found else self.path / "responses.csv"
 
     def responses(self):
-        """The validated answers (see :func:`opsdx.read_responses`)."""
+        """The validated answers (see :func:`opsdx.read_responses`): the answers file the
+        client handed over and ``interviews.csv``, the answers given in live interviews
+        (:func:`opsdx.interview`), when the folder has them.
+
+        Raises
+        ------
+        DataError
+            Every problem of either file; or a respondent found in both.
+        """
+        from .live.answers import merge_responses, read_interviews
+
+        live = read_interviews(self.path, self.questionnaire)
+        handed = self.handed_responses() if live is None or self.responses_path.is_file() else None
+        return merge_responses(handed, live)
+
+    def handed_responses(self):
+        """The answers file the client handed over, alone (without ``interviews.csv``)."""
         return read_responses(self.responses_path, self.questionnaire,
                               name=f"{self.path.name}/{self.responses_path.name}")
 

@@ -283,6 +283,14 @@ class ConstraintReport(Result):
                             f"{self.flow.source} set aside (see the data quality table)"))
         return out
 
+    def pace_per_week(self) -> pd.Series:
+        """Items per week each stage can pass, by stage: its capacity over the visits an item
+        makes to it (rework included); infinite where no limit has shown, NaN where no item
+        visits it."""
+        table = self.stages.set_index("stage")
+        return (7 * table["capacity_per_day"] / table["visits_per_item"].where(
+            table["visits_per_item"] > 0)).rename("pace_per_week")
+
     def what_if(self, stage: str, capacity_factor: float) -> dict:
         """Predicted throughput if ``stage``'s capacity is multiplied by ``capacity_factor``.
 
@@ -309,8 +317,7 @@ class ConstraintReport(Result):
                 capacity_factor, (int, float, np.integer, np.floating)) or not capacity_factor > 0:
             raise OpsdxError(f"capacity_factor must be a positive number, not {capacity_factor!r}")
         demand = float(self.params["demand_per_week"])
-        pace = 7 * table["capacity_per_day"] / table["visits_per_item"].where(
-            table["visits_per_item"] > 0)
+        pace = self.pace_per_week()
         after = pace.copy()
         after[stage] = after[stage] * capacity_factor
 

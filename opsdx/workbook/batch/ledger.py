@@ -29,10 +29,12 @@ def _hash_files(client_dir: Path) -> str:
     """The folder's files (by relative path and content), not the folder's own path.
 
     What tells a renamed or moved client folder from a new engagement: the
-    same files are the same client.
+    same files are the same client. The lock an interview takes beside
+    ``interviews.csv`` (an empty ``.opsdx-*.lock``) is not a file of the client.
     """
     digest = hashlib.sha256()
-    for path in sorted(p for p in client_dir.rglob("*") if p.is_file()):
+    for path in sorted(p for p in client_dir.rglob("*") if p.is_file()
+                       and not (p.name.startswith(".opsdx-") and p.name.endswith(".lock"))):
         digest.update(str(path.relative_to(client_dir)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()

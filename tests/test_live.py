@@ -143,6 +143,13 @@ def test_reopening_in_a_new_kernel_prefills_and_continues(harbour):
     assert again.answers.loc["PODS-2B", "answer"] == "Always true"
     with pytest.raises(opsdx.OpsdxError, match="was interviewed as 'manager', not 'partner'"):
         opsdx.interview(harbour, respondent="R7", role="partner")
+    # an id typed another way reopens the same interview, never a second respondent
+    for typed in ("r7", "  R7 "):
+        assert opsdx.interview(harbour, respondent=typed).respondent == "R7"
+    spaced = opsdx.interview(harbour, respondent="  Jo   Smith ", role="lead")
+    spaced.answer("PODS-2A", 1)
+    assert opsdx.interview(harbour, respondent="jo smith").progress == (1, 35)
+    assert InterviewFile(harbour).respondents() == ["R7", "Jo Smith"]
 
 
 def test_other_respondents_rows_are_untouched(harbour):

@@ -97,12 +97,15 @@ class Interview:
     def __init__(self, client, respondent: str, role: str | None = None, *,
                  n_boot: int = LIVE_BOOT, seed: int = 0, threshold: float = 0.75):
         self.client = client if isinstance(client, Client) else load_client(client)
-        respondent = str(respondent).strip() if respondent is not None else ""
+        respondent = " ".join(str(respondent).split()) if respondent is not None else ""
         if not respondent:
             raise OpsdxError("an interview needs a respondent id, e.g. respondent='R7'")
-        self.respondent = respondent
         self.questionnaire = self.client.questionnaire
         self.file = InterviewFile(self.client.path)
+        # "r7" reopens R7's interview: ids are matched as the answers readers match them
+        known = {r.casefold(): r for r in self.file.respondents()}
+        self.respondent = known.get(respondent.casefold(), respondent)
+        respondent = self.respondent
         self.n_boot, self.seed, self.threshold = int(n_boot), seed, threshold
         self._handed = (self.client.handed_responses() if self.client.responses_path.is_file()
                         else None)

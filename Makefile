@@ -50,6 +50,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/flow.py
 	$(BIN)/python bench/batch.py
 	$(BIN)/python bench/interview.py
+	$(BIN)/python bench/statuses.py
 
 # bench/flow.py beside pm4py (AGPL: a benchmark environment of its own, never a dependency)
 BENCHENV := .venv-bench

@@ -19,7 +19,8 @@ from .forecast import (BacktestResult, PlanningResult, PublishedReferenceClass, 
                        daily_throughput, forecast_how_many, forecast_when, published_class,
                        read_estimates, simulate_schedule)
 from .flow import (ConstraintReport, DecisionReport, FlowData, decision_report, find_constraint,
-                   from_event_log, hero_dependency, read_decisions, read_work_items, simulate_line)
+                   from_event_log, hero_dependency, load_status_map, read_decisions,
+                   read_status_history, read_work_items, simulate_line)
 from .live import Interview, interview
 
 #: The widgets of the live assessment, imported (with ipywidgets) on first use.
@@ -50,6 +51,6 @@ __all__ = [
     "PlanningResult",
     "read_work_items", "from_event_log", "FlowData", "find_constraint", "ConstraintReport",
     "simulate_line", "read_decisions", "decision_report", "DecisionReport", "hero_dependency",
-    "interview", "Interview", "workshop", "explore_constraint", "explore_planning",
+    "read_status_history", "load_status_map", "interview", "Interview", "workshop", "explore_constraint", "explore_planning",
     "explore_maturity", "__version__",
 ]

@@ -6,6 +6,7 @@ A client folder looks like::
       client.yaml       name, sector, headcount, teams, management layers, date
       responses.csv     questionnaire answers (or responses.xlsx)
       interviews.csv    answers given in live interviews (written by opsdx.interview)
+      work_items.csv    stage visits; or status_history.csv with statuses.yaml
 
 ``client.yaml`` is validated by :class:`ClientSpec` (unknown keys are
 rejected, so a typo does not silently drop a setting).
@@ -198,10 +199,34 @@ class Client:
                           actual_unit=self.spec.actual_unit, hours_per_day=self.spec.hours_per_day)
 
     def work_items(self):
-        """Stage visits in the order of ``stages:`` (see :func:`opsdx.read_work_items`)."""
+        """Stage visits in the order of ``stages:`` (see :func:`opsdx.read_work_items`); or,
+        from a folder with a tracker's ``status_history.csv`` (or ``.xlsx``) and the
+        ``statuses.yaml`` that maps its statuses, the visits it gives
+        (:func:`opsdx.read_status_history`)."""
         from .flow import read_work_items
 
+        if self.data_path("work_items") is None and self.data_path("status_history"):
+            return self._status_history()
+        if self.data_path("work_items") and self.data_path("status_history"):
+            raise DataError([Problem(f"{self.path.name}/{self.data_path('status_history').name}",
+                                     "both work_items and status_history are in the folder",
+                                     expected="one of them: the stage visits, or the tracker's "
+                                              "status history with statuses.yaml")])
         return self._data("work_items", read_work_items, stages=self.spec.stages or None)
+
+    def _status_history(self):
+        from .flow.statuses import load_status_map, read_status_history
+
+        smap = self.path / "statuses.yaml"
+        history = self.data_path("status_history")
+        if not smap.is_file():
+            raise DataError([Problem(f"{self.path.name}/{history.name}",
+                                     "a status history needs statuses.yaml beside it",
+                                     expected="statuses.yaml mapping each status to its stage "
+                                              f"and role (`opsdx statuses {history.name} "
+                                              "--suggest` writes a first one)")])
+        return self._data("status_history", read_status_history,
+                          status_map=load_status_map(smap))
 
     def decisions(self):
         """The validated decision log (see :func:`opsdx.read_decisions`)."""
@@ -210,7 +235,10 @@ class Client:
         return self._data("decisions", read_decisions)
 
     def has(self, stem: str) -> bool:
-        """Whether the folder has this data file (``"estimates"``, ``"work_items"``, ...)."""
+        """Whether the folder has this data file (``"estimates"``, ``"work_items"``, ...);
+        a status history stands for ``work_items``."""
+        if stem == "work_items" and self.data_path("status_history") is not None:
+            return True
         return self.data_path(stem) is not None
 
     def validate(self) -> list[Problem]:

@@ -5,7 +5,8 @@
     opsdx flow CLIENT_DIR [...]               the constraint, decisions, hero dependency
     opsdx batch SOURCE --out DIR              the workbook for every client, in parallel
     opsdx validate CLIENT_DIR [...]           every data problem; exit 1 when any
-    opsdx schema questionnaire|client         JSON Schema for editors
+    opsdx statuses EXPORT [--suggest]         a status history's statuses; a first map
+    opsdx schema questionnaire|client|statuses  JSON Schema for editors
     opsdx questionnaires                      the bundled questionnaires
 
 A folder without ``client.yaml`` stands for all client folders inside it.
@@ -24,13 +25,13 @@ import sys
 
 from .. import __version__
 from ..errors import OpsdxError
-from . import batch, flow, info, plan, score, validate
+from . import batch, flow, info, plan, score, statuses, validate
 from ._common import printable
 
 __all__ = ["main", "build_parser"]
 
 #: The command modules, in the order ``opsdx --help`` lists them.
-COMMANDS = (score, plan, flow, batch, validate, info)
+COMMANDS = (score, plan, flow, batch, validate, statuses, info)
 
 
 def build_parser() -> argparse.ArgumentParser:

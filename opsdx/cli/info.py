@@ -12,7 +12,7 @@ from ..questionnaire import list_questionnaires, load_questionnaire, questionnai
 def register(sub) -> None:
     """Add the ``schema`` and ``questionnaires`` sub-commands."""
     schema = sub.add_parser("schema", help="print a JSON Schema for editors")
-    schema.add_argument("what", choices=["questionnaire", "client"])
+    schema.add_argument("what", choices=["questionnaire", "client", "statuses"])
     schema.set_defaults(func=_cmd_schema)
 
     qs = sub.add_parser("questionnaires", help="list the bundled questionnaires")
@@ -20,7 +20,10 @@ def register(sub) -> None:
 
 
 def _cmd_schema(args) -> int:
-    schema = questionnaire_schema() if args.what == "questionnaire" else ClientSpec.model_json_schema()
+    from ..flow.statuses import status_map_schema
+
+    schema = {"questionnaire": questionnaire_schema, "client": ClientSpec.model_json_schema,
+              "statuses": status_map_schema}[args.what]()
     json.dump(schema, sys.stdout, indent=2)
     print()
     return 0

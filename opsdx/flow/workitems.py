@@ -338,11 +338,8 @@ def from_event_log(source: Source, *, case: str | None = None, activity: str | N
             "problem": "lifecycle other than start or complete (ignored)"})], ignore_index=True)
     ev = ev[~bad & ~other].sort_values(["case", "t", "row"], kind="stable")
     if ev.empty:
-        raise DataError([Problem(label, "no usable event: every row was set aside",
-                                 expected="rows with a case, an activity and an ISO 8601 "
-                                          "timestamp")]
-                        + [Problem(label, r.problem, row=r.row, column=r.column, value=r.value)
-                           for r in quality.head(50).itertuples()])
+        raise nothing_usable(label, "event", "rows with a case, an activity and an ISO 8601 "
+                                             "timestamp", quality)
     # each completion, with the case's previous completion as the entry time
     done = ev[ev["life"] == "complete"].copy()
     done["entered"] = done.groupby("case", sort=False)["t"].shift(1)
@@ -393,10 +390,26 @@ def from_event_log(source: Source, *, case: str | None = None, activity: str | N
             visits = pd.concat([visits, extra], ignore_index=True)
     order = ["item_id", "stage", "entered_at"] + (["started_at"] if has_life else []) + [
         "exited_at"] + (["owner"] if cols["resource"] else [])
+    # rows named as in the event log (the completing event's row), not internal positions
+    return flow_from_visits(visits, order, stages, label, quality)
+
+
+def nothing_usable(label: str, what: str, expected: str, quality: pd.DataFrame) -> DataError:
+    """The error of a source whose every row was set aside, with the first 50 reasons."""
+    return DataError([Problem(label, f"no usable {what}: every row was set aside",
+                              expected=expected)]
+                     + [Problem(label, r.problem, row=r.row, column=r.column, value=r.value)
+                        for r in quality.head(50).itertuples()])
+
+
+def flow_from_visits(visits: pd.DataFrame, order: list, stages, label: str,
+                     quality: pd.DataFrame) -> FlowData:
+    """Visits built from another source (an event log, a status history) read and checked
+    as work items; rows are named as in that source (its ``source_row``), and its own
+    rows set aside (``quality``) come first."""
     source_rows = visits["source_row"].to_numpy()
     visits = visits[order].reset_index(drop=True)
     flow = read_work_items(visits, stages=stages, name=label)
-    # rows named as in the event log (the completing event's row), not internal positions
     flow.visits["row"] = source_rows[flow.visits["row"].to_numpy(int)]
     if len(flow.quality):
         flow.quality["row"] = source_rows[flow.quality["row"].to_numpy(int)]

@@ -1,0 +1,58 @@
+"""``opsdx statuses``: the statuses of a tracker's export, and a first status map to edit.
+
+    opsdx statuses status_history.csv              statuses, counts, median hours in each
+    opsdx statuses status_history.csv --suggest    ... and a first statuses.yaml on stdout
+    opsdx statuses status_history.csv --suggest --write clients/acme/statuses.yaml
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import OpsdxError
+from ..flow.statuses import status_table, suggest_status_map
+from ..output import write_text
+from ._common import printable
+
+
+def register(sub) -> None:
+    """Add the ``statuses`` sub-command."""
+    cmd = sub.add_parser("statuses", help="the statuses of a tracker's status history, and a "
+                                          "first status map (statuses.yaml) to edit")
+    cmd.add_argument("export", metavar="EXPORT", help="a status history: CSV or XLSX, one row "
+                                                      "per status change")
+    cmd.add_argument("--item", help="the item column (default: found by name)")
+    cmd.add_argument("--status", help="the status column")
+    cmd.add_argument("--changed-at", dest="changed_at", help="the time column")
+    cmd.add_argument("--suggest", action="store_true",
+                     help="print a first status map, roles guessed from the status names")
+    cmd.add_argument("--write", metavar="FILE", help="with --suggest: write the map there "
+                                                     "(never over an existing file)")
+    cmd.set_defaults(func=_cmd_statuses)
+
+
+def _cmd_statuses(args) -> int:
+    if not Path(args.export).is_file():
+        raise OpsdxError(f"no such file: {args.export}")
+    columns = {k: getattr(args, k) for k in ("item", "status", "changed_at") if getattr(args, k)}
+    table = status_table(args.export, **columns)
+    width = max(len("status"), *(len(printable(s)) for s in table["status"]))
+    print(f"{'status':<{width}}  changes  items  median hours")
+    for row in table.itertuples():
+        hours = "" if row.hours != row.hours else f"{row.hours:.1f}"
+        print(f"{printable(row.status):<{width}}  {row.changes:>7}  {row.items:>5}  {hours:>12}")
+    if args.suggest:
+        text = suggest_status_map(table)
+        if args.write:
+            target = Path(args.write)
+            if target.exists():
+                raise OpsdxError(f"{target} exists: opsdx never writes over a status map "
+                                 "(remove it, or write elsewhere)")
+            write_text(target, text)
+            print(f"\nwrote {target}: check every role and stage before using it")
+        else:
+            print()
+            print(text, end="")
+    elif args.write:
+        raise OpsdxError("--write goes with --suggest")
+    return 0

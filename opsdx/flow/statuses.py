@@ -1,0 +1,411 @@
+"""Status histories as trackers export them, turned into stage visits by a status map.
+
+A tracker records when each item changed status, one row per change::
+
+    item,status,changed_at,assignee
+    OPS-12,To Do,2026-03-02T09:14:03.120+01:00,
+    OPS-12,In Progress,2026-03-03T10:00:00.000+01:00,ana
+    OPS-12,Ready for review,2026-03-05T16:30:00.000+01:00,ana
+    OPS-12,In review,2026-03-06T11:02:00.000+01:00,ben
+    OPS-12,Done,2026-03-06T15:40:00.000+01:00,ben
+
+The **status map** (``statuses.yaml`` beside ``client.yaml``; see
+:class:`StatusMapSpec`, ``opsdx schema statuses``) says which stage each
+status belongs to and its role there:
+
+``queue``
+    waiting in the stage ("Ready for review"): it gives ``started_at`` its
+    meaning, the end of the wait, which is what makes a constraint verdict
+    strong;
+``work``
+    being worked in the stage ("In review");
+``done`` / ``abandoned``
+    out of the flow, finished or dropped (a later change reopens the item:
+    a new visit);
+``backlog``
+    not yet in the flow, or parked outside it.
+
+Consecutive statuses of one stage are one visit: it is entered at the first
+of them, started at the first ``work`` status and left at the next change to
+another stage or out of the flow. A move to an earlier stage is rework: a new
+visit of that stage, counted in the notes. A status the map does not name is
+never dropped silently: its rows are set aside (listed with their counts in
+``FlowData.quality`` and the notes) and the item stays in its previous status.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal, Optional, Sequence
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ..errors import DataError, OpsdxError, Problem, ProblemLog
+from ..notes import Note
+from ..tables import Source, parse_timestamps, read_table
+from ..yamlfile import parse_yaml, read_yaml_text, validate_model
+from .workitems import FlowData, flow_from_visits, nothing_usable
+
+__all__ = ["StatusMapSpec", "StatusRule", "StatusMap", "load_status_map", "status_map_schema",
+           "read_status_history", "status_table", "suggest_status_map", "ROLES", "NOTE_CODES"]
+
+#: What a status is to the flow.
+ROLES = ("queue", "work", "done", "abandoned", "backlog")
+#: The codes of the notes a status history's FlowData carries.
+NOTE_CODES = ("unmapped_statuses", "backward_moves", "reopened")
+
+#: Column names each part of a status history is found under (case and spaces ignored).
+COLUMN_NAMES = {
+    "item": ("item", "item_id", "key", "issue", "issue_key", "id", "number"),
+    "status": ("status", "to", "to_status", "tostring", "new_status", "state"),
+    "changed_at": ("changed_at", "created", "timestamp", "date", "changed", "time", "at"),
+    "assignee": ("assignee", "owner", "author", "actor", "user"),
+    "type": ("type", "issue_type", "issuetype", "kind"),
+}
+
+
+class StatusRule(BaseModel):
+    """One tool status: its stage and its role there."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    status: str = Field(min_length=1, description="The status as the tool names it "
+                                                  "(case and spaces are ignored).")
+    role: Literal["queue", "work", "done", "abandoned", "backlog"] = Field(
+        description="queue or work in a stage; done, abandoned or backlog outside the flow.")
+    stage: Optional[str] = Field(None, description="The stage, for queue and work.")
+
+    @model_validator(mode="after")
+    def _stage_for_flow_roles(self):
+        if self.role in ("queue", "work") and not self.stage:
+            raise ValueError(f"a {self.role} status needs the stage it belongs to")
+        if self.role not in ("queue", "work") and self.stage:
+            raise ValueError(f"a {self.role} status is outside the flow: it has no stage")
+        return self
+
+
+class StatusMapSpec(BaseModel):
+    """The ``statuses.yaml`` format (``opsdx schema statuses`` prints it as JSON Schema)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    stages: list[str] = Field(min_length=1, description="The stages in flow order.")
+    statuses: list[StatusRule] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        problems = []
+        keys = [_key(s) for s in self.stages]
+        if len(set(keys)) < len(keys):
+            problems.append("stages repeat")
+        seen: dict[str, str] = {}
+        for rule in self.statuses:
+            k = _key(rule.status)
+            if k in seen:
+                problems.append(f"status {rule.status!r} is mapped twice (also {seen[k]!r})")
+            seen.setdefault(k, rule.status)
+            if rule.stage is not None and _key(rule.stage) not in keys:
+                problems.append(f"status {rule.status!r} names stage {rule.stage!r}, which is "
+                                f"not among the stages ({', '.join(self.stages)})")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+def _key(text) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+class StatusMap:
+    """A validated status map: look statuses up by their text (case and spaces ignored)."""
+
+    def __init__(self, spec: StatusMapSpec, source: str = "<status map>"):
+        self.spec, self.source = spec, source
+        by_key = {_key(s): s for s in spec.stages}
+        self.stages = list(spec.stages)
+        self.table = pd.DataFrame(
+            [{"key": _key(r.status), "status": r.status, "role": r.role,
+              "stage": by_key[_key(r.stage)] if r.stage else None} for r in spec.statuses]
+        ).set_index("key")
+
+    @classmethod
+    def from_dict(cls, data: dict, *, name: str = "<status map>") -> "StatusMap":
+        log = ProblemLog(name, kind="yaml")
+        import yaml
+
+        spec = validate_model(StatusMapSpec, data, yaml.safe_dump(data, sort_keys=False), log)
+        log.raise_if_any()
+        return cls(spec, name)
+
+    def __repr__(self) -> str:
+        return (f"<StatusMap {self.source}: {len(self.table)} statuses over stages "
+                f"{', '.join(self.stages)}>")
+
+
+def load_status_map(path) -> StatusMap:
+    """Read and validate a ``statuses.yaml`` (every problem with its line and YAML path)."""
+    path = Path(path)
+    label = f"{path.parent.name}/{path.name}" if path.parent.name else path.name
+    if not path.is_file():
+        raise DataError([Problem(label, f"no such file: {path}", expected="a status map")])
+    text = read_yaml_text(path, label)
+    log = ProblemLog(label, kind="yaml")
+    data = parse_yaml(text, log, expected="stages and statuses")
+    log.raise_if_any()  # unreadable YAML: nothing to validate
+    spec = validate_model(StatusMapSpec, data, text, log)
+    log.raise_if_any()
+    return StatusMap(spec, label)
+
+
+def status_map_schema() -> dict:
+    """The JSON Schema of ``statuses.yaml``, for editors."""
+    schema = StatusMapSpec.model_json_schema()
+    schema["title"] = "opsdx status map"
+    return schema
+
+
+# --------------------------------------------------------------------------- reading
+
+def _columns(frame: pd.DataFrame, given: dict) -> dict:
+    """The column of each part: the one given, else the first known name present."""
+    plain = {re.sub(r"[\s-]+", "_", str(c).strip().casefold()): c for c in frame.columns}
+    found = {}
+    for part, names in COLUMN_NAMES.items():
+        if given.get(part):
+            found[part] = given[part] if given[part] in frame.columns else None
+            continue
+        found[part] = next((plain[n] for n in names if n in plain), None)
+    return found
+
+
+def _tidy(column: pd.Series) -> pd.Series:
+    """Text with spaces collapsed, computed once per distinct value (exports repeat them)."""
+    codes, uniques = pd.factorize(column.astype(str), use_na_sentinel=False)
+    tidy = pd.Index(uniques).str.split().str.join(" ")
+    return pd.Series(np.asarray(tidy, dtype=object)[codes], index=column.index)
+
+
+def _history(source: Source, *, item=None, status=None, changed_at=None, assignee=None,
+             name=None, sheet=0):
+    """The status changes, checked: (frame of item, status, t, row[, assignee]), quality, label."""
+    table = read_table(source, name=name, sheet=sheet)
+    frame = table.frame
+    cols = _columns(frame, {"item": item, "status": status, "changed_at": changed_at,
+                            "assignee": assignee})
+    log = ProblemLog(table.name)
+    for part in ("item", "status", "changed_at"):
+        if cols[part] is None:
+            log.add("required column is missing", row=table.header_row, column=part,
+                    expected=f"a {part} column ({', '.join(COLUMN_NAMES[part][:4])}, ...); "
+                             f"found: {', '.join(map(str, frame.columns))}")
+    log.raise_if_any()
+    when, _ = parse_timestamps(frame[cols["changed_at"]])
+    changes = pd.DataFrame({"item": _tidy(frame[cols["item"]]),
+                            "status": _tidy(frame[cols["status"]]),
+                            "t": when, "row": table.rows.to_numpy()})
+    if cols["assignee"] is not None:
+        changes["assignee"] = _tidy(frame[cols["assignee"]])
+    bad = changes["t"].isna() | changes["item"].eq("") | changes["status"].eq("")
+    column = np.where(changes["t"].isna(), cols["changed_at"],
+                      np.where(changes["item"].eq(""), cols["item"], cols["status"]))
+    value = np.where(changes["t"].isna(), frame[cols["changed_at"]].astype(str),
+                     np.where(changes["item"].eq(""), "", changes["status"]))
+    quality = pd.DataFrame({"row": changes.loc[bad, "row"].to_numpy(),
+                            "column": column[bad.to_numpy()], "value": value[bad.to_numpy()],
+                            "problem": "status change without an item, a status or a readable "
+                                       "timestamp"})
+    return changes[~bad], quality, table.name, cols
+
+
+def read_status_history(source: Source, status_map: StatusMap | dict | str | Path, *,
+                        item: str | None = None, status: str | None = None,
+                        changed_at: str | None = None, assignee: str | None = None,
+                        name: str | None = None, sheet: str | int = 0) -> FlowData:
+    """Stage visits from a status history (one row per status change) and a status map.
+
+    Parameters
+    ----------
+    source : path or DataFrame
+        CSV, XLSX or a DataFrame with an item, a status and a time column
+        (found by name, see :data:`COLUMN_NAMES`, or named here), and
+        optionally an assignee (who did the work: the owner of the visit).
+    status_map : StatusMap, mapping, or path of a ``statuses.yaml``
+
+    Returns
+    -------
+    FlowData
+        Visits in the map's stage order (``started_at`` from the queue and
+        work statuses), the rows set aside in ``quality`` and ``notes``
+        (codes :data:`NOTE_CODES`) on unmapped statuses, backward moves and
+        reopened items.
+
+    Examples
+    --------
+    >>> smap = {"stages": ["Build", "Review"], "statuses": [
+    ...     {"status": "In progress", "stage": "Build", "role": "work"},
+    ...     {"status": "Ready for review", "stage": "Review", "role": "queue"},
+    ...     {"status": "In review", "stage": "Review", "role": "work"},
+    ...     {"status": "Done", "role": "done"}]}
+    >>> log = pd.DataFrame({"item": ["A"] * 4,
+    ...     "status": ["In progress", "Ready for review", "In review", "Done"],
+    ...     "changed_at": ["2026-03-02 09:00", "2026-03-03 17:00", "2026-03-05 10:00",
+    ...                    "2026-03-05 12:00"]})
+    >>> read_status_history(log, smap).visits[["stage", "entered_at", "started_at", "exited_at"]]
+        stage          entered_at          started_at           exited_at
+    0   Build 2026-03-02 09:00:00 2026-03-02 09:00:00 2026-03-03 17:00:00
+    1  Review 2026-03-03 17:00:00 2026-03-05 10:00:00 2026-03-05 12:00:00
+    """
+    smap = _as_map(status_map)
+    changes, quality, label, cols = _history(source, item=item, status=status,
+                                             changed_at=changed_at, assignee=assignee,
+                                             name=name, sheet=sheet)
+    codes, uniques = pd.factorize(changes["status"])
+    key = pd.Series(np.asarray(pd.Index(uniques).str.casefold(), dtype=object)[codes],
+                    index=changes.index)
+    known = key.isin(smap.table.index)
+    notes = []
+    if (~known).any():
+        unmapped = (changes[~known].groupby("status")
+                    .agg(rows=("row", "size"), items=("item", "nunique"))
+                    .sort_values("rows", ascending=False))
+        quality = pd.concat([quality, pd.DataFrame({
+            "row": changes.loc[~known, "row"].to_numpy(), "column": cols["status"],
+            "value": changes.loc[~known, "status"].to_numpy(),
+            "problem": "status not in the status map (the item stays in its previous status)"})],
+            ignore_index=True)
+        listed = ", ".join(f"{r.status!r} ({r.rows} row{'s' if r.rows != 1 else ''}, "
+                           f"{r.n_items} item{'s' if r.n_items != 1 else ''})"
+                           for r in unmapped.head(10).reset_index()
+                           .rename(columns={"items": "n_items"}).itertuples())
+        notes.append(Note("flow", "unmapped_statuses",
+                          f"{len(unmapped)} status{'es' if len(unmapped) != 1 else ''} not in "
+                          f"the status map {smap.source} set aside: {listed}"
+                          + (" and more" if len(unmapped) > 10 else "")))
+    ch = changes[known].assign(key=key[known]).sort_values(["item", "t", "row"], kind="stable")
+    ch = ch.reset_index(drop=True)
+    ch["role"] = ch["key"].map(smap.table["role"])
+    ch["stage"] = ch["key"].map(smap.table["stage"])
+    if ch.empty:
+        raise nothing_usable(label, "status change", "rows with an item, a mapped status and "
+                                                     "an ISO 8601 timestamp", quality)
+    same_item = ch["item"].eq(ch["item"].shift())
+    in_flow = ch["role"].isin(["queue", "work"])
+    continues = same_item & in_flow & in_flow.shift(fill_value=False) & \
+        ch["stage"].eq(ch["stage"].shift())
+    ch["visit"] = (in_flow & ~continues).cumsum().where(in_flow)
+    # the time the item left: the next change of the same item (after the visit's last row)
+    ch["next_t"] = ch["t"].shift(-1).where(ch["item"].eq(ch["item"].shift(-1)))
+    flow_rows = ch[in_flow]
+    g = flow_rows.groupby("visit", sort=False)
+    last = flow_rows.drop_duplicates("visit", keep="last").set_index("visit")
+    visits = pd.DataFrame({
+        "item_id": g["item"].first(), "stage": g["stage"].first(),
+        "entered_at": g["t"].min(),
+        "started_at": flow_rows["t"].where(flow_rows["role"] == "work").groupby(
+            flow_rows["visit"], sort=False).min(),
+        "exited_at": last["next_t"], "source_row": g["row"].first()})
+    visits["started_at"] = visits["started_at"].fillna(visits["exited_at"])
+    if "assignee" in ch:
+        # who worked on it: the assignee of its first work status, else of any status in it
+        who = flow_rows["assignee"].where(flow_rows["assignee"] != "")
+        worker = who.where(flow_rows["role"] == "work").groupby(flow_rows["visit"],
+                                                                 sort=False).first()
+        anyone = who.groupby(flow_rows["visit"], sort=False).first()
+        visits["owner"] = worker.fillna(anyone).reindex(visits.index).fillna("")
+    notes += _flow_notes(visits, ch, smap)
+    order = ["item_id", "stage", "entered_at", "started_at", "exited_at"] + (
+        ["owner"] if "owner" in visits else [])
+    flow = flow_from_visits(visits, order, smap.stages, label, quality)
+    flow.notes = notes + list(flow.notes)
+    return flow
+
+
+def _flow_notes(visits: pd.DataFrame, ch: pd.DataFrame, smap: StatusMap) -> list[Note]:
+    """Backward moves (rework) per stage, and items reopened after done or abandoned."""
+    notes = []
+    rank = {s: k for k, s in enumerate(smap.stages)}
+    pos = visits["stage"].map(rank)
+    back = visits["item_id"].eq(visits["item_id"].shift()) & (pos < pos.shift())
+    if back.any():
+        per = visits.loc[back, "stage"].value_counts().reindex(smap.stages).dropna().astype(int)
+        notes.append(Note("flow", "backward_moves",
+                          f"{int(back.sum())} move{'s' if back.sum() != 1 else ''} back to an "
+                          "earlier stage, counted as rework (a new visit): "
+                          + ", ".join(f"{s} {n}" for s, n in per.items())))
+    closed = ch["role"].isin(["done", "abandoned"])
+    reopened = closed.shift(fill_value=False) & ch["item"].eq(ch["item"].shift()) & ~closed
+    if reopened.any():
+        n = ch.loc[reopened, "item"].nunique()
+        notes.append(Note("flow", "reopened",
+                          f"{n} item{'s' if n != 1 else ''} reopened after done or abandoned: "
+                          "each return is a new visit"))
+    return notes
+
+
+def _as_map(status_map) -> StatusMap:
+    if isinstance(status_map, StatusMap):
+        return status_map
+    if isinstance(status_map, dict):
+        return StatusMap.from_dict(status_map)
+    if isinstance(status_map, (str, Path)):
+        return load_status_map(status_map)
+    raise OpsdxError(f"status_map must be a StatusMap, a mapping or a path, not "
+                     f"{type(status_map).__name__}")
+
+
+# --------------------------------------------------------------------------- discovery
+
+def status_table(source: Source, **columns) -> pd.DataFrame:
+    """The statuses of a history, most used first: ``changes``, ``items`` and the median
+    ``hours`` an item stayed in each (until its next change; the last status of an item is
+    left out, it has not ended)."""
+    changes, _, _, _ = _history(source, **columns)
+    ch = changes.sort_values(["item", "t", "row"], kind="stable")
+    stay = (ch["t"].shift(-1) - ch["t"]).where(ch["item"].eq(ch["item"].shift(-1)))
+    first_seen = ch.groupby("status")["t"].min()
+    table = (ch.assign(hours=stay / pd.Timedelta(hours=1)).groupby("status")
+             .agg(changes=("row", "size"), items=("item", "nunique"),
+                  hours=("hours", "median")))
+    table["first_seen"] = first_seen
+    return table.sort_values(["changes", "status"], ascending=[False, True]).reset_index()
+
+
+_PAUSES = r"\b(blocked|on hold|paused|impeded|parked)\b"
+_GUESSES = [("done", r"\b(done|closed|resolved|released|complete[d]?|shipped|merged)\b"),
+            ("abandoned", r"(won'?t|cancel|reject|duplicate|invalid|obsolete|declined)"),
+            ("backlog", r"\b(backlog|to ?do|open|new|icebox|triage)\b"),
+            ("queue", r"\b(ready|waiting|awaiting|queued?|pending|to (review|test|deploy))\b")]
+
+
+def suggest_status_map(table: pd.DataFrame, stages: Sequence[str] | None = None) -> str:
+    """A first ``statuses.yaml`` to edit, from :func:`status_table`: roles guessed from the
+    status names, stages in the order statuses are first reached. Every guess needs a look."""
+    import yaml
+
+    rules, order, paused = [], [], []
+    for row in table.sort_values("first_seen").itertuples():
+        name = str(row.status)
+        if re.search(_PAUSES, name.casefold()):
+            paused.append(name)  # left out: the item stays in the stage it was paused in
+            continue
+        role = next((r for r, pattern in _GUESSES if re.search(pattern, name.casefold())),
+                    "work")
+        rule = {"status": name, "role": role}
+        if role in ("queue", "work"):
+            stage = re.sub(r"(?i)^(ready for|waiting for|awaiting|to|in)\s+", "", name).strip()
+            if re.fullmatch(r"(?i)progress|doing|wip|development|dev", stage):
+                stage = "Build"
+            stage = stage[:1].upper() + stage[1:]
+            rule["stage"] = stage
+            if stage not in order:
+                order.append(stage)
+        rules.append(rule)
+    head = ("# A first status map, guessed from the status names: check every role and stage.\n"
+            "# roles: queue / work (in a stage), done, abandoned, backlog (outside the flow)\n")
+    tail = "".join(f"# not mapped: {name!r} (a pause: while in it the item stays in its stage; "
+                   "its rows are listed as set aside)\n" for name in paused)
+    return head + yaml.safe_dump({"stages": list(stages or order), "statuses": rules},
+                                 sort_keys=False, allow_unicode=True, width=100) + tail

@@ -1,7 +1,7 @@
 """Drive JupyterLab in Debian's Chromium: a server on localhost, a notebook opened and run.
 
 Used by the browser test of the interview (``tests/test_live.py``) and by
-``make_figures.py`` for the README's screenshot. Nothing is downloaded: the
+``make_screenshot.py`` for the README's screenshot. Nothing is downloaded: the
 browser is the system's Chromium, driven by playwright.
 """
 

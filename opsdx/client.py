@@ -143,6 +143,14 @@ class Client:
             if self.path.resolve() not in candidate.parents:
                 raise OpsdxError(f"{self.path / 'client.yaml'}: responses path "
                                  f"{self.spec.responses!r} leaves the client folder")
+            if candidate.name.casefold() == "interviews.csv" \
+                    and candidate.parent == self.path.resolve():
+                raise DataError([Problem(f"{self.path.name}/client.yaml",
+                                         "responses names interviews.csv, the file opsdx "
+                                         "writes live interviews to", column="responses",
+                                         value=self.spec.responses, kind="yaml",
+                                         expected="the answers file the client handed over "
+                                                  "(interviews.csv is read beside it)")])
             return candidate
         found = [self.path / n for n in ("responses.csv", "responses.xlsx") if (self.path / n).is_file()]
         if len(found) > 1:
@@ -164,8 +172,20 @@ class Client:
         """
         from .live.answers import merge_responses, read_interviews
 
-        live = read_interviews(self.path, self.questionnaire)
-        handed = self.handed_responses() if live is None or self.responses_path.is_file() else None
+        problems, live, handed = [], None, None
+        try:
+            live = read_interviews(self.path, self.questionnaire)
+        except DataError as exc:
+            problems += exc.problems
+        # the handed-over file may be absent only when interviews stand in for it and
+        # client.yaml names no file of its own (a file it names must be there)
+        if self.spec.responses or self.responses_path.is_file() or (live is None and not problems):
+            try:
+                handed = self.handed_responses()
+            except DataError as exc:
+                problems += exc.problems
+        if problems:
+            raise DataError(problems)
         return merge_responses(handed, live)
 
     def handed_responses(self):

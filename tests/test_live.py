@@ -423,3 +423,97 @@ def test_a_click_in_jupyterlab_in_a_real_browser_saves_the_answer(tmp_path):
         page.locator(".widget-html", has_text="from 10 respondents").first.wait_for(
             timeout=60_000)
         assert not errors, errors
+
+
+def test_what_two_kernels_save_is_never_overwritten_by_the_other(harbour):
+    a = opsdx.interview(harbour, respondent="R7", role="manager")
+    b = opsdx.interview(harbour, respondent="R7", role="manager")  # a second kernel
+    b.answer("PODS-2A", "Always true")
+    a.comment("PODS-2A", "seen the playbook")          # a's form never saw b's answer
+    row = InterviewFile(harbour).rows_of("R7").loc["PODS-2A"]
+    assert (row["answer"], row["comment"]) == ("Always true", "seen the playbook")
+    assert a.answers.loc["PODS-2A", "answer"] == "Always true"  # and a now shows it
+    # a second kernel opening the same new id with another role cannot save under it
+    c = opsdx.interview(harbour, respondent="R9", role="staff")
+    d = opsdx.interview(harbour, respondent="r9", role="partner")
+    c.answer("PODS-2A", 1)
+    with pytest.raises(opsdx.OpsdxError, match="was interviewed as 'staff', not 'partner'"):
+        d.answer("PODS-2B", 1)
+    assert InterviewFile(harbour).respondents() == ["R7", "R9"]
+    opsdx.load_client(harbour).responses()  # still readable
+
+
+def test_a_file_edited_by_hand_is_read_as_the_readers_read_it(harbour):
+    (harbour / INTERVIEWS).write_text(
+        "respondent,role,item_id,answer,comment,answered_at\n"
+        "R7,manager,pods-2a,usually TRUE,,\n"           # case, and no timestamp
+        "R7,manager,KNOW-2A,'=not a formula,,\n"
+        "R7,manager,KNOW-2B,maybe,,\n")                  # not an answer
+    iv = opsdx.interview(harbour, respondent="R7")
+    assert iv.answers.loc["PODS-2A", ["answer", "status"]].tolist() == ["Usually true",
+                                                                         "answered"]
+    assert len(iv.problems) == 2 and all("interviews.csv" in p for p in iv.problems)
+    form = iv.form  # builds, and says what it cannot show
+    assert form.rows["PODS-2A"]["choice"].value == "Usually true"
+    assert form.rows["KNOW-2B"]["choice"].value is None and "maybe" in form.message.value
+    iv.answer("PODS-2A", "Rarely true")                  # the same row, not a second one
+    iv.answer("KNOW-2B", "Not true")
+    assert len(iv.problems) == 1
+    rows = _rows(harbour)
+    assert rows["item_id"].str.casefold().value_counts().max() == 1 and len(rows) == 3
+    # an apostrophe typed first survives the round trip through the file
+    iv.comment("KNOW-2B", "'=not a formula either")
+    assert InterviewFile(harbour).rows_of("R7").loc["KNOW-2B", "comment"] == \
+        "'=not a formula either"
+    # a zero-byte file is no answers yet, not a crash
+    (harbour / INTERVIEWS).write_bytes(b"")
+    assert opsdx.interview(harbour, respondent="R7").progress == (0, 35)
+    assert opsdx.load_client(harbour).responses()["respondent"].nunique() == 9
+
+
+def test_the_responses_key_never_names_the_interviews_and_a_missing_file_stays_an_error(
+        harbour):
+    yaml = (harbour / "client.yaml").read_text()
+    (harbour / "client.yaml").write_text(yaml + "responses: interviews.csv\n")
+    with pytest.raises(opsdx.DataError, match="responses names interviews.csv"):
+        opsdx.load_client(harbour).responses()
+    (harbour / "client.yaml").write_text(yaml + "responses: respones.csv\n")  # a typo
+    opsdx.interview(harbour, respondent="R7", role="manager").answer("PODS-2A", 2)
+    with pytest.raises(opsdx.OpsdxError, match="respones.csv"):
+        opsdx.load_client(harbour).responses()
+    # a problem in each file: both are listed at once
+    (harbour / "client.yaml").write_text(yaml)
+    text = (harbour / "responses.csv").read_text().replace("Always true", "Allways true", 1)
+    (harbour / "responses.csv").write_text(text)
+    with open(harbour / INTERVIEWS, "a") as fh:
+        fh.write("R7,manager,PODS-2B,Perhaps,,\n")
+    with pytest.raises(opsdx.DataError) as err:
+        opsdx.load_client(harbour).responses()
+    assert {p.value for p in err.value.problems} == {"Allways true", "Perhaps"}
+
+
+def test_respondent_ids_match_alike_everywhere(harbour):
+    ws = opsdx.workshop(harbour, respondents=["r01", " R02 "])
+    assert ws.respondents == ["R01", "R02"]
+    for typed in ("R01 ", " r01 "):  # spaces collapsed, case ignored: R01 is taken
+        with pytest.raises(opsdx.OpsdxError, match="is already in harbour/responses.csv"):
+            opsdx.interview(harbour, respondent=typed)
+
+
+def test_an_unscored_item_is_asked_and_left_out_of_the_weights(harbour):
+    q = (ROOT / "questionnaires" / "maturity.yaml").read_text()
+    q = q.replace("default_scale: evidence", "  tool:\n    options:\n      - {label: Jira}\n"
+                  "      - {label: Linear}\ndefault_scale: evidence", 1)
+    q += ("  - id: TOOL-1\n    dimension: measurement\n    stage: 2\n    scale: tool\n"
+          "    text: Which tracker holds the work?\n")
+    (harbour / "tools.yaml").write_text(q)
+    (harbour / "client.yaml").write_text((harbour / "client.yaml").read_text()
+                                         + "questionnaire: tools.yaml\n")
+    iv = opsdx.interview(harbour, respondent="R7", role="manager")
+    assert iv.options("TOOL-1") == ["Jira", "Linear", "N/A"]
+    iv.answer("TOOL-1", "linear")
+    with pytest.raises(opsdx.OpsdxError, match="'Jira', 'Linear', 'N/A', or None"):
+        iv.answer("TOOL-1", 3)
+    ex = opsdx.explore_maturity(iv, n_boot=100)
+    ex.weights["measurement"].value = 2.0
+    assert ex.outcome["stage"] in range(1, 6) and "Stage" in ex.text.value

@@ -2,7 +2,7 @@
 
 :meth:`opsdx.Client.responses` reads both through :func:`merge_responses`; a
 respondent is in one of them only (the same id in both, compared without
-regard to case, is an error naming both files).
+regard to case or spaces, is an error naming both files).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pandas as pd
 from ..errors import DataError, Problem
 from ..maturity.questionnaire import Questionnaire
 from ..maturity.responses import read_responses
-from .store import INTERVIEWS, InterviewFile
+from .store import INTERVIEWS, InterviewFile, respondent_key
 
 __all__ = ["read_interviews", "merge_responses"]
 
@@ -43,8 +43,8 @@ def merge_responses(handed: pd.DataFrame | None, live: pd.DataFrame | None) -> p
     """
     if live is None or handed is None:
         return handed if live is None else live
-    handed_ids = {str(r).casefold(): r for r in handed["respondent"].unique()}
-    clash = [r for r in live["respondent"].unique() if str(r).casefold() in handed_ids]
+    handed_ids = {respondent_key(r): r for r in handed["respondent"].unique()}
+    clash = [r for r in live["respondent"].unique() if respondent_key(r) in handed_ids]
     if clash:
         raise DataError([Problem(live.attrs.get("source", INTERVIEWS),
                                  f"respondent {r!r} is also in {handed.attrs.get('source')}",

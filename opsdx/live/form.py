@@ -62,6 +62,9 @@ class InterviewForm:
         self.widget = w.HBox([form, panel], layout=w.Layout(width="100%"))
         self.go(0)
         self.refresh_live()
+        if iv.problems:
+            self.message.value = ("<p style='color:#b00'>" + "<br>".join(
+                escaped(p) for p in iv.problems) + "</p>")
 
     # ------------------------------------------------------------------ one item
     def _item_row(self, item_id: str) -> w.VBox:
@@ -113,7 +116,8 @@ class InterviewForm:
         row = self.rows[item_id]
         self._syncing = True
         try:
-            row["choice"].value = state["answer"] or None
+            shown = state["answer"] if state["answer"] in row["choice"].options else None
+            row["choice"].value = shown
             row["comment"].value = state["comment"]
         finally:
             self._syncing = False

@@ -17,6 +17,7 @@ from ..errors import OpsdxError
 from ..maturity import score_maturity
 from ..results import table_html
 from .interview import escaped
+from .store import respondent_key
 
 __all__ = ["workshop", "Workshop"]
 
@@ -38,7 +39,9 @@ class Workshop:
         self.top = int(top)
         self._responses = self.client.responses()
         everyone = list(dict.fromkeys(self._responses["respondent"]))
-        chosen = everyone if respondents is None else [str(r) for r in respondents]
+        by_key = {respondent_key(r): r for r in everyone}
+        asked = everyone if respondents is None else [str(r) for r in respondents]
+        chosen = [by_key.get(respondent_key(r), r) for r in asked]
         unknown = sorted(set(chosen) - set(everyone))
         if unknown:
             raise OpsdxError(f"no respondent {', '.join(map(repr, unknown))} among "

@@ -20,13 +20,14 @@ import numbers
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..client import Client, load_client
 from ..errors import OpsdxError
 from ..maturity import score_maturity
 from .answers import merge_responses, read_interviews
-from .store import INTERVIEWS, InterviewFile, now_text
+from .store import INTERVIEWS, KEEP, InterviewFile, respondent_key
 
 __all__ = ["interview", "Interview", "practice_copy", "LIVE_BOOT", "FULL_BOOT"]
 
@@ -103,8 +104,8 @@ class Interview:
         self.questionnaire = self.client.questionnaire
         self.file = InterviewFile(self.client.path)
         # "r7" reopens R7's interview: ids are matched as the answers readers match them
-        known = {r.casefold(): r for r in self.file.respondents()}
-        self.respondent = known.get(respondent.casefold(), respondent)
+        known = {respondent_key(r): r for r in self.file.respondents()}
+        self.respondent = known.get(respondent_key(respondent), respondent)
         respondent = self.respondent
         self.n_boot, self.seed, self.threshold = int(n_boot), seed, threshold
         self._handed = (self.client.handed_responses() if self.client.responses_path.is_file()
@@ -114,13 +115,31 @@ class Interview:
         self.role = self._role(role, saved)
         items = self.questionnaire.items
         self.items = items.set_index("item_id")
-        self._state = pd.DataFrame({"answer": "", "comment": "", "answered_at": ""},
+        self._state = pd.DataFrame({"answer": "", "comment": "", "answered_at": "",
+                                    "saved": False},
                                    index=pd.Index(items["item_id"], name="item_id"))
-        known = saved.index.intersection(self._state.index)
-        self._state.loc[known, ["answer", "comment", "answered_at"]] = \
-            saved.loc[known, ["answer", "comment", "answered_at"]].to_numpy()
+        self._unreadable: dict[str, str] = {}
+        for item_id, row in saved.iterrows():  # one respondent's rows: a few dozen at most
+            self._load(item_id, row)
         self._result = None
         self._form = None
+
+    def _load(self, item_id: str, row) -> None:
+        """Put one saved row into the state, its answer as the form names it."""
+        try:
+            item_id = self._item_id(item_id)
+        except OpsdxError as exc:
+            self._unreadable[str(item_id)] = f"{self.file.path.name}: {exc}"
+            return
+        try:
+            label = self._label(item_id, row["answer"])
+        except OpsdxError as exc:
+            label = row["answer"]
+            self._unreadable[item_id] = f"{self.file.path.name}: the saved answer of {exc}"
+        else:
+            self._unreadable.pop(item_id, None)
+        self._state.loc[item_id, ["answer", "comment", "answered_at", "saved"]] = [
+            label, row["comment"], row["answered_at"], True]
 
     # ------------------------------------------------------------------ answers
     def answer(self, item_id: str, value, comment: str | None = None) -> None:
@@ -139,22 +158,25 @@ class Interview:
         """
         item_id = self._item_id(item_id)
         label = self._label(item_id, value)
-        note = self._state.at[item_id, "comment"] if comment is None else str(comment)
-        self._save(item_id, label, note)
+        self._save(item_id, label, KEEP if comment is None else str(comment))
 
     def comment(self, item_id: str, text: str) -> None:
-        """Set the comment of one item (its answer is kept), saved at once."""
-        item_id = self._item_id(item_id)
-        self._save(item_id, self._state.at[item_id, "answer"], str(text or ""))
+        """Set the comment of one item, saved at once; its answer stays as the file has it."""
+        self._save(self._item_id(item_id), KEEP, str(text or ""))
 
-    def _save(self, item_id: str, label: str, comment: str) -> None:
-        stamp = now_text()
-        self.file.save(self.respondent, self.role, item_id, label, comment, answered_at=stamp)
-        self._state.loc[item_id, ["answer", "comment", "answered_at"]] = [label, comment, stamp]
+    def _save(self, item_id: str, label, comment) -> None:
+        row = self.file.save(self.respondent, self.role, item_id, label, comment)
+        self._load(item_id, row)
         self._result = None
         if self._form is not None:
             self._form.show_item(item_id)
             self._form.refresh_live()
+
+    @property
+    def problems(self) -> list[str]:
+        """Saved answers the form cannot show (edited by hand, or the questionnaire changed
+        since): the file keeps them until they are answered again."""
+        return list(self._unreadable.values())
 
     @property
     def answers(self) -> pd.DataFrame:
@@ -163,11 +185,13 @@ class Interview:
         ``status`` is ``answered``, ``n/a``, ``skipped`` (seen, left blank) or
         ``not asked yet``.
         """
-        out = self._state.copy()
+        out = self._state.drop(columns="saved")
         na = {lab.casefold() for lab in self.questionnaire.na_labels}
-        out.insert(1, "status", [
-            _NOT_ASKED if not at else "skipped" if not a else "n/a" if a.casefold() in na
-            else "answered" for a, at in zip(out["answer"], out["answered_at"])])
+        answer = out["answer"].str.strip().str.casefold()
+        status = np.where(~self._state["saved"], _NOT_ASKED,
+                          np.where(answer == "", "skipped",
+                                   np.where(answer.isin(na), "n/a", "answered")))
+        out.insert(1, "status", status)
         return out
 
     @property
@@ -226,8 +250,8 @@ class Interview:
     def _refuse_handed_over_respondent(self) -> None:
         if self._handed is None:
             return
-        taken = {str(r).casefold() for r in self._handed["respondent"].unique()}
-        if self.respondent.casefold() in taken:
+        taken = {respondent_key(r) for r in self._handed["respondent"].unique()}
+        if respondent_key(self.respondent) in taken:
             raise OpsdxError(
                 f"respondent {self.respondent!r} is already in "
                 f"{self._handed.attrs.get('source')}; interview them under another id, or "

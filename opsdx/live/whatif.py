@@ -62,6 +62,7 @@ class _Explorer(w.VBox):
         except OpsdxError as exc:
             self.outcome = {}
             self.text.value = f"<p style='color:#b00'>{escaped(exc)}</p>"
+            self.chart.value = b""  # no chart of figures that are not there
             return
         self.text.value = self._text(self.outcome)
         self.chart.value = self._chart(self.outcome)
@@ -197,11 +198,13 @@ def _class_options(rc) -> list:
 
 # --------------------------------------------------------------------------- maturity
 
-def explore_maturity(client, *, n_boot: int = 500, seed: int = 0) -> "MaturityExplorer":
+def explore_maturity(client, *, threshold: float | None = None, n_boot: int = 500,
+                     seed: int = 0) -> "MaturityExplorer":
     """The threshold and each dimension's weight, and what they change in the stage and
     its probability, over a client's answers (a folder, a :class:`~opsdx.Client`, or an
-    :class:`~opsdx.Interview`)."""
-    return MaturityExplorer(client, n_boot=n_boot, seed=seed)
+    :class:`~opsdx.Interview`, whose threshold is the default). ``threshold`` is the one
+    compared against (default 0.75, as :func:`~opsdx.score_maturity`)."""
+    return MaturityExplorer(client, threshold=threshold, n_boot=n_boot, seed=seed)
 
 
 class MaturityExplorer(_Explorer):
@@ -209,21 +212,26 @@ class MaturityExplorer(_Explorer):
     weights) drive ``outcome``: the stage, its probability and the index, beside the
     score with the questionnaire's own threshold and weights (``baseline``)."""
 
-    def __init__(self, client, *, n_boot: int = 500, seed: int = 0):
+    def __init__(self, client, *, threshold: float | None = None, n_boot: int = 500,
+                 seed: int = 0):
         from ..client import Client, load_client
         from ..maturity import score_maturity
 
         if hasattr(client, "responses") and hasattr(client, "questionnaire") \
                 and not isinstance(client, Client):
             responses, q = client.responses(), client.questionnaire  # an Interview
+            threshold = client.threshold if threshold is None else threshold
+            if responses is None:
+                raise OpsdxError("no answers yet to explore")
         else:
             c = client if isinstance(client, Client) else load_client(client)
             responses, q = c.responses(), c.questionnaire
         self.responses, self.questionnaire = responses, q
         self.n_boot, self.seed = n_boot, seed
         self._score = score_maturity
-        self.baseline = score_maturity(responses, q, n_boot=n_boot, seed=seed)
-        self.threshold = w.FloatSlider(value=0.75, min=0.5, max=1.0, step=0.05,
+        threshold = 0.75 if threshold is None else float(threshold)
+        self.baseline = score_maturity(responses, q, n_boot=n_boot, seed=seed, threshold=threshold)
+        self.threshold = w.FloatSlider(value=threshold, min=0.5, max=1.0, step=0.05,
                                        description="Threshold", continuous_update=False)
         self.weights = {d.id: w.FloatSlider(value=1.0, min=0.25, max=3.0, step=0.25,
                                             description=d.id[:12], continuous_update=False)
@@ -232,6 +240,7 @@ class MaturityExplorer(_Explorer):
 
     def _compute(self) -> dict:
         items = self.questionnaire.items
+        items = items[items["scored"]]  # an unscored (categorical) item has no weight to change
         factor = items["dimension"].map({d: s.value for d, s in self.weights.items()})
         weights = dict(zip(items["item_id"], items["weight"] * factor))
         r = self._score(self.responses, self.questionnaire, n_boot=self.n_boot, seed=self.seed,
@@ -245,7 +254,7 @@ class MaturityExplorer(_Explorer):
         b = self.baseline
         own = (f"the same stage as with the questionnaire's own threshold and weights "
                f"(probability {b.stage_probability:.0%} there)" if o["stage"] == b.stage else
-               f"with the questionnaire's own threshold and weights it is stage {b.stage} "
+               f"with the starting threshold and the questionnaire's weights it is stage {b.stage} "
                f"(probability {b.stage_probability:.0%})")
         return (f"<p>Stage <b>{o['stage']}: {escaped(o['stage_name'])}</b>, probability "
                 f"{o['stage_probability']:.0%}; index {o['index']:.2f} "

@@ -12,7 +12,7 @@ import ipywidgets as w
 import pandas as pd
 
 from ..errors import OpsdxError
-from .interview import FULL_BOOT, escaped
+from .interview import FULL_BOOT, escaped, progress_of
 
 __all__ = ["InterviewForm", "live_html"]
 
@@ -112,7 +112,8 @@ class InterviewForm:
 
     def show_item(self, item_id: str) -> None:
         """Put one item's widgets in the state saved for it."""
-        state = self.iv.answers.loc[item_id]
+        answers = self.iv.answers  # once: the item's state and the progress both come from it
+        state = answers.loc[item_id]
         row = self.rows[item_id]
         self._syncing = True
         try:
@@ -122,7 +123,7 @@ class InterviewForm:
         finally:
             self._syncing = False
         row["status"].value = _status_html(state)
-        done, total = self.iv.progress
+        done, total = progress_of(answers)
         self.bar.value = done
         self.count.value = f"{done} of {total} answered"
 

@@ -197,8 +197,7 @@ class Interview:
     @property
     def progress(self) -> tuple[int, int]:
         """(items answered, items in the questionnaire); an N/A is an answer, a skip is not."""
-        status = self.answers["status"]
-        return int(status.isin(["answered", "n/a"]).sum()), len(status)
+        return progress_of(self.answers)
 
     # ------------------------------------------------------------------ the score
     @property
@@ -317,6 +316,11 @@ class Interview:
         if item["allow_na"]:
             shown.append(repr(self.questionnaire.na_labels[0]))
         return ", ".join(shown) + ", or None to skip"
+
+
+def progress_of(answers: pd.DataFrame) -> tuple[int, int]:
+    """(answered, total) of :attr:`Interview.answers`: an N/A is an answer, a skip is not."""
+    return int(answers["status"].isin(["answered", "n/a"]).sum()), len(answers)
 
 
 def _number(text: str) -> float | None:

@@ -6,7 +6,9 @@ A client folder looks like::
       client.yaml       name, sector, headcount, teams, management layers, date
       responses.csv     questionnaire answers (or responses.xlsx)
       interviews.csv    answers given in live interviews (written by opsdx.interview)
-      work_items.csv    stage visits; or status_history.csv with statuses.yaml
+      work_items.csv    stage visits; or a tracker's export with statuses.yaml
+                        (status_history.csv/.xlsx/.json or a status_history/ folder
+                        of Jira or GitHub JSON pages); or event_log.csv/.xes
 
 ``client.yaml`` is validated by :class:`ClientSpec` (unknown keys are
 rejected, so a typo does not silently drop a setting).
@@ -110,6 +112,14 @@ def slugify(text: str, *, max_length: int = 60) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:max_length].strip("-")
     return slug or "client"
+
+
+#: The files a client's work-item flow can come from, by kind, in the order they are tried.
+_FLOW_SOURCES = (("work_items", ("work_items.csv", "work_items.xlsx")),
+                 ("status_history", ("status_history.csv", "status_history.xlsx",
+                                     "status_history.json", "status_history/")),
+                 ("event_log", ("event_log.csv", "event_log.xlsx", "event_log.xes",
+                                "event_log.xes.gz")))
 
 
 class Client:
@@ -218,35 +228,65 @@ class Client:
         return self._data("estimates", read_estimates, estimate_unit=self.spec.estimate_unit,
                           actual_unit=self.spec.actual_unit, hours_per_day=self.spec.hours_per_day)
 
+    def flow_source(self) -> tuple[str, Path] | None:
+        """Where the folder's work-item flow comes from: ``(kind, path)`` or None.
+
+        ``kind`` is ``"work_items"`` (``work_items.csv`` / ``.xlsx``: stage
+        visits), ``"status_history"`` (a tracker's export with
+        ``statuses.yaml`` beside it: ``status_history.csv`` / ``.xlsx``, a
+        Jira or GitHub ``status_history.json``, or a ``status_history/``
+        folder of its JSON pages) or ``"event_log"`` (``event_log.csv`` /
+        ``.xlsx`` / ``.xes`` / ``.xes.gz``). A folder with two of them is an
+        error: which one to believe is the consultant's call.
+        """
+        found = []
+        for kind, names in _FLOW_SOURCES:
+            for name in names:
+                path = self.path / name
+                if (path.is_dir() if name.endswith("/") else path.is_file()):
+                    found.append((kind, path))
+        if len(found) > 1:
+            raise DataError([Problem(f"{self.path.name}/{p.name}", "more than one source of "
+                                     "work-item flow in the folder",
+                                     expected="one of work_items, status_history (with "
+                                              "statuses.yaml) or event_log; found "
+                                              + ", ".join(q.name for _, q in found))
+                             for _, p in found[1:]])
+        return found[0] if found else None
+
     def work_items(self):
-        """Stage visits in the order of ``stages:`` (see :func:`opsdx.read_work_items`); or,
-        from a folder with a tracker's ``status_history.csv`` (or ``.xlsx``) and the
-        ``statuses.yaml`` that maps its statuses, the visits it gives
-        (:func:`opsdx.read_status_history`)."""
-        from .flow import read_work_items
+        """The folder's stage visits (:class:`opsdx.flow.FlowData`), from its flow source.
 
-        if self.data_path("work_items") is None and self.data_path("status_history"):
-            return self._status_history()
-        if self.data_path("work_items") and self.data_path("status_history"):
-            raise DataError([Problem(f"{self.path.name}/{self.data_path('status_history').name}",
-                                     "both work_items and status_history are in the folder",
-                                     expected="one of them: the stage visits, or the tracker's "
-                                              "status history with statuses.yaml")])
-        return self._data("work_items", read_work_items, stages=self.spec.stages or None)
+        ``work_items`` in the order of ``stages:`` (see
+        :func:`opsdx.read_work_items`); a status history through the
+        ``statuses.yaml`` that maps its statuses (:func:`opsdx.read_tracker`);
+        an event log by :func:`opsdx.from_event_log` or :func:`opsdx.read_xes`.
+        """
+        from .flow import from_event_log, read_work_items
+        from .flow.trackers import read_tracker
 
-    def _status_history(self):
-        from .flow.statuses import load_status_map, read_status_history
+        source = self.flow_source()
+        if source is None:
+            raise OpsdxError(f"{self.path.name}: no work_items.csv, status_history or event_log "
+                             "in the folder")
+        kind, path = source
+        label = f"{self.path.name}/{path.name}"
+        stages = self.spec.stages or None
+        if kind == "work_items":
+            return read_work_items(path, stages=stages, name=label)
+        if kind == "event_log":
+            if path.suffix.lower() in (".csv", ".xlsx"):
+                return from_event_log(path, stages=stages, name=label)
+            return read_tracker(path, stages=stages, name=label)
+        from .flow.statuses import load_status_map
 
         smap = self.path / "statuses.yaml"
-        history = self.data_path("status_history")
         if not smap.is_file():
-            raise DataError([Problem(f"{self.path.name}/{history.name}",
-                                     "a status history needs statuses.yaml beside it",
+            raise DataError([Problem(label, "a status history needs statuses.yaml beside it",
                                      expected="statuses.yaml mapping each status to its stage "
-                                              f"and role (`opsdx statuses {history.name} "
+                                              f"and role (`opsdx statuses {path.name} "
                                               "--suggest` writes a first one)")])
-        return self._data("status_history", read_status_history,
-                          status_map=load_status_map(smap))
+        return read_tracker(path, load_status_map(smap), name=label)
 
     def decisions(self):
         """The validated decision log (see :func:`opsdx.read_decisions`)."""
@@ -256,9 +296,12 @@ class Client:
 
     def has(self, stem: str) -> bool:
         """Whether the folder has this data file (``"estimates"``, ``"work_items"``, ...);
-        a status history stands for ``work_items``."""
-        if stem == "work_items" and self.data_path("status_history") is not None:
-            return True
+        a status history or an event log stands for ``work_items``."""
+        if stem == "work_items":
+            try:
+                return self.flow_source() is not None
+            except DataError:
+                return True  # two sources: reading them says so
         return self.data_path(stem) is not None
 
     def validate(self) -> list[Problem]:

@@ -200,7 +200,7 @@ def test_flow_command_text_and_json(capsys, tmp_path):
     (broken / "decisions.csv").write_text("decision_id,raised_at\nd1,2025-01-01\n")
     assert main(["flow", str(tmp_path)]) == 1
     captured = capsys.readouterr()
-    assert "note: constraint: no work_items.csv, so no flow analysis" in captured.out
+    assert "note: constraint: no work_items.csv, status history or event log, so no flow analysis" in captured.out
     # the broken decision log stops the decision analysis only: the constraint is still shown
     assert "broken: cannot analyse decisions" in captured.err and "decided_at" in captured.err
     assert "Partner review is the constraint" in captured.out

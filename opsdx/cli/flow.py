@@ -10,9 +10,12 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
+from ..flow.statuses import NOTE_CODES as _STATUS_NOTES
+from ..flow.trackers import NOTE_CODES as _TRACKER_NOTES
 from ..workbook.diagnosis import diagnose
 from ._common import add_json, add_workbook_options, client_dirs, printable, report_each
 
+_SOURCE_NOTES = set(_STATUS_NOTES + _TRACKER_NOTES)
 #: The parts of ``Diagnosis.results()`` that ``opsdx flow --json`` prints.
 _FLOW_PARTS = ("constraint", "data_quality", "hero_dependency", "decisions",
                "communication_paths", "delegation_chain")
@@ -84,6 +87,9 @@ def _print_constraint(d) -> None:
     shifts = report.timeline["constraint"].dropna().unique()
     if len(shifts) > 1:
         print(f"  the constraint moved over time: {', '.join(map(printable, shifts))}")
+    for note in report.notes:  # what the reader of a tracker's export said about it
+        if note.code in _SOURCE_NOTES:
+            print(f"  source: {printable(note.text)}")
     for row in d.flow.quality_summary().itertuples():
         rows = "1 row" if row.rows == 1 else f"{row.rows} rows"
         print(f"  data quality: {rows} set aside: {printable(row.problem)}")

@@ -3,6 +3,11 @@
     opsdx statuses status_history.csv              statuses, counts, median hours in each
     opsdx statuses status_history.csv --suggest    ... and a first statuses.yaml on stdout
     opsdx statuses status_history.csv --suggest --write clients/acme/statuses.yaml
+    opsdx statuses jira-export/                    a folder of Jira search pages (JSON)
+    opsdx statuses events.json                     GitHub issue events or timelines
+
+For a GitHub export, the labels are listed apart: a label is a status only
+when the status map names it.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from pathlib import Path
 
 from ..errors import OpsdxError
 from ..flow.statuses import status_table, suggest_status_map
+from ..flow.trackers import tracker_changes, tracker_kind
 from ..output import write_text
 from ._common import printable
 
@@ -20,7 +26,8 @@ def register(sub) -> None:
     cmd = sub.add_parser("statuses", help="the statuses of a tracker's status history, and a "
                                           "first status map (statuses.yaml) to edit")
     cmd.add_argument("export", metavar="EXPORT", help="a status history: CSV or XLSX, one row "
-                                                      "per status change")
+                                                      "per status change; or a Jira or GitHub "
+                                                      "JSON export (a file or a folder of pages)")
     cmd.add_argument("--item", help="the item column (default: found by name)")
     cmd.add_argument("--status", help="the status column")
     cmd.add_argument("--changed-at", dest="changed_at", help="the time column")
@@ -32,15 +39,34 @@ def register(sub) -> None:
 
 
 def _cmd_statuses(args) -> int:
-    if not Path(args.export).is_file():
-        raise OpsdxError(f"no such file: {args.export}")
+    export = Path(args.export)
+    if not export.exists():
+        raise OpsdxError(f"no such file or folder: {args.export}")
     columns = {k: getattr(args, k) for k in ("item", "status", "changed_at") if getattr(args, k)}
-    table = status_table(args.export, **columns)
+    kind = tracker_kind(export)
+    labels = None
+    if kind == "xes":
+        raise OpsdxError(f"{export.name} is an XES event log: its activities are the stages, "
+                         "it needs no status map (name it event_log.xes in the client folder)")
+    if kind == "table":
+        table = status_table(export, **columns)
+    else:
+        if columns:
+            raise OpsdxError(f"--item, --status and --changed-at are for CSV or XLSX; a {kind} "
+                             "export names its own fields")
+        frame, _, label = tracker_changes(export)
+        is_label = frame["kind"].eq("label")
+        table = status_table(frame[~is_label].drop(columns="kind"), name=label)
+        labels = frame[is_label]["status"].value_counts()
     width = max(len("status"), *(len(printable(s)) for s in table["status"]))
     print(f"{'status':<{width}}  changes  items  median hours")
     for row in table.itertuples():
         hours = "" if row.hours != row.hours else f"{row.hours:.1f}"
         print(f"{printable(row.status):<{width}}  {row.changes:>7}  {row.items:>5}  {hours:>12}")
+    if labels is not None and len(labels):
+        print("\nlabels (a status only when the map names one):")
+        for name, n in labels.items():
+            print(f"  {printable(name)}  {n}")
     if args.suggest:
         text = suggest_status_map(table)
         if args.write:

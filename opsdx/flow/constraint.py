@@ -36,6 +36,8 @@ from ..output import json_safe
 from ..results import Result
 from .capacity import (MIN_QUEUE_SHARE, exposure_by_level, servers_from_departures, step_counts,
                        wait_slope)
+from .statuses import NOTE_CODES as _STATUS_NOTES
+from .trackers import NOTE_CODES as _TRACKER_NOTES
 from .workitems import FlowData, as_flow
 
 __all__ = ["find_constraint", "ConstraintReport"]
@@ -50,8 +52,10 @@ THIN_WEEKS, THIN_EVIDENCE = 8, 100
 PROVISIONAL_CAP = {1: 0.5, 2: 0.8}
 #: The codes of :attr:`ConstraintReport.notes`: a verdict on thin data, capacity estimated
 #: without ``started_at``, one person's time shared by capacity-limited stages, rows of the
-#: source set aside.
-NOTE_CODES = ("provisional", "no_started_at", "shared_person", "rows_set_aside")
+#: source set aside; and what the reader of a tracker's export noted about it (unmapped
+#: statuses, moves back, reopened items, missing pages, ...).
+NOTE_CODES = ("provisional", "no_started_at", "shared_person", "rows_set_aside") + \
+    _STATUS_NOTES + _TRACKER_NOTES
 #: The findings :meth:`ConstraintReport.statement` renders, in the order of ``sentences()``.
 FINDINGS = ("verdict", "busiest", "wip_growth", "next_idle", "wait_slope", "longest",
             "runner_up")
@@ -265,7 +269,8 @@ class ConstraintReport(Result):
     @cached_property
     def notes(self) -> list[Note]:
         """What limits the verdict, as :class:`~opsdx.notes.Note` (codes: :data:`NOTE_CODES`)."""
-        out = []
+        # what the reader of the source said about it (a tracker export's statuses, pages)
+        out = [Note("constraint", n.code, n.text) for n in self.flow.notes]
         if self.provisional:
             out.append(Note("constraint", "provisional",
                             f"provisional: {self.weeks:.1f} weeks of data; a stage that has not "

@@ -205,7 +205,8 @@ def _history(source: Source, *, item=None, status=None, changed_at=None, assigne
     when, _ = parse_timestamps(frame[cols["changed_at"]])
     changes = pd.DataFrame({"item": _tidy(frame[cols["item"]]),
                             "status": _tidy(frame[cols["status"]]),
-                            "t": when, "row": table.rows.to_numpy()})
+                            "t": when, "row": table.rows.to_numpy(),
+                            "seq": np.arange(len(frame))})
     if cols["assignee"] is not None:
         changes["assignee"] = _tidy(frame[cols["assignee"]])
     bad = changes["t"].isna() | changes["item"].eq("") | changes["status"].eq("")
@@ -284,7 +285,7 @@ def read_status_history(source: Source, status_map: StatusMap | dict | str | Pat
                           f"{len(unmapped)} status{'es' if len(unmapped) != 1 else ''} not in "
                           f"the status map {smap.source} set aside: {listed}"
                           + (" and more" if len(unmapped) > 10 else "")))
-    ch = changes[known].assign(key=key[known]).sort_values(["item", "t", "row"], kind="stable")
+    ch = changes[known].assign(key=key[known]).sort_values(["item", "t", "seq"], kind="stable")
     ch = ch.reset_index(drop=True)
     ch["role"] = ch["key"].map(smap.table["role"])
     ch["stage"] = ch["key"].map(smap.table["stage"])
@@ -363,7 +364,7 @@ def status_table(source: Source, **columns) -> pd.DataFrame:
     ``hours`` an item stayed in each (until its next change; the last status of an item is
     left out, it has not ended)."""
     changes, _, _, _ = _history(source, **columns)
-    ch = changes.sort_values(["item", "t", "row"], kind="stable")
+    ch = changes.sort_values(["item", "t", "seq"], kind="stable")
     stay = (ch["t"].shift(-1) - ch["t"]).where(ch["item"].eq(ch["item"].shift(-1)))
     first_seen = ch.groupby("status")["t"].min()
     table = (ch.assign(hours=stay / pd.Timedelta(hours=1)).groupby("status")

@@ -399,7 +399,8 @@ def diagnose(client, params: WorkbookParams | dict | None = None, *,
                     d.heroes = part("hero dependency", lambda: hero_dependency(d.flow))
         else:
             notes.append(Note("constraint", "missing_data",
-                              "constraint: no work_items.csv, so no flow analysis"))
+                              "constraint: no work_items.csv, status history or event log, "
+                              "so no flow analysis"))
     if "decisions" in parts:
         if client.has("decisions"):
             d.decisions = part("decisions", lambda: decision_report(client.decisions()))

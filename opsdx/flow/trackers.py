@@ -1,0 +1,591 @@
+"""Tracker exports as they come out of the tools: Jira's and GitHub's JSON, XES event logs.
+
+Each reader turns an export into the status changes of
+:func:`~opsdx.flow.read_status_history` (one row per change: item, status,
+time, assignee) and from there, through the client's status map, into stage
+visits. What it cannot use is set aside and named by **where it is in the
+export**: the file (for a folder of pages) and the JSON path,
+``page-2.json:$.issues[3].changelog.histories[1].items[0]``; in an XES log,
+the line of the ``<event>``.
+
+Jira
+    The REST API's issues with their changelog (``/rest/api/3/search?
+    expand=changelog`` or ``/rest/api/2/...``; one response, a list of issues,
+    a single issue, or a folder of page files). Each change of the ``status``
+    field is a row; an issue's first status is the ``fromString`` of its first
+    change, at its ``created`` time (or its current status when it never
+    changed). The assignee of a change is the issue's assignee at that moment,
+    followed through the changelog's ``assignee`` changes. An issue found in
+    two pages is one issue (its histories merged by id), so extra pages of a
+    long changelog can be saved as ``{"key": ..., "changelog": {"values":
+    [...]}}`` beside the search pages; a changelog shorter than its ``total``,
+    or fewer issues than the search's ``total``, is noted.
+GitHub
+    The repository's issue events (``/repos/{owner}/{repo}/issues/events``:
+    each event names its issue), an issue's timeline (``/issues/{n}/timeline``:
+    a list whose file is named by the issue number, ``123.json``, or wrapped as
+    ``{"number": 123, "created_at": ..., "timeline": [...]}``), or a GraphQL
+    export of timeline items. The statuses are: ``open`` from the issue's
+    creation and a ``reopened`` event, ``closed``, a project board's column
+    (classic projects' ``added_to_project`` / ``moved_columns_in_project``
+    with ``project_card.column_name``, and Projects' GraphQL
+    ``ProjectV2ItemStatusChangedEvent``), and a label that the status map
+    names (other labels are not statuses: they are counted in a note).
+    ``assigned`` / ``unassigned`` events give the assignee. An event seen
+    twice (overlapping pages) counts once.
+XES
+    The IEEE 1849 event-log format, read as a stream (``.xes`` or
+    ``.xes.gz``): ``concept:name`` of the trace is the case, of the event the
+    activity; ``time:timestamp``, ``lifecycle:transition`` and
+    ``org:resource`` as :func:`~opsdx.flow.from_event_log` reads them (start
+    and complete paired per activity instance). No status map is needed.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+from xml.parsers import expat
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError, OpsdxError, Problem
+from ..notes import Note
+from ..tables import parse_timestamps
+from .workitems import FlowData, from_event_log
+
+__all__ = ["read_jira", "read_github", "read_xes", "read_tracker", "jira_changes",
+           "github_changes", "tracker_changes", "NOTE_CODES"]
+
+#: The codes of the notes these readers add to a FlowData's notes.
+NOTE_CODES = ("changelog_truncated", "issues_missing", "duplicates_merged", "labels_ignored")
+
+_CHANGE_COLUMNS = ["item", "status", "changed_at", "assignee", "kind"]
+
+
+# --------------------------------------------------------------------------- documents
+
+def _natural(name: str):
+    return [int(p) if p.isdigit() else p.casefold() for p in re.split(r"(\d+)", name)]
+
+
+def _documents(source, label: str) -> list[tuple[str, Any, str]]:
+    """(prefix of each JSON path, parsed document, file name) of a path, a folder of pages,
+    or parsed JSON."""
+    if isinstance(source, (dict, list)):
+        return [("", source, "")]
+    if not isinstance(source, (str, Path)):
+        raise OpsdxError(f"cannot read a tracker export from a {type(source).__name__}: give "
+                         "a JSON file, a folder of JSON pages, or the parsed JSON")
+    path = Path(source)
+    if path.is_dir():
+        files = sorted((p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".json"),
+                       key=lambda p: _natural(p.name))
+        if not files:
+            raise DataError([Problem(label, f"no .json files in the folder {path}",
+                                     expected="the pages of a Jira or GitHub export")])
+        prefix = True
+    elif path.is_file():
+        files, prefix = [path], False
+    else:
+        raise DataError([Problem(label, f"file not found: {path}")])
+    docs, problems = [], []
+    for file in files:
+        try:
+            with file.open("rb") as fh:
+                doc = json.load(fh)
+        except json.JSONDecodeError as exc:
+            problems.append(Problem(f"{label}/{file.name}" if prefix else label,
+                                    f"not valid JSON: {exc.msg}", row=exc.lineno,
+                                    column=f"character {exc.colno}",
+                                    expected="the API's JSON response saved as it came"))
+            continue
+        except UnicodeDecodeError:
+            problems.append(Problem(f"{label}/{file.name}" if prefix else label,
+                                    "not UTF-8 text", expected="JSON as the API returns it"))
+            continue
+        docs.append((f"{file.name}:" if prefix else "", doc, file.name))
+    if problems:
+        raise DataError(problems)
+    return docs
+
+
+def _name(obj, *keys) -> str:
+    """The first of ``keys`` that holds text in a JSON object (a user: a name or a login)."""
+    if not isinstance(obj, dict):
+        return "" if obj is None else str(obj)
+    for k in keys:
+        v = obj.get(k)
+        if isinstance(v, str) and v.strip():
+            return v
+    return ""
+
+
+def _frame(rows: list[tuple], where: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=_CHANGE_COLUMNS, dtype=object)
+    frame.index = pd.Index(where, dtype=object)
+    return frame
+
+
+def _assignees(changes: pd.DataFrame, assigned: list[tuple]) -> np.ndarray:
+    """The assignee of each change: the item's last assignment (item, time, who) at or
+    before it; "" when there is none."""
+    assignments = pd.DataFrame(assigned, columns=["item", "changed_at", "who"])
+    if assignments.empty:
+        return np.full(len(changes), "", dtype=object)
+    left = pd.DataFrame({"item": changes["item"].to_numpy(),
+                         "t": parse_timestamps(changes["changed_at"].fillna("").astype(str))[0]
+                         .to_numpy(), "pos": np.arange(len(changes))})
+    right = pd.DataFrame({"item": assignments["item"].to_numpy(),
+                          "t": parse_timestamps(assignments["changed_at"].astype(str))[0]
+                          .to_numpy(), "who": assignments["who"].to_numpy(),
+                          "seq": np.arange(len(assignments))}).dropna(subset=["t"])
+    known = left["t"].notna()
+    merged = pd.merge_asof(left[known].sort_values("t"),
+                           right.sort_values(["t", "seq"]), on="t", by="item",
+                           direction="backward")
+    who = np.full(len(changes), "", dtype=object)
+    found = merged["who"].notna().to_numpy()
+    who[merged["pos"].to_numpy()[found]] = merged["who"].to_numpy()[found]
+    return who
+
+
+# --------------------------------------------------------------------------- Jira
+
+def _jira_issues(docs) -> Iterable[tuple[str, dict, dict | None]]:
+    """(JSON path, issue, its search page) of every issue in the documents."""
+    for prefix, doc, _ in docs:
+        if isinstance(doc, dict) and isinstance(doc.get("issues"), list):
+            for i, issue in enumerate(doc["issues"]):
+                yield f"{prefix}$.issues[{i}]", issue, doc
+        elif isinstance(doc, list):
+            for i, issue in enumerate(doc):
+                yield f"{prefix}$[{i}]", issue, None
+        elif isinstance(doc, dict) and ("changelog" in doc or "fields" in doc):
+            yield f"{prefix}$", doc, None
+        else:
+            raise DataError([Problem(prefix.rstrip(":") or "<JSON>", "not a Jira export",
+                                     expected="the issues of /rest/api/3/search with "
+                                              "expand=changelog (an object with 'issues'), a "
+                                              "list of issues, or one issue")])
+
+
+def jira_changes(source, *, name: str | None = None) -> tuple[pd.DataFrame, list[Note], str]:
+    """The status changes of a Jira export: (frame, notes, label).
+
+    The frame has ``item, status, changed_at, assignee, kind`` and is indexed
+    by each change's JSON path (what :func:`read_status_history` names a row
+    by). See the module's text for what is read.
+    """
+    label = name or (Path(source).name if isinstance(source, (str, Path)) else "<Jira JSON>")
+    docs = _documents(source, label)
+    merged: dict[str, dict] = {}  # key: {path, fields, histories by id, total}
+    order, duplicates, expected_total = [], 0, 0
+    for path, issue, page in _jira_issues(docs):
+        if page is not None and isinstance(page.get("total"), int):
+            expected_total = max(expected_total, page["total"])
+        if not isinstance(issue, dict):
+            raise DataError([Problem(label, "an issue is not a JSON object", row=path,
+                                     expected="issues as Jira returns them")])
+        key = str(issue.get("key") or issue.get("id") or "").strip()
+        log = issue.get("changelog") or {}
+        histories = log.get("histories", log.get("values", [])) if isinstance(log, dict) else []
+        entry = merged.get(key) if key else None
+        if entry is None:
+            entry = {"path": path, "fields": issue.get("fields") or {}, "histories": {},
+                     "total": 0}
+            merged[key or f"\x00{path}"] = entry
+            order.append(key or f"\x00{path}")
+        else:  # a page seen twice, or more of a long changelog saved beside the pages
+            duplicates += bool(issue.get("fields") and entry["fields"])
+            entry["fields"] = entry["fields"] or issue.get("fields") or {}
+        if isinstance(log, dict) and isinstance(log.get("total"), int):
+            entry["total"] = max(entry["total"], log["total"])
+        for j, h in enumerate(histories if isinstance(histories, list) else []):
+            hid = str(h.get("id", f"{path}#{j}")) if isinstance(h, dict) else f"{path}#{j}"
+            entry["histories"].setdefault(hid, (f"{path}.changelog.histories[{j}]", h))
+
+    changes, where, assigned, truncated, first = [], [], [], [], {}
+    for key in order:
+        entry = merged[key]
+        item = "" if key.startswith("\x00") else key
+        fields = entry["fields"] if isinstance(entry["fields"], dict) else {}
+        kind = _name(fields.get("issuetype"), "name")
+        if entry["total"] > len(entry["histories"]):
+            truncated.append(item)
+        first_assignee = None
+        for hpath, h in entry["histories"].values():
+            if not isinstance(h, dict):
+                continue
+            at = str(h.get("created") or "")
+            for k, change in enumerate(h.get("items") or []):
+                if not isinstance(change, dict):
+                    continue
+                field = str(change.get("fieldId") or change.get("field") or "").casefold()
+                if field == "status":
+                    changes.append((item, str(change.get("toString") or ""), at,
+                                    str(change.get("fromString") or ""), kind))
+                    where.append(f"{hpath}.items[{k}]")
+                elif field == "assignee":
+                    assigned.append((item, at, change.get("toString") or ""))
+                    first_assignee = first_assignee or (change.get("fromString") or "")
+        current = _name(fields.get("assignee"), "displayName", "name", "emailAddress",
+                        "accountId")
+        created = str(fields.get("created") or "")
+        assigned.append((item, created, current if first_assignee is None else first_assignee))
+        first[item] = (created, _name(fields.get("status"), "name"), kind,
+                       f"{entry['path']}.fields.created")
+    moves = pd.DataFrame(changes, columns=["item", "status", "changed_at", "from", "type"])
+    # an issue's first status: the "from" of its earliest change, else its status now
+    t = parse_timestamps(moves["changed_at"])[0]
+    earliest = moves.assign(t=t).dropna(subset=["t"]).sort_values("t", kind="stable")
+    earliest = earliest.drop_duplicates("item").set_index("item")["from"]
+    start = pd.DataFrame([(i, c, s, k) for i, (c, s, k, _) in first.items()],
+                         columns=["item", "changed_at", "status", "type"])
+    began = start["item"].map(earliest).astype(object)
+    start["status"] = began.where(began.notna(), start["status"])
+    frame = pd.concat([start, moves.drop(columns="from")], ignore_index=True)
+    frame.index = pd.Index([p for *_, p in first.values()] + where, dtype=object)
+    frame["kind"] = "status"
+    frame["assignee"] = _assignees(frame, assigned)
+
+    notes = []
+    if truncated:
+        notes.append(Note("flow", "changelog_truncated",
+                          f"{len(truncated)} issue{'s' if len(truncated) != 1 else ''} with a "
+                          f"changelog shorter than its total ({', '.join(truncated[:5])}"
+                          f"{', ...' if len(truncated) > 5 else ''}): fetch the rest from "
+                          "/rest/api/3/issue/KEY/changelog and save it beside the pages as "
+                          "{\"key\": KEY, \"changelog\": {\"values\": [...]}}"))
+    found = len(order)
+    if expected_total > found:
+        notes.append(Note("flow", "issues_missing",
+                          f"the export says {expected_total} issues and {found} are here: a page "
+                          "of the search is missing"))
+    if duplicates:
+        notes.append(Note("flow", "duplicates_merged",
+                          f"{duplicates} issue{'s' if duplicates != 1 else ''} found in more than "
+                          "one page: each counted once, its histories merged by id"))
+    return frame, notes, label
+
+
+# --------------------------------------------------------------------------- GitHub
+
+_PROJECT_EVENTS = {"added_to_project", "moved_columns_in_project", "converted_note_to_issue"}
+
+
+def _github_events(docs, label) -> Iterable[tuple[str, dict, dict | None, str]]:
+    """(JSON path, event, the issue it belongs to or None, issue label from the context)."""
+    for prefix, doc, file in docs:
+        stem = re.fullmatch(r"(?i)(?:issues?[-_ ]?)?#?(\d+)(?:[-_ ]timeline)?", Path(file).stem)
+        stem = [stem.group(1)] if stem else []
+        if isinstance(doc, dict) and isinstance(doc.get("timeline"), list):
+            items = [(f"{prefix}$", doc)]
+        elif isinstance(doc, list) and doc and all(isinstance(d, dict) and "timeline" in d
+                                                   for d in doc):
+            items = [(f"{prefix}$[{i}]", d) for i, d in enumerate(doc)]
+        elif isinstance(doc, list):
+            context = f"#{stem[-1]}" if stem else ""
+            for i, e in enumerate(doc):
+                yield f"{prefix}$[{i}]", e, None, context
+            continue
+        else:
+            raise DataError([Problem(prefix.rstrip(":") or label, "not a GitHub export",
+                                     expected="a list of issue events or timeline events, or "
+                                              "{number, created_at, timeline}")])
+        for path, wrapper in items:
+            number = wrapper.get("number") or (wrapper.get("issue") or {}).get("number")
+            context = f"#{number}" if number is not None else (f"#{stem[-1]}" if stem else "")
+            created = wrapper.get("created_at") or wrapper.get("createdAt")
+            if created:
+                yield f"{path}.created_at", {"event": "opened", "created_at": created}, None, \
+                    context
+            for i, e in enumerate(wrapper["timeline"]):
+                yield f"{path}.timeline[{i}]", e, None, context
+
+
+def _issue_label(issue: dict) -> str:
+    repo = str(issue.get("repository_url") or "").rstrip("/").rsplit("/", 1)[-1]
+    number = issue.get("number")
+    if number is None:
+        return ""
+    return f"{repo}#{number}" if repo else f"#{number}"
+
+
+def github_changes(source, *, name: str | None = None) -> tuple[pd.DataFrame, list[Note], str]:
+    """The status changes of a GitHub export: (frame, notes, label).
+
+    As :func:`jira_changes`; ``kind`` is ``"label"`` for a labelling (a
+    status only when the status map names the label) and ``"status"`` for
+    the others.
+    """
+    label = name or (Path(source).name if isinstance(source, (str, Path)) else "<GitHub JSON>")
+    docs = _documents(source, label)
+    rows, where, assigned, seen, opened = [], [], [], set(), set()
+    repeated = 0
+    for path, e, _, context in _github_events(docs, label):
+        if not isinstance(e, dict):
+            continue
+        eid = e.get("id") or e.get("node_id")
+        if eid is not None:
+            if eid in seen:
+                repeated += 1
+                continue
+            seen.add(eid)
+        issue = e.get("issue") if isinstance(e.get("issue"), dict) else None
+        item = _issue_label(issue) if issue else context
+        if issue and item and item not in opened and issue.get("created_at"):
+            opened.add(item)
+            rows.append((item, "open", str(issue["created_at"]), None, "status"))
+            where.append(f"{path}.issue.created_at")
+        kind = str(e.get("event") or e.get("__typename") or "")
+        at = str(e.get("created_at") or e.get("createdAt") or "")
+        status, what = None, "status"
+        if kind == "opened":
+            if item in opened:
+                continue
+            opened.add(item)
+            status = "open"
+        elif kind in ("closed", "ClosedEvent"):
+            status = "closed"
+        elif kind in ("reopened", "ReopenedEvent"):
+            status = "open"
+        elif kind in ("labeled", "LabeledEvent"):
+            status, what = _name(e.get("label"), "name"), "label"
+        elif kind in _PROJECT_EVENTS or kind in ("MovedColumnsInProjectEvent",
+                                                 "AddedToProjectEvent"):
+            card = e.get("project_card") or {}
+            status = card.get("column_name") or e.get("projectColumnName") or ""
+        elif kind == "ProjectV2ItemStatusChangedEvent" or kind == "project_v2_item_status_changed":
+            status = e.get("status")
+            status = _name(status, "name") if isinstance(status, dict) else (status or "")
+        elif kind in ("assigned", "AssignedEvent"):
+            assigned.append((item, at, _name(e.get("assignee"), "login", "name")))
+            continue
+        elif kind in ("unassigned", "UnassignedEvent"):
+            assigned.append((item, at, ""))
+            continue
+        else:
+            continue  # comments, references, commits: not a status
+        rows.append((item, str(status or ""), at, None, what))
+        where.append(path)
+    frame = _frame(rows, where)
+    frame["assignee"] = _assignees(frame, assigned)
+    notes = []
+    if repeated:
+        notes.append(Note("flow", "duplicates_merged",
+                          f"{repeated} event{'s' if repeated != 1 else ''} found twice "
+                          "(overlapping pages): each counted once"))
+    return frame, notes, label
+
+
+# --------------------------------------------------------------------------- readers
+
+def _with_notes(flow: FlowData, notes: list[Note]) -> FlowData:
+    flow.notes = notes + list(flow.notes)
+    return flow
+
+
+def read_jira(source, status_map, *, name: str | None = None) -> FlowData:
+    """Stage visits from a Jira export with its changelog, through a status map.
+
+    Parameters
+    ----------
+    source : path of a JSON file or of a folder of page files, or the parsed JSON
+    status_map : StatusMap, mapping, or path of a ``statuses.yaml``
+
+    Returns
+    -------
+    FlowData
+        As :func:`~opsdx.flow.read_status_history` gives it; rows are named by
+        JSON path; notes on truncated changelogs, missing pages and issues
+        found twice (codes :data:`NOTE_CODES`).
+    """
+    from .statuses import read_status_history
+
+    frame, notes, label = jira_changes(source, name=name)
+    return _with_notes(read_status_history(frame.drop(columns="kind"), status_map, name=label),
+                       notes)
+
+
+def read_github(source, status_map, *, name: str | None = None) -> FlowData:
+    """Stage visits from GitHub issue events or timelines, through a status map.
+
+    Labels are statuses only when the map names them; the others are counted
+    in a note (``labels_ignored``). See :func:`read_jira` for the rest.
+    """
+    from .statuses import _as_map, _key, read_status_history
+
+    smap = _as_map(status_map)
+    frame, notes, label = github_changes(source, name=name)
+    labels = frame["kind"].eq("label")
+    mapped = frame["status"].map(_key).isin(smap.table.index)
+    ignored = frame[labels & ~mapped]
+    if len(ignored):
+        counts = ignored["status"].value_counts()
+        notes.append(Note("flow", "labels_ignored",
+                          f"{len(counts)} label{'s' if len(counts) != 1 else ''} not in the "
+                          "status map, taken as not statuses: "
+                          + ", ".join(f"{s!r} ({n})" for s, n in counts.head(10).items())
+                          + (" and more" if len(counts) > 10 else "")))
+    frame = frame[~(labels & ~mapped)].drop(columns="kind")
+    if frame.empty:
+        raise DataError([Problem(label, "no status change in the export",
+                                 expected="issue events or timelines with opened, closed, "
+                                          "project column or status-label events")])
+    return _with_notes(read_status_history(frame, smap, name=label), notes)
+
+
+def tracker_kind(source) -> str:
+    """``"jira"``, ``"github"``, ``"xes"`` or ``"table"`` (a CSV/XLSX status history)."""
+    if isinstance(source, pd.DataFrame):
+        return "table"
+    if isinstance(source, dict):
+        return "jira" if ("issues" in source or "changelog" in source or "fields" in source) \
+            else "github"
+    if isinstance(source, list):
+        first = next((d for d in source if isinstance(d, dict)), {})
+        return "jira" if ("changelog" in first or "fields" in first) else "github"
+    path = Path(source)
+    suffixes = "".join(path.suffixes[-2:]).lower()
+    if suffixes.endswith(".xes") or suffixes.endswith(".xes.gz"):
+        return "xes"
+    if path.is_dir() or path.suffix.lower() == ".json":
+        docs = _documents(path, path.name)
+        return tracker_kind(docs[0][1])
+    return "table"
+
+
+def tracker_changes(source) -> tuple[pd.DataFrame, list[Note], str]:
+    """The status changes of a Jira or GitHub JSON export (see :func:`jira_changes`)."""
+    kind = tracker_kind(source)
+    if kind == "jira":
+        return jira_changes(source)
+    if kind == "github":
+        return github_changes(source)
+    raise OpsdxError(f"not a Jira or GitHub JSON export (a {kind}): "
+                     + ("an XES log has activities, not statuses" if kind == "xes" else
+                        "a CSV or XLSX status history is read as it is"))
+
+
+def read_tracker(source, status_map=None, *, name: str | None = None,
+                 stages: Sequence[str] | None = None, **columns) -> FlowData:
+    """Stage visits from any export: a Jira or GitHub JSON (file or folder of pages), a
+    CSV/XLSX status history (these three through ``status_map``), or an XES log."""
+    kind = tracker_kind(source)
+    if kind == "xes":
+        return read_xes(source, stages=stages, name=name)
+    if status_map is None:
+        raise OpsdxError("a status history needs a status map (statuses.yaml): "
+                         "`opsdx statuses EXPORT --suggest` writes a first one")
+    if kind == "jira":
+        return read_jira(source, status_map, name=name)
+    if kind == "github":
+        return read_github(source, status_map, name=name)
+    from .statuses import read_status_history
+
+    return read_status_history(source, status_map, name=name, **columns)
+
+
+# --------------------------------------------------------------------------- XES
+
+_XES_KEYS = {"concept:name": "activity", "time:timestamp": "timestamp",
+             "lifecycle:transition": "lifecycle", "org:resource": "resource"}
+
+
+#: The columns of the events frame, named as pm4py names them (from_event_log reads these)
+_XES_COLUMNS = {"case": "case:concept:name", "activity": "concept:name",
+                "timestamp": "time:timestamp", "lifecycle": "lifecycle:transition",
+                "resource": "org:resource"}
+
+
+def _xes_frame(fh, label: str) -> pd.DataFrame:
+    """One row per event (indexed by the line of its ``<event>``), read as a stream."""
+    parser = expat.ParserCreate()
+    cols = {"line": [], "case": [], "activity": [], "timestamp": [], "lifecycle": [],
+            "resource": []}
+    stack: list[str] = []
+    trace: dict = {}
+    events: list[dict] = []
+    event: dict | None = None
+
+    def start(tag, attrs):
+        nonlocal event, trace, events
+        parent = stack[-1] if stack else None
+        stack.append(tag)
+        if tag == "trace" and parent == "log":
+            trace, events = {}, []
+        elif tag == "event" and parent == "trace":
+            event = {"line": parser.CurrentLineNumber}
+        elif parent == "event" and event is not None and len(stack) == 4:
+            key = attrs.get("key")
+            if key in _XES_KEYS:
+                event[_XES_KEYS[key]] = attrs.get("value", "")
+        elif parent == "trace" and attrs.get("key") == "concept:name" and len(stack) == 3:
+            trace["case"] = attrs.get("value", "")
+
+    def end(tag):
+        nonlocal event
+        stack.pop()
+        if tag == "event" and event is not None and len(stack) == 2:
+            events.append(event)
+            event = None
+        elif tag == "trace" and len(stack) == 1:
+            case = trace.get("case", "")
+            for e in events:
+                cols["line"].append(e["line"])
+                cols["case"].append(case)
+                for k in ("activity", "timestamp", "lifecycle", "resource"):
+                    cols[k].append(e.get(k, ""))
+            events.clear()
+
+    def no_entities(*_):
+        raise DataError([Problem(label, "the XML declares entities, which opsdx does not "
+                                        "expand", expected="an XES log as tools write it")])
+
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    parser.EntityDeclHandler = no_entities
+    try:
+        parser.ParseFile(fh)
+    except expat.ExpatError as exc:
+        raise DataError([Problem(label, f"not well-formed XML: {expat.errors.messages[exc.code]}",
+                                 row=exc.lineno, column=f"character {exc.offset + 1}",
+                                 expected="an XES event log")]) from None
+    except (OSError, EOFError) as exc:  # a truncated or corrupt .gz
+        raise DataError([Problem(label, f"cannot read the file: {exc}",
+                                 expected="an XES log, or one compressed with gzip")]) from None
+    if not cols["line"]:
+        raise DataError([Problem(label, "no events in traces",
+                                 expected="<log><trace><event>...</event></trace></log>")])
+    frame = pd.DataFrame({_XES_COLUMNS[k]: v for k, v in cols.items() if k != "line"},
+                         dtype=object)
+    frame.index = pd.Index(cols["line"], name="line")
+    return frame
+
+
+def read_xes(source, *, stages: Sequence[str] | None = None, name: str | None = None) -> FlowData:
+    """Stage visits from an XES event log (``.xes`` or ``.xes.gz``), read as a stream.
+
+    Rows set aside are named by the line of their ``<event>`` element. The
+    events go through :func:`~opsdx.flow.from_event_log`: with lifecycle
+    ``start`` and ``complete`` each activity instance is a visit with its
+    start; other transitions (``schedule``, ``suspend``, ...) are set aside
+    and listed.
+    """
+    path = Path(source)
+    label = name or path.name
+    if not path.is_file():
+        raise DataError([Problem(label, f"file not found: {path}")])
+    with path.open("rb") as raw:
+        gz = raw.read(2) == b"\x1f\x8b"
+    opener = gzip.open if gz else open
+    with opener(path, "rb") as fh:
+        frame = _xes_frame(fh, label)
+    for optional in ("lifecycle:transition", "org:resource"):
+        if not frame[optional].ne("").any():
+            frame = frame.drop(columns=optional)
+    return from_event_log(frame, stages=stages, name=label)

@@ -8,7 +8,10 @@ wide shape a form tool exports, one as an Excel workbook) and
 stages, simulated by :func:`opsdx.simulate_line` with a different constraint
 per client, one pure delay stage, rework and open items) and
 ``decisions.csv`` (Northwind Freight shows a strong founder-as-router
-pattern). The answers are simulated with
+pattern). Kestrel Software hands its flow over as its tracker exports it: the
+pages of a Jira search with ``expand=changelog`` in ``status_history/``, with
+the ``statuses.yaml`` that maps its workflow's statuses onto the stages (its
+times written in Berlin time, offsets changing with daylight saving). The answers are simulated with
 :func:`opsdx.simulate_responses` from an organisation at a known stage. The
 estimates follow the planning fallacy as DOMAIN.md describes it: the inside
 view is optimistic (a different median ratio per client), a share of items
@@ -18,6 +21,7 @@ figures are invented.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -101,7 +105,14 @@ CLIENTS = [
             ("Staging soak", 2.0, None, 0.05, None, 0.0),
             ("Deploy", 0.05, 1, 0.5, None, 0.0)],
             "owners": {"*": {"engineer a": 0.2, "engineer b": 0.2, "engineer c": 0.2,
-                             "em platform": 0.1, "em payments": 0.1, "qa lead": 0.2}}},
+                             "em platform": 0.1, "em payments": 0.1, "qa lead": 0.2}},
+            "jira": {"project": "KES", "tz": "Europe/Berlin", "page_size": 100, "statuses": {
+                "Refinement": ("Ready for refinement", "In refinement"),
+                "Development": ("Selected for development", "In progress"),
+                "Code review": ("Ready for review", "In review"),
+                "QA": ("Ready for QA", "In QA"),
+                "Staging soak": ("Ready for staging", "On staging"),
+                "Deploy": ("Ready to deploy", "Deploying")}}},
         "decisions": {"n": 260, "seed": 312, "deciders": {"cto": (0.25, 3.0),
                       "em platform": (0.25, 1.5), "em payments": (0.25, 1.5),
                       "product lead": (0.25, 2.0)}, "reversible_speedup": 4.0,
@@ -215,9 +226,75 @@ def simulate_flow(params: dict, assessment_date: str) -> pd.DataFrame:
         mask = visits["stage"] == stage
         visits.loc[mask, "owner"] = rng.choice(list(people), int(mask.sum()),
                                                p=np.array(list(people.values())) / sum(people.values()))
-    for col in ("entered_at", "started_at", "exited_at"):
-        visits[col] = visits[col].dt.strftime("%Y-%m-%d %H:%M").fillna("")
+    for col in ("entered_at", "started_at", "exited_at"):  # to the minute, as a tracker shows
+        visits[col] = visits[col].dt.floor("min")
     return visits
+
+
+def jira_export(visits: pd.DataFrame, spec: dict) -> tuple[list[dict], str]:
+    """The visits as a Jira search returns them (``expand=changelog``), and the status map.
+
+    Each item is an issue created in "To Do" when it first enters the flow;
+    entering a stage moves it to the stage's queue status (left out when work
+    starts at once, as teams do), starting work to its work status with the
+    visit's owner assigned in the same change, and leaving the last stage to
+    "Done". Times are written in ``spec["tz"]`` with their offset and
+    milliseconds, as Jira Cloud writes them.
+    """
+    tz, key = spec["tz"], spec["project"]
+    local = {c: visits[c].dt.tz_localize(tz, ambiguous=np.zeros(len(visits), bool),
+                                         nonexistent="shift_forward")
+             for c in ("entered_at", "started_at", "exited_at")}
+
+    def stamp(t) -> str:
+        return t.strftime("%Y-%m-%dT%H:%M:%S.000%z")
+
+    v = visits.assign(**{c: local[c] for c in local}).sort_values(["item_id", "entered_at"],
+                                                                   kind="stable")
+    issues, history_id = [], 10000
+    for n, (item, rows) in enumerate(v.groupby("item_id", sort=True), start=1):
+        histories, status, assignee = [], "To Do", None
+
+        def move(at, to, who=None):
+            nonlocal status, assignee, history_id
+            items = [{"field": "status", "fieldtype": "jira", "fieldId": "status",
+                      "fromString": status, "toString": to}]
+            if who is not None and who != assignee:
+                items.append({"field": "assignee", "fieldtype": "jira", "fieldId": "assignee",
+                              "fromString": assignee, "toString": who})
+                assignee = who
+            history_id += 1
+            histories.append({"id": str(history_id), "author": {"displayName": who or "jira"},
+                              "created": stamp(at), "items": items})
+            status = to
+
+        for r in rows.itertuples():
+            queue, work = spec["statuses"][r.stage]
+            if pd.isna(r.started_at) or r.started_at > r.entered_at:
+                move(r.entered_at, queue)
+            if pd.notna(r.started_at):
+                move(r.started_at, work, r.owner)
+        last = rows.iloc[-1]
+        if pd.notna(last["exited_at"]):
+            move(last["exited_at"], "Done")
+        issues.append({"id": str(20000 + n), "key": f"{key}-{n}", "fields": {
+            "issuetype": {"name": "Story"}, "created": stamp(rows["entered_at"].iloc[0]),
+            "status": {"name": status},
+            "assignee": None if assignee is None else {"displayName": assignee}},
+            "changelog": {"startAt": 0, "maxResults": len(histories), "total": len(histories),
+                          "histories": histories}})
+    size = spec["page_size"]
+    pages = [{"startAt": i, "maxResults": size, "total": len(issues), "issues": issues[i:i + size]}
+             for i in range(0, len(issues), size)]
+    rules = [{"status": "To Do", "role": "backlog"}]
+    for stage, (queue, work) in spec["statuses"].items():
+        rules += [{"status": queue, "stage": stage, "role": "queue"},
+                  {"status": work, "stage": stage, "role": "work"}]
+    rules.append({"status": "Done", "role": "done"})
+    smap = ("# How Kestrel's Jira workflow maps onto its stages (sample_data/generate.py)\n"
+            + yaml.safe_dump({"stages": list(spec["statuses"]), "statuses": rules},
+                             sort_keys=False, width=100))
+    return pages, smap
 
 
 def simulate_decisions(params: dict, assessment_date: str) -> pd.DataFrame:
@@ -277,8 +354,19 @@ def build(client: dict, out: Path = HERE) -> Path:
     write_text(folder / "estimates.csv", estimates.to_csv(index=False, float_format="%g"))
     spec.update(estimate_unit="hours", actual_unit="hours")  # the sample teams log hours
     work = simulate_flow(client["flow"], spec["assessment_date"])
-    write_text(folder / "work_items.csv", work.to_csv(index=False))
-    spec["stages"] = [stage[0] for stage in client["flow"]["stages"]]
+    if "jira" in client["flow"]:  # the tracker's own export, and the map of its statuses
+        pages, smap = jira_export(work, client["flow"]["jira"])
+        (folder / "status_history").mkdir(exist_ok=True)
+        for k, page in enumerate(pages, start=1):
+            write_text(folder / "status_history" / f"page-{k:02d}.json",
+                       json.dumps(page, separators=(",", ":")) + "\n")
+        write_text(folder / "statuses.yaml", smap)
+        (folder / "work_items.csv").unlink(missing_ok=True)
+    else:
+        for col in ("entered_at", "started_at", "exited_at"):
+            work[col] = work[col].dt.strftime("%Y-%m-%d %H:%M").fillna("")
+        write_text(folder / "work_items.csv", work.to_csv(index=False))
+        spec["stages"] = [stage[0] for stage in client["flow"]["stages"]]
     decisions = simulate_decisions(client["decisions"], spec["assessment_date"])
     write_text(folder / "decisions.csv", decisions.to_csv(index=False))
     if client["shape"] == "long":

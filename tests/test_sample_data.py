@@ -3,6 +3,7 @@
 import importlib.util
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -18,12 +19,14 @@ spec.loader.exec_module(generate)
 def test_generator_reproduces_the_committed_files(client, tmp_path):
     folder = generate.build(client, tmp_path)
     committed = SAMPLES / client["folder"]
-    assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in committed.iterdir())
-    for path in folder.iterdir():
-        if path.suffix == ".xlsx":  # workbooks carry a creation time: compare cells
-            pd.testing.assert_frame_equal(pd.read_excel(path), pd.read_excel(committed / path.name))
+    files = sorted(p.relative_to(folder) for p in folder.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(committed) for p in committed.rglob("*") if p.is_file())
+    for name in files:
+        if name.suffix == ".xlsx":  # workbooks carry a creation time: compare cells
+            pd.testing.assert_frame_equal(pd.read_excel(folder / name),
+                                          pd.read_excel(committed / name))
         else:
-            assert path.read_bytes() == (committed / path.name).read_bytes(), path.name
+            assert (folder / name).read_bytes() == (committed / name).read_bytes(), name
 
 
 @pytest.mark.parametrize("client", generate.CLIENTS, ids=lambda c: c["folder"])
@@ -78,13 +81,48 @@ CONSTRAINTS = {"northwind-freight": "Founder approval", "harbour-analytics": "Pa
 def test_sample_flow_has_its_designed_constraint(folder):
     client = opsdx.load_client(SAMPLES / folder)
     flow = client.work_items()
-    assert flow.stages == client.spec.stages and 5 <= len(flow.stages) <= 7
+    designed = next(c for c in generate.CLIENTS if c["folder"] == folder)["flow"]["stages"]
+    assert flow.stages == [s[0] for s in designed] and 5 <= len(flow.stages) <= 7
     assert flow.open_visits > 0
     assert flow.visits.groupby(["item_id", "stage"]).size().max() >= 2   # rework
     report = opsdx.find_constraint(flow)
     assert report.constraint == CONSTRAINTS[folder] and report.confidence > 0.95
     roles = report.stages.set_index("stage")["role"]
     assert roles.str.startswith("no limit shown").sum() >= 1            # the pure delay
+
+
+def test_kestrel_hands_over_its_jira_export_and_it_reads_as_the_visits_it_came_from():
+    """The tracker's export and the status map give back the simulated visits exactly (in
+    UTC: the export wrote them in Berlin time with their offsets)."""
+    client = opsdx.load_client(SAMPLES / "kestrel-software")
+    assert client.flow_source() == ("status_history", SAMPLES / "kestrel-software" /
+                                    "status_history")
+    flow = client.work_items()
+    spec = next(c for c in generate.CLIENTS if c["folder"] == "kestrel-software")
+    simulated = generate.simulate_flow(spec["flow"], spec["spec"]["assessment_date"])
+    local = {c: simulated[c].dt.tz_localize("Europe/Berlin",
+                                            ambiguous=np.zeros(len(simulated), bool),
+                                            nonexistent="shift_forward")
+             .dt.tz_convert("UTC").dt.tz_localize(None) for c in
+             ("entered_at", "started_at", "exited_at")}
+    expected = simulated.assign(**local)
+    key = ["n", "entered_at", "stage"]
+    got = flow.visits.assign(n=flow.visits["item_id"].str.replace("KES-", "").astype(int))
+    got = got.sort_values(key).reset_index(drop=True)
+    expected = expected.assign(n=expected["item_id"].str.replace("W", "").astype(int))
+    expected = expected.sort_values(key).reset_index(drop=True)
+    assert len(got) == len(expected) == 9903 and flow.quality.empty
+    assert got["n"].tolist() == expected["n"].tolist()
+    for c in ("stage", "entered_at", "started_at", "exited_at"):
+        assert got[c].astype(object).fillna("open").tolist() == \
+            expected[c].astype(object).fillna("open").tolist(), c
+    # the owner is the assignee when work started; a visit still queued keeps the last one
+    started = expected["started_at"].notna()
+    assert got.loc[started, "owner"].tolist() == expected.loc[started, "owner"].tolist()
+    queued = got[~started]
+    assert len(queued) == 2 and queued["owner"].tolist() == [
+        got.loc[i - 1, "owner"] for i in queued.index]
+    assert [n.code for n in flow.notes] == ["backward_moves"]
 
 
 def test_founder_as_router_only_at_northwind():

@@ -73,10 +73,10 @@ def test_missing_file(tmp_path):
     import opsdx
 
     folder = tmp_path / "c"
-    shutil.copytree(Path(__file__).resolve().parent.parent / "sample_data" / "kestrel-software",
+    shutil.copytree(Path(__file__).resolve().parent.parent / "sample_data" / "harbour-analytics",
                     folder)
     with open(folder / "work_items.csv", "a") as fh:
-        fh.write("X-1,Refinement,TBD,,,\n")
+        fh.write("X-1,Scoping,TBD,,,\n")
     problems = opsdx.load_client(folder).validate()
     assert [p.code for p in problems] == [ROW_SET_ASIDE]
     assert problems[0].value == "TBD"

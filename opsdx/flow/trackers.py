@@ -125,33 +125,35 @@ def _name(obj, *keys) -> str:
     return ""
 
 
-def _frame(rows: list[tuple], where: list[str]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=_CHANGE_COLUMNS, dtype=object)
-    frame.index = pd.Index(where, dtype=object)
-    return frame
-
-
-def _assignees(changes: pd.DataFrame, assigned: list[tuple]) -> np.ndarray:
-    """The assignee of each change: the item's last assignment (item, time, who) at or
-    before it; "" when there is none."""
-    assignments = pd.DataFrame(assigned, columns=["item", "changed_at", "who"])
-    if assignments.empty:
+def _assignees(changes: pd.DataFrame, handovers: pd.DataFrame) -> np.ndarray:
+    """The assignee at each change: the item's last handover (``item, changed_at, who,
+    tick``) before it, or made together with it (the same ``tick``); "" for none."""
+    if handovers.empty:
         return np.full(len(changes), "", dtype=object)
-    left = pd.DataFrame({"item": changes["item"].to_numpy(),
-                         "t": parse_timestamps(changes["changed_at"].fillna("").astype(str))[0]
-                         .to_numpy(), "pos": np.arange(len(changes))})
-    right = pd.DataFrame({"item": assignments["item"].to_numpy(),
-                          "t": parse_timestamps(assignments["changed_at"].astype(str))[0]
-                          .to_numpy(), "who": assignments["who"].to_numpy(),
-                          "seq": np.arange(len(assignments))}).dropna(subset=["t"])
-    known = left["t"].notna()
-    merged = pd.merge_asof(left[known].sort_values("t"),
-                           right.sort_values(["t", "seq"]), on="t", by="item",
-                           direction="backward")
+    both = pd.concat([handovers.assign(pos=-1, sub=0),
+                      pd.DataFrame({"item": changes["item"].to_numpy(),
+                                    "changed_at": changes["changed_at"].to_numpy(),
+                                    "who": None, "tick": changes["tick"].to_numpy(),
+                                    "pos": np.arange(len(changes)), "sub": 1})],
+                     ignore_index=True)
+    both["t"] = parse_timestamps(both["changed_at"].fillna("").astype(str))[0]
+    both = both.sort_values(["item", "t", "tick", "sub"], kind="stable")
+    filled = both.groupby("item", sort=False)["who"].ffill()
+    status = both["pos"].to_numpy() >= 0
     who = np.full(len(changes), "", dtype=object)
-    found = merged["who"].notna().to_numpy()
-    who[merged["pos"].to_numpy()[found]] = merged["who"].to_numpy()[found]
+    values = filled.to_numpy()[status]
+    who[both["pos"].to_numpy()[status]] = np.where(pd.isna(values), "", values)
     return who
+
+
+def _first_from(changes: pd.DataFrame, start: pd.DataFrame, column: str) -> pd.Series:
+    """Per item of ``start``, the ``from`` of its earliest change, else ``start[column]``."""
+    t = parse_timestamps(changes["changed_at"].astype(str))[0]
+    earliest = (changes.assign(t=t).dropna(subset=["t"]).sort_values(["t", "tick"],
+                                                                     kind="stable")
+                .drop_duplicates("item").set_index("item")["from"])
+    began = start["item"].map(earliest).astype(object)
+    return began.where(began.notna(), start[column])
 
 
 # --------------------------------------------------------------------------- Jira
@@ -209,7 +211,8 @@ def jira_changes(source, *, name: str | None = None) -> tuple[pd.DataFrame, list
             hid = str(h.get("id", f"{path}#{j}")) if isinstance(h, dict) else f"{path}#{j}"
             entry["histories"].setdefault(hid, (f"{path}.changelog.histories[{j}]", h))
 
-    changes, where, assigned, truncated, first = [], [], [], [], {}
+    # each change with the ordinal of its history: changes made together share it
+    changes, where, assigned, truncated, first, tick = [], [], [], [], {}, 0
     for key in order:
         entry = merged[key]
         item = "" if key.startswith("\x00") else key
@@ -217,41 +220,42 @@ def jira_changes(source, *, name: str | None = None) -> tuple[pd.DataFrame, list
         kind = _name(fields.get("issuetype"), "name")
         if entry["total"] > len(entry["histories"]):
             truncated.append(item)
-        first_assignee = None
         for hpath, h in entry["histories"].values():
             if not isinstance(h, dict):
                 continue
-            at = str(h.get("created") or "")
+            at, tick = str(h.get("created") or ""), tick + 1
             for k, change in enumerate(h.get("items") or []):
                 if not isinstance(change, dict):
                     continue
                 field = str(change.get("fieldId") or change.get("field") or "").casefold()
                 if field == "status":
                     changes.append((item, str(change.get("toString") or ""), at,
-                                    str(change.get("fromString") or ""), kind))
+                                    str(change.get("fromString") or ""), kind, tick))
                     where.append(f"{hpath}.items[{k}]")
                 elif field == "assignee":
-                    assigned.append((item, at, change.get("toString") or ""))
-                    first_assignee = first_assignee or (change.get("fromString") or "")
-        current = _name(fields.get("assignee"), "displayName", "name", "emailAddress",
-                        "accountId")
-        created = str(fields.get("created") or "")
-        assigned.append((item, created, current if first_assignee is None else first_assignee))
-        first[item] = (created, _name(fields.get("status"), "name"), kind,
+                    assigned.append((item, at, change.get("toString") or "",
+                                     change.get("fromString") or "", tick))
+        first[item] = (str(fields.get("created") or ""), _name(fields.get("status"), "name"),
+                       kind, _name(fields.get("assignee"), "displayName", "name",
+                                   "emailAddress", "accountId"),
                        f"{entry['path']}.fields.created")
-    moves = pd.DataFrame(changes, columns=["item", "status", "changed_at", "from", "type"])
-    # an issue's first status: the "from" of its earliest change, else its status now
-    t = parse_timestamps(moves["changed_at"])[0]
-    earliest = moves.assign(t=t).dropna(subset=["t"]).sort_values("t", kind="stable")
-    earliest = earliest.drop_duplicates("item").set_index("item")["from"]
-    start = pd.DataFrame([(i, c, s, k) for i, (c, s, k, _) in first.items()],
-                         columns=["item", "changed_at", "status", "type"])
-    began = start["item"].map(earliest).astype(object)
-    start["status"] = began.where(began.notna(), start["status"])
-    frame = pd.concat([start, moves.drop(columns="from")], ignore_index=True)
+    moves = pd.DataFrame(changes, columns=["item", "status", "changed_at", "from", "type",
+                                           "tick"])
+    handovers = pd.DataFrame(assigned, columns=["item", "changed_at", "who", "from", "tick"])
+    start = pd.DataFrame([(i, c, s, k, a, 0) for i, (c, s, k, a, _) in first.items()],
+                         columns=["item", "changed_at", "status", "type", "who", "tick"])
+    # an issue's first status and assignee: the "from" of its earliest change of each, else
+    # what it has now
+    start["status"] = _first_from(moves, start, "status")
+    start["who"] = _first_from(handovers, start, "who")
+    frame = pd.concat([start.drop(columns="who"), moves.drop(columns="from")],
+                      ignore_index=True)
     frame.index = pd.Index([p for *_, p in first.values()] + where, dtype=object)
     frame["kind"] = "status"
-    frame["assignee"] = _assignees(frame, assigned)
+    frame["assignee"] = _assignees(frame, pd.concat([start[["item", "changed_at", "who",
+                                                            "tick"]],
+                                                     handovers.drop(columns="from")]))
+    frame = frame.drop(columns="tick")
 
     notes = []
     if truncated:
@@ -327,7 +331,7 @@ def github_changes(source, *, name: str | None = None) -> tuple[pd.DataFrame, li
     docs = _documents(source, label)
     rows, where, assigned, seen, opened = [], [], [], set(), set()
     repeated = 0
-    for path, e, _, context in _github_events(docs, label):
+    for tick, (path, e, _, context) in enumerate(_github_events(docs, label), start=1):
         if not isinstance(e, dict):
             continue
         eid = e.get("id") or e.get("node_id")
@@ -340,7 +344,7 @@ def github_changes(source, *, name: str | None = None) -> tuple[pd.DataFrame, li
         item = _issue_label(issue) if issue else context
         if issue and item and item not in opened and issue.get("created_at"):
             opened.add(item)
-            rows.append((item, "open", str(issue["created_at"]), None, "status"))
+            rows.append((item, "open", str(issue["created_at"]), None, "status", 0))
             where.append(f"{path}.issue.created_at")
         kind = str(e.get("event") or e.get("__typename") or "")
         at = str(e.get("created_at") or e.get("createdAt") or "")
@@ -364,17 +368,20 @@ def github_changes(source, *, name: str | None = None) -> tuple[pd.DataFrame, li
             status = e.get("status")
             status = _name(status, "name") if isinstance(status, dict) else (status or "")
         elif kind in ("assigned", "AssignedEvent"):
-            assigned.append((item, at, _name(e.get("assignee"), "login", "name")))
+            assigned.append((item, at, _name(e.get("assignee"), "login", "name"), tick))
             continue
         elif kind in ("unassigned", "UnassignedEvent"):
-            assigned.append((item, at, ""))
+            assigned.append((item, at, "", tick))
             continue
         else:
             continue  # comments, references, commits: not a status
-        rows.append((item, str(status or ""), at, None, what))
+        rows.append((item, str(status or ""), at, None, what, tick))
         where.append(path)
-    frame = _frame(rows, where)
-    frame["assignee"] = _assignees(frame, assigned)
+    frame = pd.DataFrame(rows, columns=_CHANGE_COLUMNS + ["tick"], dtype=object)
+    frame.index = pd.Index(where, dtype=object)
+    frame["assignee"] = _assignees(frame, pd.DataFrame(assigned, columns=["item", "changed_at",
+                                                                          "who", "tick"]))
+    frame = frame.drop(columns="tick")
     notes = []
     if repeated:
         notes.append(Note("flow", "duplicates_merged",

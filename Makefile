@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.opsdx-installed
 
-.PHONY: demo test test-min lab bench bench-pm4py sample-data schema notebook clean
+.PHONY: demo test test-min lab bench bench-pm4py bench-real-logs sample-data schema notebook clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "opsdx needs Python 3.10 or newer; set PYTHON=python3.x")'
@@ -62,6 +62,12 @@ $(BENCHENV)/.installed: pyproject.toml
 
 bench-pm4py: $(BENCHENV)/.installed
 	$(BENCHENV)/bin/python bench/flow.py --lines 0
+	$(BENCHENV)/bin/python bench/statuses.py
+
+# the verdict on public real event logs, fetched into bench/.cache (never committed);
+# LOGS=path/to/pm4py/tests/input_data copies them from a checkout instead
+bench-real-logs: $(STAMP)
+	$(BIN)/python bench/real_logs.py $(if $(LOGS),--source $(LOGS))
 
 sample-data: $(STAMP)
 	$(BIN)/python sample_data/generate.py

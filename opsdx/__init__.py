@@ -20,8 +20,8 @@ from .forecast import (BacktestResult, PlanningResult, PublishedReferenceClass, 
                        read_estimates, simulate_schedule)
 from .flow import (ConstraintReport, DecisionReport, FlowData, decision_report, find_constraint,
                    from_event_log, hero_dependency, load_status_map, read_decisions,
-                   read_github, read_jira, read_status_history, read_tracker, read_work_items,
-                   read_xes, simulate_line)
+                   read_github, read_jira, read_status_history, read_time_in_status,
+                   read_tracker, read_work_items, read_xes, simulate_line)
 from .live import Interview, interview
 
 #: The widgets of the live assessment, imported (with ipywidgets) on first use.
@@ -53,6 +53,6 @@ __all__ = [
     "read_work_items", "from_event_log", "FlowData", "find_constraint", "ConstraintReport",
     "simulate_line", "read_decisions", "decision_report", "DecisionReport", "hero_dependency",
     "read_status_history", "load_status_map", "read_jira", "read_github", "read_xes",
-    "read_tracker", "interview", "Interview", "workshop", "explore_constraint",
-    "explore_planning", "explore_maturity", "__version__",
+    "read_tracker", "read_time_in_status", "interview", "Interview", "workshop",
+    "explore_constraint", "explore_planning", "explore_maturity", "__version__",
 ]

@@ -8,7 +8,8 @@ A client folder looks like::
       interviews.csv    answers given in live interviews (written by opsdx.interview)
       work_items.csv    stage visits; or a tracker's export with statuses.yaml
                         (status_history.csv/.xlsx/.json or a status_history/ folder
-                        of Jira or GitHub JSON pages); or event_log.csv/.xes
+                        of Jira or GitHub JSON pages; or a time-in-status report,
+                        time_in_status.csv/.xlsx); or event_log.csv/.xes
 
 ``client.yaml`` is validated by :class:`ClientSpec` (unknown keys are
 rejected, so a typo does not silently drop a setting).
@@ -40,6 +41,41 @@ class Team(BaseModel):
     size: int = Field(ge=1, description="People in the team.")
 
 
+class TimeInStatus(BaseModel):
+    """How to read ``time_in_status.csv``: see :func:`opsdx.read_time_in_status`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    unit: Optional[Literal["seconds", "minutes", "hours", "days", "weeks"]] = Field(
+        None, description="Unit of bare numbers in the status columns (2d 3h names its own).")
+    day_hours: float = Field(24.0, gt=0, le=24, description="Hours in the report's day: 24 "
+                                                            "for elapsed time, 8 (say) for "
+                                                            "business time.")
+    shape: Optional[Literal["durations", "entry dates"]] = Field(
+        None, description="What the status columns hold (default: found from the cells).")
+    date_format: Optional[str] = Field(None, description="strftime format of the dates when "
+                                                         "neither ISO 8601 nor Jira's own.")
+
+    _unit = field_validator("unit", mode="before")(classmethod(lambda cls, v: _as_unit(v)))
+    _hours = field_validator("day_hours", mode="before")(classmethod(lambda cls, v: _as_hours(v)))
+
+
+def _as_unit(value):
+    """A unit as client.yaml may spell it (``Days``, ``h``), by its name among UNITS."""
+    from .forecast.estimates import unit_name
+
+    try:
+        return unit_name(value)
+    except OpsdxError as exc:
+        raise ValueError(str(exc).replace("unit must", "must")) from None
+
+
+def _as_hours(value):
+    if isinstance(value, bool):  # YAML's yes/true is not a number of hours
+        raise ValueError("must be a number of hours, 0 to 24")
+    return value
+
+
 class ClientSpec(BaseModel):
     """The ``client.yaml`` format."""
 
@@ -65,23 +101,13 @@ class ClientSpec(BaseModel):
     stages: list[str] = Field(default_factory=list,
                               description="Work stages in flow order, for work_items.csv "
                                           "(default: inferred from the data).")
+    time_in_status: TimeInStatus = Field(default_factory=TimeInStatus,
+                                         description="How to read time_in_status.csv.")
 
-    @field_validator("hours_per_day", mode="before")
-    @classmethod
-    def _hours(cls, value):
-        if isinstance(value, bool):  # YAML's yes/true is not a number of hours
-            raise ValueError("must be a number of hours, 0 to 24")
-        return value
-
-    @field_validator("estimate_unit", "actual_unit", mode="before")
-    @classmethod
-    def _unit(cls, value):
-        from .forecast.estimates import unit_name
-
-        try:
-            return unit_name(value)
-        except OpsdxError as exc:
-            raise ValueError(str(exc).replace("unit must", "must")) from None
+    _hours = field_validator("hours_per_day", mode="before")(
+        classmethod(lambda cls, v: _as_hours(v)))
+    _unit = field_validator("estimate_unit", "actual_unit", mode="before")(
+        classmethod(lambda cls, v: _as_unit(v)))
 
     @field_validator("actual_unit")
     @classmethod
@@ -118,6 +144,7 @@ def slugify(text: str, *, max_length: int = 60) -> str:
 _FLOW_SOURCES = (("work_items", ("work_items.csv", "work_items.xlsx")),
                  ("status_history", ("status_history.csv", "status_history.xlsx",
                                      "status_history.json", "status_history/")),
+                 ("time_in_status", ("time_in_status.csv", "time_in_status.xlsx")),
                  ("event_log", ("event_log.csv", "event_log.xlsx", "event_log.xes",
                                 "event_log.xes.gz")))
 
@@ -155,7 +182,7 @@ class Client:
                                  f"{self.spec.responses!r} leaves the client folder")
             if candidate.name.casefold() == "interviews.csv" \
                     and candidate.parent == self.path.resolve():
-                raise DataError([Problem(f"{self.path.name}/client.yaml",
+                raise DataError([Problem(f"{self.folder_name}/client.yaml",
                                          "responses names interviews.csv, the file opsdx "
                                          "writes live interviews to", column="responses",
                                          value=self.spec.responses, kind="yaml",
@@ -164,7 +191,7 @@ class Client:
             return candidate
         found = [self.path / n for n in ("responses.csv", "responses.xlsx") if (self.path / n).is_file()]
         if len(found) > 1:
-            raise DataError([Problem(f"{self.path.name}/client.yaml",
+            raise DataError([Problem(f"{self.folder_name}/client.yaml",
                                      "both responses.csv and responses.xlsx are in the folder",
                                      column="responses", kind="yaml",
                                      expected="one of them, or `responses:` naming the one to read")])
@@ -201,7 +228,7 @@ class Client:
     def handed_responses(self):
         """The answers file the client handed over, alone (without ``interviews.csv``)."""
         return read_responses(self.responses_path, self.questionnaire,
-                              name=f"{self.path.name}/{self.responses_path.name}")
+                              name=f"{self.folder_name}/{self.responses_path.name}")
 
     def data_path(self, stem: str) -> Path | None:
         """``<stem>.csv`` or ``<stem>.xlsx`` when the folder has one."""
@@ -218,8 +245,8 @@ class Client:
     def _data(self, stem: str, reader, **kwargs):
         path = self.data_path(stem)
         if path is None:
-            raise OpsdxError(f"{self.path.name}: no {stem}.csv or {stem}.xlsx in the folder")
-        return reader(path, name=f"{self.path.name}/{path.name}", **kwargs)
+            raise OpsdxError(f"{self.folder_name}: no {stem}.csv or {stem}.xlsx in the folder")
+        return reader(path, name=f"{self.folder_name}/{path.name}", **kwargs)
 
     def estimates(self):
         """The validated estimates and actuals (see :func:`opsdx.read_estimates`)."""
@@ -235,7 +262,8 @@ class Client:
         visits), ``"status_history"`` (a tracker's export with
         ``statuses.yaml`` beside it: ``status_history.csv`` / ``.xlsx``, a
         Jira or GitHub ``status_history.json``, or a ``status_history/``
-        folder of its JSON pages) or ``"event_log"`` (``event_log.csv`` /
+        folder of its JSON pages), ``"time_in_status"`` (a time-in-status
+        report with ``statuses.yaml``) or ``"event_log"`` (``event_log.csv`` /
         ``.xlsx`` / ``.xes`` / ``.xes.gz``). A folder with two of them is an
         error: which one to believe is the consultant's call.
         """
@@ -246,10 +274,11 @@ class Client:
                 if (path.is_dir() if name.endswith("/") else path.is_file()):
                     found.append((kind, path))
         if len(found) > 1:
-            raise DataError([Problem(f"{self.path.name}/{p.name}", "more than one source of "
+            raise DataError([Problem(f"{self.folder_name}/{p.name}", "more than one source of "
                                      "work-item flow in the folder",
-                                     expected="one of work_items, status_history (with "
-                                              "statuses.yaml) or event_log; found "
+                                     expected="one of work_items, status_history or "
+                                              "time_in_status (with statuses.yaml) or "
+                                              "event_log; found "
                                               + ", ".join(q.name for _, q in found))
                              for _, p in found[1:]])
         return found[0] if found else None
@@ -267,10 +296,10 @@ class Client:
 
         source = self.flow_source()
         if source is None:
-            raise OpsdxError(f"{self.path.name}: no work_items.csv, status_history or event_log "
-                             "in the folder")
+            raise OpsdxError(f"{self.folder_name}: no work_items.csv, status_history, "
+                             "time_in_status or event_log in the folder")
         kind, path = source
-        label = f"{self.path.name}/{path.name}"
+        label = f"{self.folder_name}/{path.name}"
         stages = self.spec.stages or None
         if kind == "work_items":
             return read_work_items(path, stages=stages, name=label)
@@ -282,10 +311,16 @@ class Client:
 
         smap = self.path / "statuses.yaml"
         if not smap.is_file():
-            raise DataError([Problem(label, "a status history needs statuses.yaml beside it",
+            raise DataError([Problem(label, f"a {kind.replace('_', '-')} export needs "
+                                        "statuses.yaml beside it",
                                      expected="statuses.yaml mapping each status to its stage "
                                               f"and role (`opsdx statuses {path.name} "
                                               "--suggest` writes a first one)")])
+        if kind == "time_in_status":
+            from .flow.timeinstatus import read_time_in_status
+
+            return read_time_in_status(path, load_status_map(smap), name=label,
+                                       **self.spec.time_in_status.model_dump())
         return read_tracker(path, load_status_map(smap), name=label)
 
     def decisions(self):
@@ -324,7 +359,7 @@ class Client:
             except DataError as exc:
                 problems += exc.problems
             except OpsdxError as exc:
-                problems.append(Problem(str(self.path.name), str(exc)))
+                problems.append(Problem(str(self.folder_name), str(exc)))
         return problems
 
     def _work_item_problems(self) -> None:
@@ -333,6 +368,12 @@ class Client:
             raise DataError([Problem(flow.source, f"row set aside: {r.problem}", row=r.row,
                                      column=r.column, value=r.value, code=ROW_SET_ASIDE)
                              for r in flow.quality.itertuples()])
+
+    @property
+    def folder_name(self) -> str:
+        """The folder's own name, as problems name its files (``acme/work_items.csv``), also
+        when the folder was given as ``.``."""
+        return self.path.name or self.path.resolve().name
 
     def __repr__(self) -> str:
         return f"<Client {self.name!r} at {self.path}>"

@@ -31,6 +31,7 @@ Input files are only ever opened for reading.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import os
@@ -147,7 +148,7 @@ def read_table(source: Source, *, name: str | None = None, sheet: str | int = 0,
         raise DataError([Problem(label, "file is empty", expected="a header row and data rows")])
 
     suffix = path.suffix.lower()
-    encoding = None
+    encoding, sep = None, ","
     sheets: list[str] = []
     if suffix in {".xlsx", ".xlsm"}:
         if not raw.startswith(_ZIP_MAGIC):
@@ -167,7 +168,8 @@ def read_table(source: Source, *, name: str | None = None, sheet: str | int = 0,
             raise DataError([Problem(label, "binary content (NUL bytes) in a text file",
                                      expected="CSV text")])
         try:
-            header, body = _read_csv(raw, encoding, _delimiter(text), times)
+            sep = _delimiter(text)
+            header, body = _read_csv(raw, encoding, sep, times)
         except pd.errors.ParserError as exc:
             detail = " ".join(str(exc).split())
             found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", detail)
@@ -182,13 +184,40 @@ def read_table(source: Source, *, name: str | None = None, sheet: str | int = 0,
             raise DataError([Problem(label, "file is empty",
                                      expected="a header row and data rows")]) from None
 
-    frame = _with_header(header, body, label)
+    frame = _with_header(header, body, label, strip=encoding is None or _padded(raw, sep))
     if frame.empty:
         raise DataError([Problem(label, "no data rows under the header", row=2,
                                  expected="at least one data row")])
     rows = pd.Series(frame.index + 2, index=frame.index)
     frame.attrs["encoding"] = encoding
     return Table(frame, label, rows, encoding, header_row=1, sheets=sheets)
+
+
+def read_header(source: Source, *, sheet: str | int = 0) -> list[str]:
+    """The column names of a table, cheaply: the first row of a CSV file or worksheet (or
+    a DataFrame's columns), without reading the rest. ``[]`` when it cannot be read (the
+    reader itself reports why)."""
+    if isinstance(source, pd.DataFrame):
+        return [str(c).strip() for c in source.columns]
+    path = Path(source)
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(65536)
+        if head.startswith(_ZIP_MAGIC):
+            import openpyxl
+
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            try:
+                ws = book.worksheets[sheet] if isinstance(sheet, int) else book[sheet]
+                first = next(ws.iter_rows(max_row=1, values_only=True), ())
+            finally:
+                book.close()
+            return [_cell_text(v).strip() for v in first]
+        text, _ = _decode(head)
+    except Exception:  # noqa: BLE001 - any unreadable file: the reader says why
+        return []
+    line = text.splitlines()[0] if text else ""
+    return [c.strip() for c in next(csv.reader([line], delimiter=_delimiter(text)), [])]
 
 
 def _read_workbook(raw: bytes, sheet, label: str) -> tuple[pd.DataFrame, list[str]]:
@@ -309,11 +338,41 @@ def _maybe_reduced(times: pd.Series) -> bool:
     return bool((midnight.astype("datetime64[M]") == midnight).any())
 
 
-def _with_header(header: list, body: pd.DataFrame, label: str) -> pd.DataFrame:
+def _padded(raw: bytes, sep: str) -> bool:
+    """Whether a CSV file's bytes may hold a cell with spaces around it that
+    ``skipinitialspace`` leaves (before a separator, a line end or a quote; after a quote or
+    at a line's start), or whitespace other than the space (tabs, no-break spaces, Unicode
+    spaces, in any of the encodings read). False means no cell needs stripping: the reader
+    skips a pass over every cell, the largest cost of reading a big file.
+
+    >>> _padded(b"a,b\\n1,2\\n", ","), _padded(b"a,b\\n1 ,2\\n", ","), _padded(b'a\\n" x"\\n', ",")
+    (False, True, True)
+    """
+    end = re.escape(sep.encode())
+    # each pattern starts with a literal byte, which the regular-expression engine finds fast
+    patterns = [rb" (?:" + end + rb'|[\r\n"])', rb"\n ", rb'" ']
+    if sep != "\t":
+        patterns.append(rb"\t")  # tabs anywhere: the slower pass decides
+    return (raw[:1].isspace() or raw.rstrip(b"\r\n")[-1:].isspace()
+            or any(re.search(p, raw) for p in patterns)
+            # the rest of the bytes once printable ASCII is out: any other whitespace?
+            or _ODD_SPACE.search(raw.translate(None, _PLAIN)) is not None)
+
+
+_PLAIN = bytes(range(0x20, 0x7F)) + b"\t\n\r"
+#: Bytes of whitespace other than the space and tab: control spaces, the no-break space and
+#: NEL (one byte in cp1252 and latin-1, and continuation bytes in UTF-8: a false alarm only
+#: costs the slower pass), and the Unicode spaces in UTF-8.
+_ODD_SPACE = re.compile(rb"[\x0b\x0c\x1c-\x1f\x85\xa0]|\xe1\x9a\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]"
+                        rb"|\xe2\x81\x9f|\xe3\x80\x80")
+
+
+def _with_header(header: list, body: pd.DataFrame, label: str, *,
+                 strip: bool = True) -> pd.DataFrame:
     """The body under its header, checked: no duplicate names; blank ones only over empty columns.
 
-    Text columns come back stripped, blanks as ""; timestamp columns parsed
-    by :func:`_read_csv` stay as they are.
+    Text columns come back stripped (``strip=False``: the caller knows no cell needs it),
+    blanks as ""; timestamp columns parsed by :func:`_read_csv` stay as they are.
     """
     header = [str(h).strip() for h in header]
     body = body.reset_index(drop=True)
@@ -321,7 +380,8 @@ def _with_header(header: list, body: pd.DataFrame, label: str) -> pd.DataFrame:
     keep, problems = [], []
     seen: dict[str, int] = {}
     for i, name in enumerate(header):
-        cells = body[i] if pd.api.types.is_datetime64_any_dtype(body[i]) else _column_text(body[i])
+        cells = body[i] if pd.api.types.is_datetime64_any_dtype(body[i]) else \
+            _column_text(body[i], strip=strip)
         if not name:
             if (~_blank(cells)).any():
                 problems.append(Problem(label, "column has data but no header", row=1,
@@ -372,8 +432,9 @@ def _delimiter(text: str) -> str:
     return best if counts[best] > counts[","] else ","
 
 
-def _column_text(column: pd.Series) -> pd.Series:
-    """Text form of a column, vectorised: blanks stay blank, whole numbers lose ``.0``."""
+def _column_text(column: pd.Series, *, strip: bool = True) -> pd.Series:
+    """Text form of a column, vectorised: blanks stay blank, whole numbers lose ``.0``,
+    spaces around text go (unless ``strip=False``)."""
     column = column.reset_index(drop=True)
     if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
         numbers = column.astype(float)
@@ -383,7 +444,7 @@ def _column_text(column: pd.Series) -> pd.Series:
         return text.where(numbers.notna(), "")
     if column.isna().any():
         column = column.astype(object).where(column.notna(), "")
-    return column.astype(str).str.strip()
+    return column.astype(str).str.strip() if strip else column.astype(str)
 
 
 def require_columns(table: Table, required: list[str], log: ProblemLog,
@@ -455,6 +516,31 @@ def _iso_utc(text: pd.Series) -> pd.Series:
         warnings.simplefilter("ignore", FutureWarning)
         parsed = pd.to_datetime(text, errors="coerce", format="ISO8601", utc=True)
     return _nanoseconds(parsed.dt.tz_localize(None))
+
+
+#: Why a timestamp is set aside when its column mixes zoned and naive times
+MIXED_ZONES = "time zone given on some rows but not on others"
+
+
+def mixed_zones(times: pd.Series, aware: pd.Series) -> pd.Series:
+    """The cells of the smaller group when readable times mix offsets and none (both groups
+    when they tie): which time a naive cell means is not known.
+
+    >>> t, a = parse_timestamps(pd.Series(["2025-01-01T10:00Z", "2025-01-01 10:00",
+    ...                                    "2025-01-02T09:00+01:00", "x"]))
+    >>> mixed_zones(t, a).tolist()
+    [False, True, False, False]
+    """
+    read = times.notna()
+    n_aware, n_naive = int((aware & read).sum()), int((~aware & read).sum())
+    if not (n_aware and n_naive):
+        return pd.Series(False, index=times.index)
+    odd = pd.Series(False, index=times.index)
+    if n_naive <= n_aware:
+        odd |= ~aware
+    if n_aware <= n_naive:
+        odd |= aware
+    return read & odd
 
 
 #: Why a date such as 9999-12-31 is set aside, for the readers' row-level problems

@@ -272,3 +272,15 @@ def test_answers_file_and_client_folder_refuse_a_bad_option_alike(tmp_path, caps
         err = capsys.readouterr().err
         assert f"{path.name}: cannot score" in err
         assert "workbook parameters: threshold = 2.0: Input should be less than or equal" in err
+
+
+def test_a_client_folder_given_as_dot_is_named_by_its_folder(tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "acme"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "sample_data" / "harbour-analytics",
+                    folder)
+    with open(folder / "work_items.csv", "a") as fh:
+        fh.write("X-1,Scoping,TBD,,,\n")
+    monkeypatch.chdir(folder)
+    assert main(["validate", "."]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("acme: 1 problem") and "acme/work_items.csv, row" in out

@@ -69,3 +69,20 @@ def test_flow_snippet_runs_and_quotes_true_figures(monkeypatch):
     assert repr(namespace["report"]).startswith(shown)
     quoted = re.search(r'decisions.sentences\(\)   # "([^.]*)', README).group(1)
     assert namespace["decisions"].sentences()[0].startswith(quoted)
+
+
+def test_tracker_export_snippet_runs_and_quotes_its_result(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    section = README.split("### The client's own exports")[1].split("\n## ")[0]
+    block = section.split("```python")[1].split("```")[0]
+    namespace = {"opsdx": opsdx}
+    exec(compile(block, "README.md", "exec"), namespace)
+    quoted = re.search(r"report +# (<ConstraintReport[^\n]*>)", block).group(1)
+    assert repr(namespace["report"]) == quoted
+    # every file name the table offers is one a client folder reads
+    from opsdx.client import _FLOW_SOURCES
+
+    names = {n.rstrip("/") for _, files in _FLOW_SOURCES for n in files}
+    offered = set(re.findall(r"`((?:status_history|time_in_status|event_log)[\w./]*)`",
+                             section.split("| file in the client folder |")[1].split("\n\n")[0]))
+    assert offered and {o.rstrip("/") for o in offered} <= names

@@ -123,6 +123,8 @@ def test_kestrel_hands_over_its_jira_export_and_it_reads_as_the_visits_it_came_f
     assert len(queued) == 2 and queued["owner"].tolist() == [
         got.loc[i - 1, "owner"] for i in queued.index]
     assert [n.code for n in flow.notes] == ["backward_moves"]
+    # every move back is to Development (the simulated rework), each stage named once
+    assert flow.notes[0].text.endswith("(a new visit): Development 390")
 
 
 def test_founder_as_router_only_at_northwind():

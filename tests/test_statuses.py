@@ -47,7 +47,7 @@ def test_a_move_back_is_rework_and_a_reopen_a_new_visit(flow):
     assert [(v[0], v[1]) for v in _visits(flow, "OPS-3")] == [
         ("Build", T("2026-04-07 07:00")), ("Build", T("2026-04-13 07:30"))]
     codes = {n.code: n for n in flow.notes}
-    assert "Build 1" in codes["backward_moves"].text
+    assert codes["backward_moves"].text.endswith("counted as rework (a new visit): Build 1")
     assert codes["reopened"].text.startswith("1 item reopened")
     # backlog and abandoned items make no visit
     assert "OPS-5" not in set(flow.visits["item_id"])
@@ -191,3 +191,20 @@ def test_status_table_counts_and_median_stays():
     assert table.loc["In Review", "hours"] == pytest.approx(2.5)
     assert pd.isna(table.loc["Won't Do", "hours"])  # nothing came after it
     assert "stage: Review" in suggest_status_map(status_table(HISTORY))
+
+
+def test_a_history_that_mixes_offsets_and_local_times_sets_the_smaller_group_aside():
+    history = pd.DataFrame({
+        "item": ["A", "A", "A", "B", "B"],
+        "status": ["In Progress", "In review", "Done", "In Progress", "Done"],
+        "changed_at": ["2026-03-02T09:00:00.000+01:00", "2026-03-02T15:00:00.000+01:00",
+                       "2026-03-03 10:00", "2026-03-04T09:00:00Z", "2026-03-04T11:00:00Z"]})
+    flow = opsdx.read_status_history(history, MAP)
+    # "2026-03-03 10:00" could be local time or UTC: set aside by its row, never guessed
+    assert flow.quality[["row", "column", "value"]].values.tolist() == [
+        [2, "changed_at", "2026-03-03 10:00"]]
+    assert flow.quality["problem"].tolist() == ["time zone given on some rows but not on others"]
+    # without its Done, A is still in review
+    last = flow.visits[flow.visits["item_id"] == "A"].iloc[-1]
+    assert [last["stage"], last["entered_at"]] == ["Review", T("2026-03-02 14:00")]
+    assert pd.isna(last["exited_at"])

@@ -189,3 +189,13 @@ def test_empty_rows_are_dropped_and_row_numbers_kept(tmp_path):
     t = read_table(path)
     assert t.frame["a"].tolist() == ["1", "3"]
     assert t.rows.tolist() == [2, 5]
+
+
+@pytest.mark.parametrize("text", ["a,b\n1 ,2\n", "a,b\n 1,2\n", "a,b\n1,2 ", 'a,b\n1," 2"\n',
+                                  'a,b\n1,"2 "\n', "a,b\n1,2\t\n", "a,b\n1,2\u00a0\n",
+                                  "a,b\n1,2\u2003\n", "a;b\n1 ;2\n", "a\tb\n1 \t2\n"])
+def test_cells_are_stripped_whatever_the_padding(tmp_path, text):
+    """The reader skips stripping only when no cell can need it: every padding is seen."""
+    path = tmp_path / "t.csv"
+    path.write_bytes(text.encode("utf-8"))
+    assert read_table(path).frame.iloc[0].tolist() == ["1", "2"]

@@ -296,3 +296,32 @@ def test_the_statuses_command_reads_json_exports(tmp_path, capsys):
     assert smap.table.loc["in progress", "role"] == "work"
     assert main(["statuses", str(XES)]) != 0
     assert "log.xes is an XES event log" in capsys.readouterr().err
+
+
+def _jql_page(key, is_last, token=None):
+    """A page of Jira Cloud's /rest/api/3/search/jql: no total, isLast and a nextPageToken."""
+    page = {"issues": [{"id": key[-1], "key": key, "fields": {
+        "created": "2026-03-02T09:00:00.000+0100", "status": {"name": "Done"},
+        "issuetype": {"name": "Story"}, "assignee": None},
+        "changelog": {"startAt": 0, "maxResults": 1, "total": 1, "histories": [
+            {"id": f"{key}-1", "created": "2026-03-03T10:00:00.000+0100", "items": [
+                {"field": "status", "fieldId": "status", "fromString": "In Progress",
+                 "toString": "Done"}]}]}}], "isLast": is_last}
+    if token:
+        page["nextPageToken"] = token
+    return page
+
+
+def test_jira_search_jql_pages_and_a_missing_last_page(tmp_path):
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "page-1.json").write_text(json.dumps(_jql_page("OPS-1", False, "t2")))
+    _, notes, _ = jira_changes(folder)
+    assert [n.code for n in notes] == ["issues_missing"] and "nextPageToken" in notes[0].text
+    (folder / "page-2.json").write_text(json.dumps(_jql_page("OPS-2", True)))
+    frame, notes, _ = jira_changes(folder)
+    assert notes == [] and sorted(set(frame["item"])) == ["OPS-1", "OPS-2"]
+    flow = opsdx.read_jira(folder, JIRA_MAP)
+    assert flow.visits[["item_id", "stage", "entered_at", "exited_at"]].values.tolist() == [
+        ["OPS-1", "Build", T("2026-03-02 08:00"), T("2026-03-03 09:00")],
+        ["OPS-2", "Build", T("2026-03-02 08:00"), T("2026-03-03 09:00")]]

@@ -39,7 +39,7 @@ def client_dirs(paths: list[str]) -> list[Path]:
         found = find_clients(p)
         if not found:
             raise OpsdxError(f"no client.yaml in {p} or in its subfolders")
-        dirs += found
+        dirs += [d if d.name else d.resolve() for d in found]  # "." is named as its folder
     return dirs
 
 

@@ -11,11 +11,12 @@ from functools import partial
 from pathlib import Path
 
 from ..flow.statuses import NOTE_CODES as _STATUS_NOTES
+from ..flow.timeinstatus import NOTE_CODES as _REPORT_NOTES
 from ..flow.trackers import NOTE_CODES as _TRACKER_NOTES
 from ..workbook.diagnosis import diagnose
 from ._common import add_json, add_workbook_options, client_dirs, printable, report_each
 
-_SOURCE_NOTES = set(_STATUS_NOTES + _TRACKER_NOTES)
+_SOURCE_NOTES = set(_STATUS_NOTES + _TRACKER_NOTES + _REPORT_NOTES)
 #: The parts of ``Diagnosis.results()`` that ``opsdx flow --json`` prints.
 _FLOW_PARTS = ("constraint", "data_quality", "hero_dependency", "decisions",
                "communication_paths", "delegation_chain")

@@ -5,6 +5,8 @@
     opsdx statuses status_history.csv --suggest --write clients/acme/statuses.yaml
     opsdx statuses jira-export/                    a folder of Jira search pages (JSON)
     opsdx statuses events.json                     GitHub issue events or timelines
+    opsdx statuses time_in_status.csv              a time-in-status report (a column
+                                                   per status: durations or entry dates)
 
 For a GitHub export, the labels are listed apart: a label is a status only
 when the status map names it.
@@ -16,6 +18,7 @@ from pathlib import Path
 
 from ..errors import OpsdxError
 from ..flow.statuses import status_table, suggest_status_map
+from ..flow.timeinstatus import looks_like_time_in_status, time_in_status_table
 from ..flow.trackers import tracker_changes, tracker_kind
 from ..output import write_text
 from ._common import printable
@@ -31,6 +34,8 @@ def register(sub) -> None:
     cmd.add_argument("--item", help="the item column (default: found by name)")
     cmd.add_argument("--status", help="the status column")
     cmd.add_argument("--changed-at", dest="changed_at", help="the time column")
+    cmd.add_argument("--unit", help="a time-in-status report: the unit of bare numbers "
+                                    "(hours, days, ...)")
     cmd.add_argument("--suggest", action="store_true",
                      help="print a first status map, roles guessed from the status names")
     cmd.add_argument("--write", metavar="FILE", help="with --suggest: write the map there "
@@ -48,7 +53,11 @@ def _cmd_statuses(args) -> int:
     if kind == "xes":
         raise OpsdxError(f"{export.name} is an XES event log: its activities are the stages, "
                          "it needs no status map (name it event_log.xes in the client folder)")
-    if kind == "table":
+    if kind == "table" and not columns and looks_like_time_in_status(export):
+        table = time_in_status_table(export, unit=args.unit)
+        print("a time-in-status report: one column per status (read with statuses.yaml as "
+              "time_in_status.csv in the client folder)\n")
+    elif kind == "table":
         table = status_table(export, **columns)
     else:
         if columns:

@@ -5,7 +5,8 @@
 * :func:`read_status_history` turns a tracker's status changes into stage
   visits through a status map (:func:`load_status_map`, ``statuses.yaml``);
   :func:`read_jira`, :func:`read_github` and :func:`read_xes` read the
-  tools' own exports (:func:`read_tracker` tells them apart);
+  tools' own exports, :func:`read_time_in_status` a time-in-status report
+  (:func:`read_tracker` tells them apart);
 * :func:`find_constraint` names the constraint with its evidence;
 * :func:`simulate_line` simulates a serial line (ground truth and what-if);
 * :func:`read_decisions` and :func:`decision_report` measure decision
@@ -21,6 +22,7 @@ from .decisions import (DELEGATION_LOSSES, DecisionReport, communication_paths, 
 from .simulate import Line, Stage, simulate_line
 from .statuses import (StatusMap, load_status_map, read_status_history, status_map_schema,
                        status_table, suggest_status_map)
+from .timeinstatus import read_time_in_status
 from .trackers import read_github, read_jira, read_tracker, read_xes
 from .workitems import FlowData, as_flow, from_event_log, infer_stage_order, read_work_items
 
@@ -30,4 +32,4 @@ __all__ = ["read_work_items", "from_event_log", "FlowData", "infer_stage_order",
            "truck_factor", "communication_paths", "delegation_chain", "DELEGATION_LOSSES",
            "read_status_history", "load_status_map", "StatusMap", "status_map_schema",
            "status_table", "suggest_status_map", "read_jira", "read_github", "read_xes",
-           "read_tracker"]
+           "read_tracker", "read_time_in_status"]

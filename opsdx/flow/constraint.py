@@ -519,7 +519,7 @@ def find_constraint(work_items, stages: Sequence[str] | None = None, *, freq: st
     # the verdict's score: utilisation, for stages that have shown a limit
     table["evidence_score"] = np.where(np.isfinite(table["capacity_per_day"]),
                                        table["utilisation"], 0.0)
-    first_entry = v.groupby("item_id")["entered_at"].min()
+    first_entry = v.groupby("item_id", sort=False)["entered_at"].min()
     new_items = int(((first_entry >= start) & (first_entry < end)).sum())
     table["visits_per_item"] = table["arrivals"] / max(new_items, 1)
     table["next_idle_share"] = table["idle_share"].shift(-1)

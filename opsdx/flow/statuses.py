@@ -45,7 +45,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..errors import DataError, OpsdxError, Problem, ProblemLog
 from ..notes import Note
-from ..tables import Source, parse_timestamps, read_table
+from ..tables import MIXED_ZONES, Source, mixed_zones, parse_timestamps, read_table
 from ..yamlfile import parse_yaml, read_yaml_text, validate_model
 from .workitems import FlowData, flow_from_visits, nothing_usable
 
@@ -182,10 +182,16 @@ def _columns(frame: pd.DataFrame, given: dict) -> dict:
 
 
 def _tidy(column: pd.Series) -> pd.Series:
-    """Text with spaces collapsed, computed once per distinct value (exports repeat them)."""
-    codes, uniques = pd.factorize(column.astype(str), use_na_sentinel=False)
-    tidy = pd.Index(uniques).str.split().str.join(" ")
-    return pd.Series(np.asarray(tidy, dtype=object)[codes], index=column.index)
+    """Text with spaces collapsed, as a categorical (in the order values first appear):
+    tidied once per distinct value (exports repeat them), then compared, sorted and grouped
+    by its codes."""
+    text = column if pd.api.types.is_string_dtype(column) and not column.hasnans \
+        else column.astype(str)
+    codes, uniques = pd.factorize(text, use_na_sentinel=False)
+    tidy = np.asarray(pd.Index(uniques).str.split().str.join(" "), dtype=object)
+    merged, names = pd.factorize(tidy)  # "a  b" and "a b" are one value
+    return pd.Series(pd.Categorical.from_codes(merged[codes], categories=names),
+                     index=column.index)
 
 
 def _history(source: Source, *, item=None, status=None, changed_at=None, assignee=None,
@@ -202,23 +208,31 @@ def _history(source: Source, *, item=None, status=None, changed_at=None, assigne
                     expected=f"a {part} column ({', '.join(COLUMN_NAMES[part][:4])}, ...); "
                              f"found: {', '.join(map(str, frame.columns))}")
     log.raise_if_any()
-    when, _ = parse_timestamps(frame[cols["changed_at"]])
+    when, aware = parse_timestamps(frame[cols["changed_at"]])
+    zones = mixed_zones(when, aware)
     changes = pd.DataFrame({"item": _tidy(frame[cols["item"]]),
                             "status": _tidy(frame[cols["status"]]),
                             "t": when, "row": table.rows.to_numpy(),
                             "seq": np.arange(len(frame))})
     if cols["assignee"] is not None:
         changes["assignee"] = _tidy(frame[cols["assignee"]])
-    bad = changes["t"].isna() | changes["item"].eq("") | changes["status"].eq("")
-    column = np.where(changes["t"].isna(), cols["changed_at"],
-                      np.where(changes["item"].eq(""), cols["item"], cols["status"]))
-    value = np.where(changes["t"].isna(), frame[cols["changed_at"]].astype(str),
-                     np.where(changes["item"].eq(""), "", changes["status"]))
+    no_time, no_item = changes["t"].isna().to_numpy(), changes["item"].eq("").to_numpy()
+    bad = pd.Series(no_time | no_item | changes["status"].eq("").to_numpy(), index=changes.index)
+    column = np.where(no_time, cols["changed_at"], np.where(no_item, cols["item"],
+                                                            cols["status"]))
+    value = np.where(no_time, frame[cols["changed_at"]].astype(str),
+                     np.where(no_item, "", changes["status"].astype(object)))
     quality = pd.DataFrame({"row": changes.loc[bad, "row"].to_numpy(),
                             "column": column[bad.to_numpy()], "value": value[bad.to_numpy()],
                             "problem": "status change without an item, a status or a readable "
                                        "timestamp"})
-    return changes[~bad], quality, table.name, cols
+    zones = zones & ~bad
+    if zones.any():
+        quality = pd.concat([quality, pd.DataFrame({
+            "row": changes.loc[zones, "row"].to_numpy(), "column": cols["changed_at"],
+            "value": frame.loc[zones.to_numpy(), cols["changed_at"]].astype(str).to_numpy(),
+            "problem": MIXED_ZONES})], ignore_index=True)
+    return changes[~(bad | zones)], quality, table.name, cols
 
 
 def read_status_history(source: Source, status_map: StatusMap | dict | str | Path, *,
@@ -263,18 +277,20 @@ def read_status_history(source: Source, status_map: StatusMap | dict | str | Pat
     changes, quality, label, cols = _history(source, item=item, status=status,
                                              changed_at=changed_at, assignee=assignee,
                                              name=name, sheet=sheet)
-    codes, uniques = pd.factorize(changes["status"])
-    key = pd.Series(np.asarray(pd.Index(uniques).str.casefold(), dtype=object)[codes],
-                    index=changes.index)
-    known = key.isin(smap.table.index)
+    # the map's verdict on each distinct status, then on every change through its code
+    statuses = changes["status"].cat.categories
+    keys = np.asarray(pd.Index(statuses).str.casefold(), dtype=object)
+    rules = smap.table.reindex(keys)
+    codes = changes["status"].cat.codes.to_numpy()
+    known = pd.Series(rules["role"].notna().to_numpy()[codes], index=changes.index)
     notes = []
     if (~known).any():
-        unmapped = (changes[~known].groupby("status")
+        unmapped = (changes[~known].groupby("status", observed=True)
                     .agg(rows=("row", "size"), items=("item", "nunique"))
                     .sort_values("rows", ascending=False))
         quality = pd.concat([quality, pd.DataFrame({
             "row": changes.loc[~known, "row"].to_numpy(), "column": cols["status"],
-            "value": changes.loc[~known, "status"].to_numpy(),
+            "value": changes.loc[~known, "status"].astype(object).to_numpy(),
             "problem": "status not in the status map (the item stays in its previous status)"})],
             ignore_index=True)
         listed = ", ".join(f"{r.status!r} ({r.rows} row{'s' if r.rows != 1 else ''}, "
@@ -285,10 +301,12 @@ def read_status_history(source: Source, status_map: StatusMap | dict | str | Pat
                           f"{len(unmapped)} status{'es' if len(unmapped) != 1 else ''} not in "
                           f"the status map {smap.source} set aside: {listed}"
                           + (" and more" if len(unmapped) > 10 else "")))
-    ch = changes[known].assign(key=key[known]).sort_values(["item", "t", "seq"], kind="stable")
-    ch = ch.reset_index(drop=True)
-    ch["role"] = ch["key"].map(smap.table["role"])
-    ch["stage"] = ch["key"].map(smap.table["stage"])
+    ch = _in_order(changes[known])
+    kept = ch["status"].cat.codes.to_numpy()
+    ch["role"] = pd.Categorical.from_codes(
+        pd.Categorical(rules["role"], categories=list(ROLES)).codes[kept], categories=list(ROLES))
+    stage_codes = pd.Categorical(rules["stage"], categories=smap.stages).codes
+    ch["stage"] = pd.Categorical.from_codes(stage_codes[kept], categories=smap.stages)
     if ch.empty:
         raise nothing_usable(label, "status change", "rows with an item, a mapped status and "
                                                      "an ISO 8601 timestamp", quality)
@@ -324,14 +342,26 @@ def read_status_history(source: Source, status_map: StatusMap | dict | str | Pat
     return flow
 
 
+def _in_order(changes: pd.DataFrame) -> pd.DataFrame:
+    """The changes by item (in the order items first appear), then time, then file order;
+    an export already in that order (most are) is not sorted again."""
+    item = changes["item"].cat.codes.to_numpy()
+    t = changes["t"].to_numpy()
+    step_item, step_t = np.diff(item), np.diff(t)
+    if not ((step_item > 0) | ((step_item == 0) & (step_t >= np.timedelta64(0)))).all():
+        changes = changes.iloc[np.lexsort((changes["seq"].to_numpy(), t, item))]
+    return changes.reset_index(drop=True)
+
+
 def _flow_notes(visits: pd.DataFrame, ch: pd.DataFrame, smap: StatusMap) -> list[Note]:
     """Backward moves (rework) per stage, and items reopened after done or abandoned."""
     notes = []
     rank = {s: k for k, s in enumerate(smap.stages)}
-    pos = visits["stage"].map(rank)
+    pos = visits["stage"].astype(object).map(rank)
     back = visits["item_id"].eq(visits["item_id"].shift()) & (pos < pos.shift())
     if back.any():
-        per = visits.loc[back, "stage"].value_counts().reindex(smap.stages).dropna().astype(int)
+        per = visits.loc[back, "stage"].astype(object).value_counts().reindex(smap.stages)
+        per = per[per > 0].astype(int)
         notes.append(Note("flow", "backward_moves",
                           f"{int(back.sum())} move{'s' if back.sum() != 1 else ''} back to an "
                           "earlier stage, counted as rework (a new visit): "

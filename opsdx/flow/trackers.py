@@ -187,9 +187,12 @@ def jira_changes(source, *, name: str | None = None) -> tuple[pd.DataFrame, list
     docs = _documents(source, label)
     merged: dict[str, dict] = {}  # key: {path, fields, histories by id, total}
     order, duplicates, expected_total = [], 0, 0
+    last_page: dict[int, bool] = {}  # /search/jql pages say isLast instead of a total
     for path, issue, page in _jira_issues(docs):
         if page is not None and isinstance(page.get("total"), int):
             expected_total = max(expected_total, page["total"])
+        if page is not None and isinstance(page.get("isLast"), bool):
+            last_page[id(page)] = page["isLast"]
         if not isinstance(issue, dict):
             raise DataError([Problem(label, "an issue is not a JSON object", row=path,
                                      expected="issues as Jira returns them")])
@@ -270,6 +273,10 @@ def jira_changes(source, *, name: str | None = None) -> tuple[pd.DataFrame, list
         notes.append(Note("flow", "issues_missing",
                           f"the export says {expected_total} issues and {found} are here: a page "
                           "of the search is missing"))
+    if last_page and not any(last_page.values()):
+        notes.append(Note("flow", "issues_missing",
+                          "no page of the search says it is the last (isLast): the pages after "
+                          "the last one saved are missing (fetch them with its nextPageToken)"))
     if duplicates:
         notes.append(Note("flow", "duplicates_merged",
                           f"{duplicates} issue{'s' if duplicates != 1 else ''} found in more than "
@@ -480,9 +487,15 @@ def tracker_changes(source) -> tuple[pd.DataFrame, list[Note], str]:
 
 
 def read_tracker(source, status_map=None, *, name: str | None = None,
-                 stages: Sequence[str] | None = None, **columns) -> FlowData:
+                 stages: Sequence[str] | None = None, **options) -> FlowData:
     """Stage visits from any export: a Jira or GitHub JSON (file or folder of pages), a
-    CSV/XLSX status history (these three through ``status_map``), or an XES log."""
+    CSV/XLSX status history or time-in-status report (these four through ``status_map``),
+    or an XES log.
+
+    ``options`` go to the reader of a table: the column names of
+    :func:`~opsdx.flow.read_status_history`, or ``unit``, ``day_hours``,
+    ``shape`` and ``date_format`` of :func:`~opsdx.flow.read_time_in_status`.
+    """
     kind = tracker_kind(source)
     if kind == "xes":
         return read_xes(source, stages=stages, name=name)
@@ -494,8 +507,17 @@ def read_tracker(source, status_map=None, *, name: str | None = None,
     if kind == "github":
         return read_github(source, status_map, name=name)
     from .statuses import read_status_history
+    from .timeinstatus import TIME_IN_STATUS_OPTIONS, looks_like_time_in_status, \
+        read_time_in_status
 
-    return read_status_history(source, status_map, name=name, **columns)
+    report = {k: options.pop(k) for k in TIME_IN_STATUS_OPTIONS if k in options}
+    if looks_like_time_in_status(source, status_map, name=name):
+        return read_time_in_status(source, status_map, name=name, **report, **options)
+    report = {k: v for k, v in report.items() if v is not None}
+    if report:
+        raise OpsdxError(f"{', '.join(report)}: options of a time-in-status report, and "
+                         f"{name or source} is a status history (one row per change)")
+    return read_status_history(source, status_map, name=name, **options)
 
 
 # --------------------------------------------------------------------------- XES

@@ -213,9 +213,12 @@ def read_work_items(source: Source, stages: Sequence[str] | None = None, *,
     if "started_at" in times:
         visits["started_at"] = times["started_at"][keep].to_numpy()
     visits["exited_at"] = exited[keep].to_numpy()
-    if "owner" in raw.columns:
-        owner = raw["owner"][keep].astype(str).str.strip()
-        visits["owner"] = owner.where(~owner.isin(["", "nan", "None"])).to_numpy()
+    if "owner" in raw.columns:  # names repeat: tidied once per distinct name
+        codes, names = pd.factorize(raw["owner"][keep], use_na_sentinel=True)
+        names = pd.Index(names).astype(str).str.strip()
+        names = np.asarray(names.where(~names.isin(["", "nan", "None"])), dtype=object)
+        visits["owner"] = (np.where(codes >= 0, names[np.maximum(codes, 0)], np.nan)
+                           if len(names) else np.full(len(codes), np.nan, dtype=object))
     visits["row"] = rows[keep].to_numpy()
     if visits.empty:
         raise DataError([Problem(label, "no usable stage visit: every row was set aside",

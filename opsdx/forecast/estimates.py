@@ -76,14 +76,16 @@ _AMOUNT = rf"^(?P<number>{_NUMBER}(?:[eE][-+]?\d+)?)\s*(?P<unit>[^\W\d_]+)?\.?$"
 _PART = r"(?P<number>\d+(?:[.,]\d+)?)\s*(?P<unit>[^\W\d_]+)"
 
 
-def parse_amounts(text: pd.Series, hours_per_day: float = 8.0) -> tuple[pd.Series, pd.Series]:
+def parse_amounts(text: pd.Series, hours_per_day: float = 8.0,
+                  days_per_week: int = 5) -> tuple[pd.Series, pd.Series]:
     """Numbers and the units written after them, vectorised: ``16h``, ``2 d``, ``1w 2d 4h``.
 
     Returns the numbers (as :func:`parse_numbers` reads them; NaN where the
     cell is not a number) and each cell's unit among :data:`UNITS` (``""``
     where it gives none, NaN where the word is not a unit). A duration in
     parts, as Jira writes it (``1w 2d 4h``), is added up in hours, with
-    ``hours_per_day`` hours a day and five days a week.
+    ``hours_per_day`` hours a day and ``days_per_week`` days a week (a working
+    week by default; 24 and 7 for elapsed time).
 
     >>> numbers, units = parse_amounts(pd.Series(["16h", "2 d", "3 days", "1,5 weeks", "4",
     ...                                           "1d 4h", "2x", "", "1.26e+06"]))
@@ -101,7 +103,8 @@ def parse_amounts(text: pd.Series, hours_per_day: float = 8.0) -> tuple[pd.Serie
     if several.any():  # "1w 2d 4h": each part in hours, added up
         found = text[several].str.extractall(_PART)
         hours = (parse_numbers(found["number"])
-                 * _hours(found["unit"].str.casefold().map(_UNIT_WORDS), hours_per_day))
+                 * _hours(found["unit"].str.casefold().map(_UNIT_WORDS), hours_per_day,
+                          days_per_week))
         total = (hours.groupby(level=0).sum(min_count=1)
                  .where(hours.notna().groupby(level=0).all()).reindex(text.index[several]))
         numbers[several] = total.to_numpy()
@@ -124,10 +127,10 @@ def unit_name(word: str | None, what: str = "unit") -> str | None:
     return unit
 
 
-def _hours(unit: pd.Series, hours_per_day: float) -> pd.Series:
-    """Hours in each unit of time (a working day of ``hours_per_day``, five of them a week)."""
+def _hours(unit: pd.Series, hours_per_day: float, days_per_week: int = 5) -> pd.Series:
+    """Hours in each unit of time (a day of ``hours_per_day``, ``days_per_week`` a week)."""
     per = {"seconds": 1 / 3600, "minutes": 1 / 60, "hours": 1.0, "days": hours_per_day,
-           "weeks": 5 * hours_per_day}
+           "weeks": days_per_week * hours_per_day}
     return unit.map(per).astype(float)
 
 

@@ -316,12 +316,22 @@ class Client:
                                      expected="statuses.yaml mapping each status to its stage "
                                               f"and role (`opsdx statuses {path.name} "
                                               "--suggest` writes a first one)")])
+        status_map = load_status_map(smap)
+        if self.spec.stages and [s.casefold() for s in self.spec.stages] != \
+                [s.casefold() for s in status_map.stages]:
+            raise DataError([Problem(f"{self.folder_name}/client.yaml", "stages: disagrees with "
+                                     "the stages of statuses.yaml, which a tracker's export "
+                                     "is read by", column="stages",
+                                     value=", ".join(self.spec.stages),
+                                     expected=f"{', '.join(status_map.stages)}, as "
+                                              "statuses.yaml has them (or no stages: in "
+                                              "client.yaml)")])
         if kind == "time_in_status":
             from .flow.timeinstatus import read_time_in_status
 
-            return read_time_in_status(path, load_status_map(smap), name=label,
+            return read_time_in_status(path, status_map, name=label,
                                        **self.spec.time_in_status.model_dump())
-        return read_tracker(path, load_status_map(smap), name=label)
+        return read_tracker(path, status_map, name=label)
 
     def decisions(self):
         """The validated decision log (see :func:`opsdx.read_decisions`)."""

@@ -46,7 +46,8 @@ import pandas as pd
 
 from .errors import FILE_NOT_FOUND, DataError, OpsdxError, Problem, ProblemLog
 
-__all__ = ["Source", "Table", "read_table", "require_columns", "parse_timestamps"]
+__all__ = ["Source", "Table", "read_table", "read_header", "require_columns",
+           "parse_timestamps", "parse_moments"]
 
 Source = Union[str, os.PathLike, pd.DataFrame]
 
@@ -141,7 +142,7 @@ def read_table(source: Source, *, name: str | None = None, sheet: str | int = 0,
         raise DataError([Problem(label, f"{path} is a folder, not a file",
                                  expected="the path of a CSV or XLSX file")])
     if not path.is_file():
-        raise DataError([Problem(label, f"file not found: {path}", code=FILE_NOT_FOUND)])
+        raise DataError([Problem(label, "file not found", code=FILE_NOT_FOUND)])
     with path.open("rb") as fh:
         raw = fh.read()
     if raw[:4096].isspace() and not raw.strip():
@@ -516,6 +517,40 @@ def _iso_utc(text: pd.Series) -> pd.Series:
         warnings.simplefilter("ignore", FutureWarning)
         parsed = pd.to_datetime(text, errors="coerce", format="ISO8601", utc=True)
     return _nanoseconds(parsed.dt.tz_localize(None))
+
+
+#: Jira's own date format in CSV exports and many apps' reports: ``12/Mar/24 3:15 PM``.
+JIRA_DATE_FORMATS = ("%d/%b/%y %I:%M %p", "%d/%b/%Y %I:%M %p", "%d/%b/%y %H:%M",
+                     "%d/%b/%y")
+
+
+def parse_moments(cells: pd.Series, date_format: str | None = None
+                  ) -> tuple[pd.Series, pd.Series]:
+    """Timestamps from text, and which cells gave an offset (as
+    :func:`parse_timestamps`): ``date_format`` when given, else ISO 8601 and
+    then Jira's ``12/Mar/24 3:15 PM`` forms (local time, no offset). NaT where none reads.
+
+    >>> times, aware = parse_moments(pd.Series(["2024-03-12T15:15:00.000+0100",
+    ...                                         "12/Mar/24 3:15 PM", "x"]))
+    >>> times.tolist()
+    [Timestamp('2024-03-12 14:15:00'), Timestamp('2024-03-12 15:15:00'), NaT]
+    >>> aware.tolist()
+    [True, False, False]
+    """
+    if pd.api.types.is_datetime64_any_dtype(cells):
+        return parse_timestamps(cells)
+    text = cells if pd.api.types.is_string_dtype(cells) else cells.astype(str)
+    if date_format:
+        parsed = pd.to_datetime(text, format=date_format, errors="coerce", utc=True)
+        aware = pd.Series(bool("%z" in date_format or "%Z" in date_format), index=text.index)
+        return parsed.dt.tz_localize(None).astype("datetime64[ns]"), aware & parsed.notna()
+    times, aware = parse_timestamps(text)
+    for fmt in JIRA_DATE_FORMATS:
+        missed = times.isna() & (text != "")
+        if not missed.any():
+            break
+        times = times.where(~missed, pd.to_datetime(text[missed], format=fmt, errors="coerce"))
+    return times.astype("datetime64[ns]"), aware & times.notna()
 
 
 #: Why a timestamp is set aside when its column mixes zoned and naive times

@@ -98,7 +98,7 @@ def read_yaml_text(path: Path, label: str) -> str:
     from .tables import _decode
 
     if not path.is_file():
-        raise DataError([Problem(label, f"file not found: {path}", kind="yaml",
+        raise DataError([Problem(label, "file not found", kind="yaml",
                                  code=FILE_NOT_FOUND)])
     return _decode(path.read_bytes())[0]
 

@@ -208,3 +208,35 @@ def test_a_history_that_mixes_offsets_and_local_times_sets_the_smaller_group_asi
     last = flow.visits[flow.visits["item_id"] == "A"].iloc[-1]
     assert [last["stage"], last["entered_at"]] == ["Review", T("2026-03-02 14:00")]
     assert pd.isna(last["exited_at"])
+
+
+def test_a_work_status_whose_time_is_lost_leaves_the_start_unknown_not_zero():
+    history = pd.DataFrame({
+        "item": ["A"] * 4 + ["B"] * 3,
+        "status": ["In Progress", "Ready for review", "In review", "Done",
+                   "In Progress", "Ready for review", "Done"],
+        "changed_at": ["2026-03-02 09:00", "2026-03-02 15:00", "soon", "2026-03-03 12:00",
+                       "2026-03-04 09:00", "2026-03-04 10:00", "2026-03-04 11:00"]})
+    flow = opsdx.read_status_history(history, MAP)
+    review = flow.visits[flow.visits["stage"] == "Review"].set_index("item_id")
+    # A's "In review" cannot be placed in time: when its review work began is not known
+    assert pd.isna(review.loc["A", "started_at"])
+    assert review.loc["A", "exited_at"] == T("2026-03-03 12:00")
+    # B went from the queue straight to Done: nothing to do in review, its start is its exit
+    assert review.loc["B", "started_at"] == T("2026-03-04 11:00")
+    note = next(n for n in flow.notes if n.code == "start_unknown")
+    assert note.text.startswith("1 visit whose work status was set aside")
+    assert flow.quality[["row", "column", "value"]].values.tolist() == [[2, "changed_at", "soon"]]
+
+
+def test_map_mistakes_are_located_at_their_own_line_with_a_suggestion(tmp_path):
+    path = tmp_path / "statuses.yaml"
+    path.write_text("stages: [Build, Review]\nstatuses:\n"
+                    "  - {status: In progress, stage: Build, role: work}\n"
+                    "  - {status: Ready for review, stage: Reveiw, role: queue}\n"
+                    "  - {status: In Progress, stage: Build, role: work}\n")
+    with pytest.raises(opsdx.DataError) as err:
+        opsdx.load_status_map(path)
+    found = [(p.row, p.column, p.expected.split("?")[0]) for p in err.value.problems]
+    assert found == [(4, "statuses[1].stage", "'Review'"),
+                     (5, "statuses[2].status", "each status once (case and spaces are ignored)")]

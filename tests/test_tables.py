@@ -199,3 +199,16 @@ def test_cells_are_stripped_whatever_the_padding(tmp_path, text):
     path = tmp_path / "t.csv"
     path.write_bytes(text.encode("utf-8"))
     assert read_table(path).frame.iloc[0].tolist() == ["1", "2"]
+
+
+def test_a_missing_file_is_named_without_the_folder_it_was_looked_for_in(tmp_path):
+    """Messages reach client-ready workbooks: the consultant's folders stay out of them."""
+    import opsdx
+
+    folder = tmp_path / "secret-engagements" / "acme"
+    folder.mkdir(parents=True)
+    (folder / "client.yaml").write_text("name: Acme\n")
+    with pytest.raises(DataError) as info:
+        opsdx.load_client(folder).responses()
+    assert "secret-engagements" not in str(info.value)
+    assert str(info.value.problems[0]).startswith("acme/responses.csv")

@@ -214,3 +214,37 @@ def test_client_yaml_says_how_to_read_the_report(tmp_path):
     (folder / "client.yaml").write_text("name: Acme\ntime_in_status:\n  unit: parsecs\n")
     with pytest.raises(DataError, match="time_in_status.unit"):
         opsdx.load_client(folder)
+
+
+@pytest.mark.parametrize("done", ["-", None], ids=["done-dash", "no-done-column"])
+def test_a_current_status_with_no_time_was_entered_when_the_last_stay_ended(done):
+    """Reports often leave Done out, or show "-" for the status an item is in now."""
+    report = pd.DataFrame({"Key": ["A-1", "A-2"], "Status": ["Done", "In review"],
+                           "Created": ["2026-03-02 09:00"] * 2, "In Progress": ["1d", "2h"],
+                           "In review": ["3h", "-"]})
+    if done is not None:
+        report["Done"] = done
+    flow = opsdx.read_time_in_status(report, MAP)
+    assert _visits(flow, "A-1") == [
+        ["Build", T("2026-03-02 09:00"), T("2026-03-02 09:00"), T("2026-03-03 09:00")],
+        ["Review", T("2026-03-03 09:00"), T("2026-03-03 09:00"), T("2026-03-03 12:00")]]
+    # A-2 is in review now, with no time there yet: it entered at the end of its build
+    assert _visits(flow, "A-2") == [
+        ["Build", T("2026-03-02 09:00"), T("2026-03-02 09:00"), T("2026-03-02 11:00")],
+        ["Review", T("2026-03-02 11:00"), T("2026-03-02 11:00"), pd.NaT]]
+    assert "2 items in a current status with no time in the report" in flow.notes[0].text
+    # and the statuses command lists Done for the map it suggests
+    table = time_in_status_table(report)
+    assert "Done" in set(table["status"]) and "In review" in set(table["status"])
+
+
+def test_client_yaml_stages_must_agree_with_the_status_map(tmp_path):
+    folder = tmp_path / "acme"
+    folder.mkdir()
+    shutil.copy(MAP, folder / "statuses.yaml")
+    shutil.copy(TIS / "durations.csv", folder / "time_in_status.csv")
+    (folder / "client.yaml").write_text("name: Acme\nstages: [Build, Test]\n")
+    with pytest.raises(DataError, match="stages: disagrees with the stages of statuses.yaml"):
+        opsdx.load_client(folder).work_items()
+    (folder / "client.yaml").write_text("name: Acme\nstages: [build, review]\n")
+    assert opsdx.load_client(folder).work_items().stages == ["Build", "Review"]

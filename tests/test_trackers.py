@@ -114,10 +114,24 @@ def test_broken_pages_are_named_with_their_line_and_all_listed(tmp_path):
     (folder / "page-5.json").write_text('{"issues": [}')
     with pytest.raises(opsdx.DataError) as err:
         opsdx.read_jira(folder, JIRA_MAP)
-    assert [(p.file, p.row) for p in err.value.problems] == [("export/page-3.json", 2),
-                                                             ("export/page-5.json", 1)]
-    assert "not valid JSON" in str(err.value)
-    with pytest.raises(opsdx.DataError, match="not a Jira export"):
+    assert [(p.file, p.message.split(":")[0]) for p in err.value.problems] == [
+        ("export/page-3.json", "not valid JSON at line 2, character 19"),
+        ("export/page-5.json", "not valid JSON at line 1, character 13")]
+    assert "cut short" not in err.value.problems[0].message
+    # a page cut short, an empty page and the API's refusal saved in place of a page
+    (folder / "page-3.json").write_text('{"issues": [\n  {"key": "OPS-7", "fields": {')
+    (folder / "page-5.json").write_text("")
+    refusal = {"errorMessages": ["The value 'OPS' does not exist for the field 'project'."],
+               "errors": {}}
+    (folder / "page-6.json").write_text(json.dumps(refusal))
+    with pytest.raises(opsdx.DataError) as err:
+        opsdx.read_jira(folder, JIRA_MAP)
+    messages = [p.message for p in err.value.problems]
+    assert messages[0].endswith("(the file ends there: cut short?)")
+    assert messages[1] == "the file is empty (a download that failed?)"
+    assert messages[2] == ("the API answered with an error, not data: The value 'OPS' does not "
+                           "exist for the field 'project'.")
+    with pytest.raises(opsdx.DataError, match="a changelog page without its issue"):
         opsdx.read_jira({"values": []}, JIRA_MAP)
     with pytest.raises(opsdx.DataError, match="no .json files"):
         opsdx.read_jira(tmp_path / "export" / ".." / "export" / "..", JIRA_MAP)
@@ -325,3 +339,75 @@ def test_jira_search_jql_pages_and_a_missing_last_page(tmp_path):
     assert flow.visits[["item_id", "stage", "entered_at", "exited_at"]].values.tolist() == [
         ["OPS-1", "Build", T("2026-03-02 08:00"), T("2026-03-03 09:00")],
         ["OPS-2", "Build", T("2026-03-02 08:00"), T("2026-03-03 09:00")]]
+
+
+def test_a_suggested_map_reads_kestrels_jira_export_as_its_own_map_does(tmp_path, capsys):
+    """Jira's workflow names (Selected for development, Ready to deploy / Deploying, On
+    staging) are guessed into the same stages, queues and work as the hand-made map."""
+    sample = Path(__file__).resolve().parent.parent / "sample_data" / "kestrel-software"
+    target = tmp_path / "statuses.yaml"
+    assert main(["statuses", str(sample / "status_history"), "--suggest", "--write",
+                 str(target)]) == 0
+    suggested = opsdx.load_status_map(target)
+    assert suggested.stages == ["Refinement", "Build", "Review", "QA", "Staging", "Deploy"]
+    mine = opsdx.read_jira(sample / "status_history", sample / "statuses.yaml").visits
+    theirs = opsdx.read_jira(sample / "status_history", suggested).visits
+    times = ["item_id", "entered_at", "started_at", "exited_at", "owner"]
+    pd.testing.assert_frame_equal(mine[times], theirs[times])
+
+
+def test_a_suggested_map_of_github_labels_loads_and_leaves_topics_out(tmp_path, capsys):
+    target = tmp_path / "statuses.yaml"
+    assert main(["statuses", str(GITHUB), "--suggest", "--write", str(target)]) == 0
+    text = target.read_text()
+    smap = opsdx.load_status_map(target)
+    assert smap.stages == ["Build", "Review"] and "role: done" in text
+    assert "# Left out as labels of a topic, not a state: bug." in text
+    # waiting on the customer is a pause, not a stage of the work
+    assert "# not mapped: 'Waiting on customer' (a pause" in text
+    # the suggested map reads the export as the hand-made one does
+    mine = opsdx.read_github(GITHUB, GITHUB_MAP).visits
+    theirs = opsdx.read_github(GITHUB, smap).visits
+    cols = ["item_id", "stage", "entered_at", "started_at", "exited_at"]
+    pd.testing.assert_frame_equal(mine[cols], theirs[cols])
+
+
+def test_a_changelog_missing_and_one_saved_as_the_api_returns_it(tmp_path):
+    folder = tmp_path / "export"
+    folder.mkdir()
+    page = _jql_page("OPS-1", True)
+    page["issues"][0]["id"] = "10001"
+    bare = {"id": "10002", "key": "OPS-2", "fields": {
+        "created": "2026-03-02T09:00:00.000+0100", "status": {"name": "In Progress"}}}
+    page["issues"].append(bare)  # saved without expand=changelog
+    (folder / "page-1.json").write_text(json.dumps(page))
+    _, notes, _ = jira_changes(folder)
+    assert [n.code for n in notes] == ["changelog_missing"]
+    assert notes[0].text.startswith("1 issue without a changelog (OPS-2)")
+    # /issue/10002/changelog saved as it came: its self address names the issue by id
+    (folder / "changelog-2.json").write_text(json.dumps({
+        "self": "https://acme.atlassian.net/rest/api/3/issue/10002/changelog?startAt=0",
+        "startAt": 0, "maxResults": 100, "total": 1, "isLast": True, "values": [
+            {"id": "20", "created": "2026-03-04T09:00:00.000+0100", "items": [
+                {"field": "status", "fieldId": "status", "fromString": "In Progress",
+                 "toString": "Done"}]}]}))
+    assert jira_changes(folder)[1] == []
+    flow = opsdx.read_jira(folder, JIRA_MAP)
+    assert _visits(flow, "OPS-2")[0][:4] == ["Build", T("2026-03-02 08:00"),
+                                            T("2026-03-02 08:00"), T("2026-03-04 08:00")]
+    # a whole export without changelogs says so, instead of reading every item as not moving
+    (folder / "changelog-2.json").unlink()
+    (folder / "page-1.json").write_text(json.dumps({"issues": [bare], "isLast": True}))
+    with pytest.raises(opsdx.DataError, match="the export has no changelog"):
+        opsdx.read_jira(folder, JIRA_MAP)
+
+
+def test_an_export_given_to_the_wrong_reader_is_named_at_once():
+    with pytest.raises(opsdx.OpsdxError, match="looks like a GitHub export: read it with "
+                                               "opsdx.read_github"):
+        opsdx.read_jira(GITHUB, JIRA_MAP)
+    with pytest.raises(opsdx.OpsdxError, match="looks like a Jira export"):
+        opsdx.read_github(JIRA, GITHUB_MAP)
+    sample = Path(__file__).resolve().parent.parent / "sample_data" / "kestrel-software"
+    with pytest.raises(opsdx.OpsdxError, match="is a client folder"):
+        opsdx.read_tracker(sample, sample / "statuses.yaml")

@@ -43,6 +43,12 @@ def register(sub) -> None:
     cmd.set_defaults(func=_cmd_statuses)
 
 
+#: GitHub labels that name a topic, a kind or a priority, never a state of the work.
+_TOPICAL = (r"^(?:bug|enhancement|feature|documentation|docs|question|good first issue|"
+            r"help wanted|dependencies|security|performance|refactor|chore|tests?|p[0-4]|"
+            r"(?:priority|type|kind|area|size|severity|component)\b.*)$")
+
+
 def _cmd_statuses(args) -> int:
     export = Path(args.export)
     if not export.exists():
@@ -67,6 +73,10 @@ def _cmd_statuses(args) -> int:
         is_label = frame["kind"].eq("label")
         table = status_table(frame[~is_label].drop(columns="kind"), name=label)
         labels = frame[is_label]["status"].value_counts()
+        if len(labels):  # the suggestion weighs the labels too: a workflow often lives in them
+            topical = labels.index[labels.index.str.casefold().str.contains(_TOPICAL)]
+            every = status_table(frame[~frame["status"].isin(topical)].drop(columns="kind"),
+                                 name=label)
     width = max(len("status"), *(len(printable(s)) for s in table["status"]))
     print(f"{'status':<{width}}  changes  items  median hours")
     for row in table.itertuples():
@@ -74,10 +84,18 @@ def _cmd_statuses(args) -> int:
         print(f"{printable(row.status):<{width}}  {row.changes:>7}  {row.items:>5}  {hours:>12}")
     if labels is not None and len(labels):
         print("\nlabels (a status only when the map names one):")
+        wide = max(len(printable(name)) for name in labels.index)
         for name, n in labels.items():
-            print(f"  {printable(name)}  {n}")
+            print(f"  {printable(name):<{wide}}  {n:>7}")
     if args.suggest:
-        text = suggest_status_map(table)
+        if labels is not None and len(labels):
+            left = (f"\n# Left out as labels of a topic, not a state: {', '.join(topical)}."
+                    if len(topical) else "")
+            text = suggest_status_map(every).replace(
+                "# roles:", "# Labels are in it too: keep those that are states of the workflow,"
+                f" delete the others.{left}\n# roles:", 1)
+        else:
+            text = suggest_status_map(table)
         if args.write:
             target = Path(args.write)
             if target.exists():

@@ -45,8 +45,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..errors import DataError, OpsdxError, Problem, ProblemLog
 from ..notes import Note
-from ..tables import MIXED_ZONES, Source, mixed_zones, parse_timestamps, read_table
-from ..yamlfile import parse_yaml, read_yaml_text, validate_model
+from ..tables import MIXED_ZONES, Source, mixed_zones, parse_moments, read_table
+from ..yamlfile import line_of, parse_yaml, path_text, read_yaml_text, validate_model, yaml_lines
 from .workitems import FlowData, flow_from_visits, nothing_usable
 
 __all__ = ["StatusMapSpec", "StatusRule", "StatusMap", "load_status_map", "status_map_schema",
@@ -55,13 +55,18 @@ __all__ = ["StatusMapSpec", "StatusRule", "StatusMap", "load_status_map", "statu
 #: What a status is to the flow.
 ROLES = ("queue", "work", "done", "abandoned", "backlog")
 #: The codes of the notes a status history's FlowData carries.
-NOTE_CODES = ("unmapped_statuses", "backward_moves", "reopened")
+NOTE_CODES = ("unmapped_statuses", "backward_moves", "reopened", "start_unknown")
 
 #: Column names each part of a status history is found under (case and spaces ignored).
+#: The first name found wins: a change's own column goes before an item's (``To Status``
+#: before ``Status``, which can be the item's status now; ``Changed`` before ``Created``,
+#: which can be the item's creation).
 COLUMN_NAMES = {
     "item": ("item", "item_id", "key", "issue", "issue_key", "id", "number"),
-    "status": ("status", "to", "to_status", "tostring", "new_status", "state"),
-    "changed_at": ("changed_at", "created", "timestamp", "date", "changed", "time", "at"),
+    "status": ("to_status", "tostring", "new_status", "to", "status", "state"),
+    "changed_at": ("changed_at", "changed", "change_date", "changed_on", "transition_date",
+                   "transitioned_at", "timestamp", "date", "time", "at", "created_at",
+                   "created"),
     "assignee": ("assignee", "owner", "author", "actor", "user"),
     "type": ("type", "issue_type", "issuetype", "kind"),
 }
@@ -95,24 +100,33 @@ class StatusMapSpec(BaseModel):
     stages: list[str] = Field(min_length=1, description="The stages in flow order.")
     statuses: list[StatusRule] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _consistent(self):
-        problems = []
-        keys = [_key(s) for s in self.stages]
-        if len(set(keys)) < len(keys):
-            problems.append("stages repeat")
-        seen: dict[str, str] = {}
-        for rule in self.statuses:
-            k = _key(rule.status)
-            if k in seen:
-                problems.append(f"status {rule.status!r} is mapped twice (also {seen[k]!r})")
-            seen.setdefault(k, rule.status)
-            if rule.stage is not None and _key(rule.stage) not in keys:
-                problems.append(f"status {rule.status!r} names stage {rule.stage!r}, which is "
-                                f"not among the stages ({', '.join(self.stages)})")
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
+
+
+def _inconsistencies(spec: StatusMapSpec) -> list[tuple[tuple, str, str | None, str | None]]:
+    """What the map's parts say against each other, each where it is: ``(YAML path, message,
+    value, expected)`` for a repeated stage, a status mapped twice, an unknown stage."""
+    import difflib
+
+    found = []
+    keys = [_key(s) for s in spec.stages]
+    for i, stage in enumerate(spec.stages):
+        if keys.index(keys[i]) < i:
+            found.append((("stages", i), "stages repeat", stage, "each stage once"))
+    seen: dict[str, str] = {}
+    for i, rule in enumerate(spec.statuses):
+        k = _key(rule.status)
+        if k in seen:
+            found.append((("statuses", i, "status"), f"status {rule.status!r} is mapped twice "
+                          f"(also {seen[k]!r})", rule.status, "each status once (case and "
+                                                              "spaces are ignored)"))
+        seen.setdefault(k, rule.status)
+        if rule.stage is not None and _key(rule.stage) not in keys:
+            close = difflib.get_close_matches(rule.stage, spec.stages, n=1, cutoff=0.6)
+            found.append((("statuses", i, "stage"), f"status {rule.status!r} names stage "
+                          f"{rule.stage!r}, which is not among the stages",
+                          rule.stage, (f"{close[0]!r}? " if close else "")
+                          + f"one of {', '.join(spec.stages)}"))
+    return found
 
 
 def _key(text) -> str:
@@ -123,6 +137,11 @@ class StatusMap:
     """A validated status map: look statuses up by their text (case and spaces ignored)."""
 
     def __init__(self, spec: StatusMapSpec, source: str = "<status map>"):
+        wrong = _inconsistencies(spec)
+        if wrong:
+            raise DataError([Problem(source, message, column=path_text(loc), value=value,
+                                     expected=expected)
+                             for loc, message, value, expected in wrong])
         self.spec, self.source = spec, source
         by_key = {_key(s): s for s in spec.stages}
         self.stages = list(spec.stages)
@@ -137,6 +156,9 @@ class StatusMap:
         import yaml
 
         spec = validate_model(StatusMapSpec, data, yaml.safe_dump(data, sort_keys=False), log)
+        log.raise_if_any()
+        for loc, message, value, expected in _inconsistencies(spec):
+            log.add(message, column=path_text(loc), value=value, expected=expected)
         log.raise_if_any()
         return cls(spec, name)
 
@@ -156,6 +178,11 @@ def load_status_map(path) -> StatusMap:
     data = parse_yaml(text, log, expected="stages and statuses")
     log.raise_if_any()  # unreadable YAML: nothing to validate
     spec = validate_model(StatusMapSpec, data, text, log)
+    log.raise_if_any()
+    lines = yaml_lines(text)
+    for loc, message, value, expected in _inconsistencies(spec):
+        log.add(message, row=line_of(lines, loc), column=path_text(loc), value=value,
+                expected=expected)
     log.raise_if_any()
     return StatusMap(spec, label)
 
@@ -195,7 +222,7 @@ def _tidy(column: pd.Series) -> pd.Series:
 
 
 def _history(source: Source, *, item=None, status=None, changed_at=None, assignee=None,
-             name=None, sheet=0):
+             date_format=None, name=None, sheet=0):
     """The status changes, checked: (frame of item, status, t, row[, assignee]), quality, label."""
     table = read_table(source, name=name, sheet=sheet)
     frame = table.frame
@@ -208,7 +235,7 @@ def _history(source: Source, *, item=None, status=None, changed_at=None, assigne
                     expected=f"a {part} column ({', '.join(COLUMN_NAMES[part][:4])}, ...); "
                              f"found: {', '.join(map(str, frame.columns))}")
     log.raise_if_any()
-    when, aware = parse_timestamps(frame[cols["changed_at"]])
+    when, aware = parse_moments(frame[cols["changed_at"]], date_format)
     zones = mixed_zones(when, aware)
     changes = pd.DataFrame({"item": _tidy(frame[cols["item"]]),
                             "status": _tidy(frame[cols["status"]]),
@@ -232,13 +259,17 @@ def _history(source: Source, *, item=None, status=None, changed_at=None, assigne
             "row": changes.loc[zones, "row"].to_numpy(), "column": cols["changed_at"],
             "value": frame.loc[zones.to_numpy(), cols["changed_at"]].astype(str).to_numpy(),
             "problem": MIXED_ZONES})], ignore_index=True)
-    return changes[~(bad | zones)], quality, table.name, cols
+    # the changes whose time is lost: a work status among them leaves its visit's start unknown
+    lost = changes.loc[(no_time & ~no_item & changes["status"].ne("").to_numpy())
+                       | zones.to_numpy(), ["item", "status"]]
+    return changes[~(bad | zones)], quality, table.name, cols, lost
 
 
 def read_status_history(source: Source, status_map: StatusMap | dict | str | Path, *,
                         item: str | None = None, status: str | None = None,
                         changed_at: str | None = None, assignee: str | None = None,
-                        name: str | None = None, sheet: str | int = 0) -> FlowData:
+                        date_format: str | None = None, name: str | None = None,
+                        sheet: str | int = 0) -> FlowData:
     """Stage visits from a status history (one row per status change) and a status map.
 
     Parameters
@@ -247,7 +278,13 @@ def read_status_history(source: Source, status_map: StatusMap | dict | str | Pat
         CSV, XLSX or a DataFrame with an item, a status and a time column
         (found by name, see :data:`COLUMN_NAMES`, or named here), and
         optionally an assignee (who did the work: the owner of the visit).
+        Times are ISO 8601 (any offset, kept in UTC) or Jira's own ``12/Mar/24
+        3:15 PM``.
     status_map : StatusMap, mapping, or path of a ``statuses.yaml``
+    date_format : str, optional
+        A ``strftime`` format for times written otherwise (``%d/%m/%Y %H:%M``
+        for day-first dates: which of 05/01 and 01/05 is meant, only the
+        client can say).
 
     Returns
     -------
@@ -274,9 +311,10 @@ def read_status_history(source: Source, status_map: StatusMap | dict | str | Pat
     1  Review 2026-03-03 17:00:00 2026-03-05 10:00:00 2026-03-05 12:00:00
     """
     smap = _as_map(status_map)
-    changes, quality, label, cols = _history(source, item=item, status=status,
-                                             changed_at=changed_at, assignee=assignee,
-                                             name=name, sheet=sheet)
+    changes, quality, label, cols, lost = _history(source, item=item, status=status,
+                                                   changed_at=changed_at, assignee=assignee,
+                                                   date_format=date_format, name=name,
+                                                   sheet=sheet)
     # the map's verdict on each distinct status, then on every change through its code
     statuses = changes["status"].cat.categories
     keys = np.asarray(pd.Index(statuses).str.casefold(), dtype=object)
@@ -309,7 +347,8 @@ def read_status_history(source: Source, status_map: StatusMap | dict | str | Pat
     ch["stage"] = pd.Categorical.from_codes(stage_codes[kept], categories=smap.stages)
     if ch.empty:
         raise nothing_usable(label, "status change", "rows with an item, a mapped status and "
-                                                     "an ISO 8601 timestamp", quality)
+                                                     "an ISO 8601 timestamp (or times in a "
+                                                     "date_format given)", quality)
     same_item = ch["item"].eq(ch["item"].shift())
     in_flow = ch["role"].isin(["queue", "work"])
     continues = same_item & in_flow & in_flow.shift(fill_value=False) & \
@@ -326,7 +365,24 @@ def read_status_history(source: Source, status_map: StatusMap | dict | str | Pat
         "started_at": flow_rows["t"].where(flow_rows["role"] == "work").groupby(
             flow_rows["visit"], sort=False).min(),
         "exited_at": last["next_t"], "source_row": g["row"].first()})
-    visits["started_at"] = visits["started_at"].fillna(visits["exited_at"])
+    # a visit with no work status started when it left (nothing to do in the stage), unless
+    # a work status of its stage was among the item's changes whose time is lost
+    unknown = pd.Series(False, index=visits.index)
+    lost_work = lost[lost["status"].astype(object).str.casefold().map(smap.table["role"])
+                     .eq("work").to_numpy()]
+    if len(lost_work):
+        pairs = set(zip(lost_work["item"].astype(object),
+                        lost_work["status"].astype(object).str.casefold()
+                        .map(smap.table["stage"])))
+        keys = pd.Series(list(zip(visits["item_id"].astype(object),
+                                  visits["stage"].astype(object))), index=visits.index)
+        unknown = visits["started_at"].isna() & keys.isin(pairs)
+    visits["started_at"] = visits["started_at"].fillna(visits["exited_at"].where(~unknown))
+    if unknown.any():
+        notes.append(Note("flow", "start_unknown",
+                          f"{int(unknown.sum())} visit{'s' if unknown.sum() != 1 else ''} whose "
+                          "work status was set aside (its time unreadable): the start of their "
+                          "work is unknown, not taken as their exit"))
     if "assignee" in ch:
         # who worked on it: the assignee of its first work status, else of any status in it
         who = flow_rows["assignee"].where(flow_rows["assignee"] != "")
@@ -393,7 +449,7 @@ def status_table(source: Source, **columns) -> pd.DataFrame:
     """The statuses of a history, most used first: ``changes``, ``items`` and the median
     ``hours`` an item stayed in each (until its next change; the last status of an item is
     left out, it has not ended)."""
-    changes, _, _, _ = _history(source, **columns)
+    changes = _history(source, **columns)[0]
     ch = changes.sort_values(["item", "t", "seq"], kind="stable")
     stay = (ch["t"].shift(-1) - ch["t"]).where(ch["item"].eq(ch["item"].shift(-1)))
     first_seen = ch.groupby("status")["t"].min()
@@ -404,19 +460,31 @@ def status_table(source: Source, **columns) -> pd.DataFrame:
     return table.sort_values(["changes", "status"], ascending=[False, True]).reset_index()
 
 
-_PAUSES = r"\b(blocked|on hold|paused|impeded|parked)\b"
+_PAUSES = (r"\b(blocked|on hold|paused|impeded|parked|waiting (on|for) (the )?(customer|client|"
+           r"user|reporter|requester|vendor|supplier|third party|external))\b")
 _GUESSES = [("done", r"\b(done|closed|resolved|released|complete[d]?|shipped|merged)\b"),
             ("abandoned", r"(won'?t|cancel|reject|duplicate|invalid|obsolete|declined)"),
             ("backlog", r"\b(backlog|to ?do|open|new|icebox|triage)\b"),
-            ("queue", r"\b(ready|waiting|awaiting|queued?|pending|to (review|test|deploy))\b")]
+            ("queue", r"\b(ready|selected|waiting|awaiting|queued?|pending|next|"
+                      r"to (review|test|deploy))\b")]
+_PREFIX = r"(?i)^(ready (for|to)|selected for|waiting (for|on)|awaiting|queued for|pending|to|in|on)\s+"
+_BUILD = r"(?i)progress|doing|wip|development|develop|dev|build|implementation|coding"
+
+
+def _stage_key(stage: str) -> str:
+    """One key for the forms of a stage's name: "Deploying" and "Ready to deploy", "Staging"
+    and "Ready for staging", "Release" and "Releasing"."""
+    word = stage.casefold()
+    return re.sub(r"e$", "", re.sub(r"ing$", "", word)) if len(word) > 5 else word
 
 
 def suggest_status_map(table: pd.DataFrame, stages: Sequence[str] | None = None) -> str:
     """A first ``statuses.yaml`` to edit, from :func:`status_table`: roles guessed from the
-    status names, stages in the order statuses are first reached. Every guess needs a look."""
+    status names ("Ready for review" a queue of Review, "In review" its work), stages in the
+    order statuses are first reached. Every guess needs a look."""
     import yaml
 
-    rules, order, paused = [], [], []
+    rules, order, paused, names = [], [], [], {}
     for row in table.sort_values("first_seen").itertuples():
         name = str(row.status)
         if re.search(_PAUSES, name.casefold()):
@@ -426,17 +494,27 @@ def suggest_status_map(table: pd.DataFrame, stages: Sequence[str] | None = None)
                     "work")
         rule = {"status": name, "role": role}
         if role in ("queue", "work"):
-            stage = re.sub(r"(?i)^(ready for|waiting for|awaiting|to|in)\s+", "", name).strip()
-            if re.fullmatch(r"(?i)progress|doing|wip|development|dev", stage):
+            stage = re.sub(_PREFIX, "", name).strip() or name
+            if re.fullmatch(_BUILD, stage):
                 stage = "Build"
-            stage = stage[:1].upper() + stage[1:]
-            rule["stage"] = stage
-            if stage not in order:
-                order.append(stage)
+            key = _stage_key(stage)
+            # the stage is named by the shortest form of its name ("Deploy", not "Deploying")
+            if key not in names or len(stage) < len(names[key]):
+                names[key] = stage[:1].upper() + stage[1:]
+            rule["stage"] = key
+            if key not in order:
+                order.append(key)
         rules.append(rule)
+    for rule in rules:
+        if "stage" in rule:
+            rule["stage"] = names[rule["stage"]]
+    order = [names[k] for k in order]
     head = ("# A first status map, guessed from the status names: check every role and stage.\n"
             "# roles: queue / work (in a stage), done, abandoned, backlog (outside the flow)\n")
     tail = "".join(f"# not mapped: {name!r} (a pause: while in it the item stays in its stage; "
                    "its rows are listed as set aside)\n" for name in paused)
+    if not (stages or order):
+        head += ("# No status reads as work in a stage: name the stages under stages: and give\n"
+                 "# each status of the workflow its stage and role (queue or work) by hand.\n")
     return head + yaml.safe_dump({"stages": list(stages or order), "statuses": rules},
                                  sort_keys=False, allow_unicode=True, width=100) + tail

@@ -15,8 +15,8 @@ the **time** the item spent in that status (``durations``)
     done or abandoned), starting at creation. When the report has the item's
     current status, that status goes last.
 the **moment** the item entered that status (``entry dates``)
-    ISO 8601 timestamps, or Jira's own ``12/Mar/24 3:15 PM``; the statuses are
-    ordered by these moments.
+    ISO 8601 timestamps, or Jira's own ``12/Mar/24 3:15 PM``
+    (:func:`~opsdx.tables.parse_moments`); the statuses are ordered by these moments.
 
 Either way the report has one cell per status: an item that went back to a
 status, or was reopened, shows one stay (its summed time, or one of its
@@ -39,7 +39,7 @@ import pandas as pd
 
 from ..errors import DataError, OpsdxError, Problem, ProblemLog
 from ..notes import Note
-from ..tables import (MIXED_ZONES, Source, mixed_zones, parse_timestamps, read_header,
+from ..tables import (MIXED_ZONES, Source, mixed_zones, parse_moments, read_header,
                       read_table)
 from .statuses import StatusMap, _as_map, _key, read_status_history
 from .workitems import FlowData, nothing_usable
@@ -51,8 +51,8 @@ __all__ = ["read_time_in_status", "time_in_status_table", "looks_like_time_in_st
 #: history's own).
 NOTE_CODES = ("time_in_status", "status_columns_unmapped")
 
-#: The options of a report (beside the column names) that a client folder can set.
-TIME_IN_STATUS_OPTIONS = ("unit", "day_hours", "shape", "date_format")
+#: The options only a report takes (beside the column names and ``date_format``).
+TIME_IN_STATUS_OPTIONS = ("unit", "day_hours", "shape")
 
 #: Column names of the item, its creation and its current status (case and spaces ignored).
 COLUMN_NAMES = {
@@ -64,9 +64,6 @@ COLUMN_NAMES = {
 #: Other columns of times a report carries that are not statuses.
 _NOT_STATUSES = ("updated", "resolved", "resolution_date", "due_date", "due", "last_viewed",
                  "status_category_changed", "lead_time", "cycle_time", "total", "total_time")
-#: Jira's own date format in CSV exports and many apps' reports: ``12/Mar/24 3:15 PM``.
-JIRA_DATE_FORMATS = ("%d/%b/%y %I:%M %p", "%d/%b/%Y %I:%M %p", "%d/%b/%y %H:%M",
-                     "%d/%b/%y")
 _ABSENT = {"", "-", "–", "—", "n/a", "na", "none", "null", "nan"}
 _COLON = re.compile(r"^(\d+):([0-5]\d)(?::([0-5]\d(?:\.\d+)?))?$")
 
@@ -80,33 +77,6 @@ def _find(columns, names, given):
         return given if given in columns else None
     plain = {_plain(c): c for c in columns}
     return next((plain[n] for n in names if n in plain), None)
-
-
-def parse_moments(cells: pd.Series, date_format: str | None = None
-                  ) -> tuple[pd.Series, pd.Series]:
-    """Timestamps from text, and which cells gave an offset (as
-    :func:`~opsdx.tables.parse_timestamps`): ``date_format`` when given, else ISO 8601 and
-    then Jira's ``12/Mar/24 3:15 PM`` forms (local time, no offset). NaT where none reads.
-
-    >>> times, aware = parse_moments(pd.Series(["2024-03-12T15:15:00.000+0100",
-    ...                                         "12/Mar/24 3:15 PM", "x"]))
-    >>> times.tolist()
-    [Timestamp('2024-03-12 14:15:00'), Timestamp('2024-03-12 15:15:00'), NaT]
-    >>> aware.tolist()
-    [True, False, False]
-    """
-    text = cells.astype(str).str.strip()
-    if date_format:
-        parsed = pd.to_datetime(text, format=date_format, errors="coerce", utc=True)
-        aware = pd.Series(bool("%z" in date_format or "%Z" in date_format), index=text.index)
-        return parsed.dt.tz_localize(None).astype("datetime64[ns]"), aware & parsed.notna()
-    times, aware = parse_timestamps(text)
-    for fmt in JIRA_DATE_FORMATS:
-        missed = times.isna() & (text != "")
-        if not missed.any():
-            break
-        times = times.where(~missed, pd.to_datetime(text[missed], format=fmt, errors="coerce"))
-    return times.astype("datetime64[ns]"), aware & times.notna()
 
 
 def parse_durations(cells: pd.Series, *, unit: str | None = None,
@@ -355,7 +325,7 @@ def read_time_in_status(source: Source, status_map, *, item: str | None = None,
     keep = present.to_numpy() & ~dropped[long["pos"].to_numpy()]
     quality = pd.concat([q for q in quality if len(q)] or [quality[0]], ignore_index=True)
 
-    notes, moved = [], 0
+    notes, moved, appended = [], 0, 0
     if shape == "durations":
         long = long.assign(hours=hours)[keep]
         # each column's place in the map's order: backlog, (queue, work) per stage, the rest
@@ -377,6 +347,20 @@ def read_time_in_status(source: Source, status_map, *, item: str | None = None,
             has_current = last.groupby("pos")["current"].any()
             moved = int((has_current & ~last_is_current).sum())
             long.loc[current, "order"] = np.inf
+            # a current status with no time in the report ("-", or no column: a Done the
+            # report leaves out) was entered when the last stay ended
+            status_now = frame[cols["status"]].astype(str).str.split().str.join(" ")
+            in_map = status_now.str.casefold().isin(smap.table.index).to_numpy()
+            placed = np.zeros(n, bool)
+            placed[long.loc[current, "pos"].to_numpy()] = True
+            seen = np.zeros(n, bool)
+            seen[long["pos"].to_numpy()] = True
+            add = np.flatnonzero(in_map & ~placed & seen)
+            appended = len(add)
+            if appended:
+                long = pd.concat([long, pd.DataFrame({
+                    "pos": add, "col": k, "status": status_now.to_numpy()[add], "cell": "",
+                    "hours": 0.0, "order": np.inf})], ignore_index=True)
         long = long.sort_values(["pos", "order", "col"], kind="stable")
         before = long.groupby("pos")["hours"].cumsum() - long["hours"]
         long["changed_at"] = (born.to_numpy()[long["pos"].to_numpy()]
@@ -384,6 +368,9 @@ def read_time_in_status(source: Source, status_map, *, item: str | None = None,
         how = ("the statuses laid end to end from each item's creation, in the status map's "
                "order (backlog, then each stage's queue and work, then done)"
                + (", its current status last" if cols["status"] is not None else ""))
+        if appended:
+            how += (f"; {appended} item{'s' if appended != 1 else ''} in a current status "
+                    "with no time in the report entered it when their last stay ended")
         if moved:
             how += (f"; {moved} item{'s' if moved != 1 else ''} whose current status came "
                     "earlier in that order went back to it (the order of their other stays is "
@@ -457,4 +444,14 @@ def time_in_status_table(source: Source, *, unit: str | None = None, day_hours: 
                      "items": int(present.sum()),
                      "hours": float(hours.median()) if hours.notna().any() else float("nan"),
                      "first_seen": k})
+    # statuses items are in now that have no column of time (a Done the report leaves out)
+    status = _find(frame.columns, COLUMN_NAMES["status"], None)
+    if status is not None:
+        now = frame[status].astype(str).str.split().str.join(" ")
+        counts = now[now != ""].value_counts()
+        known = {_key(c) for c in columns}
+        for name, count in counts.items():
+            if _key(name) not in known:
+                rows.append({"status": name, "changes": int(count), "items": int(count),
+                             "hours": float("nan"), "first_seen": len(columns) + len(rows)})
     return pd.DataFrame(rows, columns=["status", "changes", "items", "hours", "first_seen"])

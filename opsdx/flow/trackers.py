@@ -62,7 +62,8 @@ __all__ = ["read_jira", "read_github", "read_xes", "read_tracker", "jira_changes
            "github_changes", "tracker_changes", "NOTE_CODES"]
 
 #: The codes of the notes these readers add to a FlowData's notes.
-NOTE_CODES = ("changelog_truncated", "issues_missing", "duplicates_merged", "labels_ignored")
+NOTE_CODES = ("changelog_truncated", "changelog_missing", "issues_missing", "duplicates_merged",
+              "labels_ignored")
 
 _CHANGE_COLUMNS = ["item", "status", "changed_at", "assignee", "kind"]
 
@@ -92,26 +93,51 @@ def _documents(source, label: str) -> list[tuple[str, Any, str]]:
     elif path.is_file():
         files, prefix = [path], False
     else:
-        raise DataError([Problem(label, f"file not found: {path}")])
+        raise DataError([Problem(label, "file not found")])
     docs, problems = [], []
     for file in files:
+        where = f"{label}/{file.name}" if prefix else label
         try:
             with file.open("rb") as fh:
-                doc = json.load(fh)
+                raw = fh.read()
+            if not raw.strip():
+                problems.append(Problem(where, "the file is empty (a download that failed?)",
+                                        expected="the API's JSON response saved as it came"))
+                continue
+            doc = json.loads(raw)
         except json.JSONDecodeError as exc:
-            problems.append(Problem(f"{label}/{file.name}" if prefix else label,
-                                    f"not valid JSON: {exc.msg}", row=exc.lineno,
-                                    column=f"character {exc.colno}",
+            cut = exc.pos >= len(raw.rstrip()) - 1
+            problems.append(Problem(where, f"not valid JSON at line {exc.lineno}, character "
+                                           f"{exc.colno}: {exc.msg}"
+                                           + (" (the file ends there: cut short?)" if cut
+                                              else ""),
                                     expected="the API's JSON response saved as it came"))
             continue
         except UnicodeDecodeError:
-            problems.append(Problem(f"{label}/{file.name}" if prefix else label,
-                                    "not UTF-8 text", expected="JSON as the API returns it"))
+            problems.append(Problem(where, "not UTF-8 text", expected="JSON as the API returns it"))
+            continue
+        refusal = _api_error(doc)
+        if refusal:
+            problems.append(Problem(where, f"the API answered with an error, not data: {refusal}",
+                                    expected="a response of the export's request that "
+                                             "succeeded"))
             continue
         docs.append((f"{file.name}:" if prefix else "", doc, file.name))
     if problems:
         raise DataError(problems)
     return docs
+
+
+def _api_error(doc) -> str:
+    """The message of an error response saved in place of data (Jira's ``errorMessages``,
+    GitHub's ``message`` with its ``documentation_url``), or ""."""
+    if not isinstance(doc, dict) or "issues" in doc:
+        return ""
+    if isinstance(doc.get("errorMessages"), list) and doc["errorMessages"]:
+        return "; ".join(map(str, doc["errorMessages"]))[:300]
+    if isinstance(doc.get("message"), str) and "documentation_url" in doc:
+        return doc["message"][:300]
+    return ""
 
 
 def _name(obj, *keys) -> str:
@@ -158,10 +184,31 @@ def _first_from(changes: pd.DataFrame, start: pd.DataFrame, column: str) -> pd.S
 
 # --------------------------------------------------------------------------- Jira
 
+_ISSUE_KEY = re.compile(r"^([A-Za-z][A-Za-z0-9_]*-\d+)")
+
+
 def _jira_issues(docs) -> Iterable[tuple[str, dict, dict | None]]:
-    """(JSON path, issue, its search page) of every issue in the documents."""
-    for prefix, doc, _ in docs:
-        if isinstance(doc, dict) and isinstance(doc.get("issues"), list):
+    """(JSON path, issue, its search page) of every issue in the documents.
+
+    A page of ``/rest/api/3/issue/KEY/changelog`` saved as it came (``values``, no key) is
+    the changelog of the issue its ``self`` address or its file name names
+    (``OPS-12-changelog.json``).
+    """
+    for prefix, doc, file in docs:
+        if isinstance(doc, dict) and isinstance(doc.get("values"), list) and \
+                "issues" not in doc and "key" not in doc:
+            named = re.search(r"/issue/([^/?#]+)/changelog", str(doc.get("self") or ""))
+            stem = _ISSUE_KEY.match(Path(file).stem) if file else None
+            key = named.group(1) if named else (stem.group(1) if stem else "")
+            if not key:
+                raise DataError([Problem(prefix.rstrip(":") or "<JSON>", "a changelog page "
+                                         "without its issue",
+                                         expected="the response of /rest/api/3/issue/KEY/"
+                                                  "changelog with its 'self' address, or saved "
+                                                  "as KEY-changelog.json")])
+            yield f"{prefix}$", {"key": key, "_changelog_only": True, "changelog": {
+                "values": doc["values"], "total": doc.get("total")}}, None
+        elif isinstance(doc, dict) and isinstance(doc.get("issues"), list):
             for i, issue in enumerate(doc["issues"]):
                 yield f"{prefix}$.issues[{i}]", issue, doc
         elif isinstance(doc, list):
@@ -188,7 +235,24 @@ def jira_changes(source, *, name: str | None = None) -> tuple[pd.DataFrame, list
     merged: dict[str, dict] = {}  # key: {path, fields, histories by id, total}
     order, duplicates, expected_total = [], 0, 0
     last_page: dict[int, bool] = {}  # /search/jql pages say isLast instead of a total
-    for path, issue, page in _jira_issues(docs):
+    found = list(_jira_issues(docs))
+    # a changelog page may name its issue by id (its self address): find the key
+    ids = {str(i.get("id")): str(i.get("key")) for _, i, _ in found
+           if isinstance(i, dict) and i.get("id") and i.get("key") and
+           not i.get("_changelog_only")}
+    pages_of = {ids.get(str(i["key"]), str(i["key"])) for _, i, _ in found
+                if isinstance(i, dict) and i.get("_changelog_only")}
+    unlogged = [str(i.get("key") or i.get("id") or p) for p, i, _ in found
+                if isinstance(i, dict) and i.get("fields") and "changelog" not in i
+                and str(i.get("key")) not in pages_of]
+    if found and len(unlogged) == sum(1 for _, i, _ in found
+                                      if isinstance(i, dict) and i.get("fields")):
+        raise DataError([Problem(label, "the export has no changelog: only each issue's "
+                                        "status now, not when it changed",
+                                 expected="the search run with expand=changelog")])
+    for path, issue, page in found:
+        if isinstance(issue, dict) and issue.get("_changelog_only"):
+            issue = {**issue, "key": ids.get(issue["key"], issue["key"])}
         if page is not None and isinstance(page.get("total"), int):
             expected_total = max(expected_total, page["total"])
         if page is not None and isinstance(page.get("isLast"), bool):
@@ -273,6 +337,13 @@ def jira_changes(source, *, name: str | None = None) -> tuple[pd.DataFrame, list
         notes.append(Note("flow", "issues_missing",
                           f"the export says {expected_total} issues and {found} are here: a page "
                           "of the search is missing"))
+    if unlogged:
+        notes.append(Note("flow", "changelog_missing",
+                          f"{len(unlogged)} issue{'s' if len(unlogged) != 1 else ''} without a "
+                          f"changelog ({', '.join(unlogged[:5])}"
+                          f"{', ...' if len(unlogged) > 5 else ''}): saved without "
+                          "expand=changelog, only their creation and their status now are "
+                          "known"))
     if last_page and not any(last_page.values()):
         notes.append(Note("flow", "issues_missing",
                           "no page of the search says it is the last (isLast): the pages after "
@@ -421,6 +492,7 @@ def read_jira(source, status_map, *, name: str | None = None) -> FlowData:
     """
     from .statuses import read_status_history
 
+    _expect(source, "jira")
     frame, notes, label = jira_changes(source, name=name)
     return _with_notes(read_status_history(frame.drop(columns="kind"), status_map, name=label),
                        notes)
@@ -435,6 +507,7 @@ def read_github(source, status_map, *, name: str | None = None) -> FlowData:
     from .statuses import _as_map, _key, read_status_history
 
     smap = _as_map(status_map)
+    _expect(source, "github")
     frame, notes, label = github_changes(source, name=name)
     labels = frame["kind"].eq("label")
     mapped = frame["status"].map(_key).isin(smap.table.index)
@@ -454,13 +527,29 @@ def read_github(source, status_map, *, name: str | None = None) -> FlowData:
     return _with_notes(read_status_history(frame, smap, name=label), notes)
 
 
+def _expect(source, kind: str) -> None:
+    """Refuse an export of another tool at once, instead of listing its fields as problems."""
+    readers = {"jira": "read_jira", "github": "read_github", "xes": "read_xes",
+               "table": "read_status_history"}
+    try:
+        found = tracker_kind(source)
+    except DataError:
+        return  # the reader names what is wrong with the file
+    if found != kind:
+        what = {"table": "a CSV or XLSX table", "xes": "an XES event log"}.get(
+            found, f"a {found.capitalize() if found != 'github' else 'GitHub'} export")
+        raise OpsdxError(f"{Path(source).name if isinstance(source, (str, Path)) else 'this'} "
+                         f"looks like {what}: read it with opsdx.{readers[found]} (or "
+                         "opsdx.read_tracker, which tells the exports apart)")
+
+
 def tracker_kind(source) -> str:
     """``"jira"``, ``"github"``, ``"xes"`` or ``"table"`` (a CSV/XLSX status history)."""
     if isinstance(source, pd.DataFrame):
         return "table"
     if isinstance(source, dict):
-        return "jira" if ("issues" in source or "changelog" in source or "fields" in source) \
-            else "github"
+        return "jira" if ("issues" in source or "changelog" in source or "fields" in source
+                          or isinstance(source.get("values"), list)) else "github"
     if isinstance(source, list):
         first = next((d for d in source if isinstance(d, dict)), {})
         return "jira" if ("changelog" in first or "fields" in first) else "github"
@@ -496,6 +585,9 @@ def read_tracker(source, status_map=None, *, name: str | None = None,
     :func:`~opsdx.flow.read_status_history`, or ``unit``, ``day_hours``,
     ``shape`` and ``date_format`` of :func:`~opsdx.flow.read_time_in_status`.
     """
+    if isinstance(source, (str, Path)) and (Path(source) / "client.yaml").is_file():
+        raise OpsdxError(f"{Path(source).name} is a client folder: its flow is "
+                         "opsdx.load_client(path).work_items()")
     kind = tracker_kind(source)
     if kind == "xes":
         return read_xes(source, stages=stages, name=name)
@@ -608,7 +700,7 @@ def read_xes(source, *, stages: Sequence[str] | None = None, name: str | None = 
     path = Path(source)
     label = name or path.name
     if not path.is_file():
-        raise DataError([Problem(label, f"file not found: {path}")])
+        raise DataError([Problem(label, "file not found")])
     with path.open("rb") as raw:
         gz = raw.read(2) == b"\x1f\x8b"
     opener = gzip.open if gz else open

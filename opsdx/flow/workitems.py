@@ -399,7 +399,10 @@ def from_event_log(source: Source, *, case: str | None = None, activity: str | N
 
 def nothing_usable(label: str, what: str, expected: str, quality: pd.DataFrame) -> DataError:
     """The error of a source whose every row was set aside, with the first 50 reasons."""
-    return DataError([Problem(label, f"no usable {what}: every row was set aside",
+    n = quality["row"].nunique() if len(quality) else 0
+    shown = "; the first 50 reasons follow" if len(quality) > 50 else ""
+    return DataError([Problem(label, f"no usable {what}: every row was set aside ({n} "
+                                     f"row{'s' if n != 1 else ''}{shown})",
                               expected=expected)]
                      + [Problem(label, r.problem, row=r.row, column=r.column, value=r.value)
                         for r in quality.head(50).itertuples()])

@@ -452,11 +452,12 @@ def status_table(source: Source, **columns) -> pd.DataFrame:
     changes = _history(source, **columns)[0]
     ch = changes.sort_values(["item", "t", "seq"], kind="stable")
     stay = (ch["t"].shift(-1) - ch["t"]).where(ch["item"].eq(ch["item"].shift(-1)))
-    first_seen = ch.groupby("status")["t"].min()
-    table = (ch.assign(hours=stay / pd.Timedelta(hours=1)).groupby("status")
+    first_seen = ch.groupby("status", observed=True)["t"].min()
+    table = (ch.assign(hours=stay / pd.Timedelta(hours=1)).groupby("status", observed=True)
              .agg(changes=("row", "size"), items=("item", "nunique"),
                   hours=("hours", "median")))
     table["first_seen"] = first_seen
+    table.index = table.index.astype(object)  # ties in alphabetical order, not first seen
     return table.sort_values(["changes", "status"], ascending=[False, True]).reset_index()
 
 

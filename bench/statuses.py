@@ -121,12 +121,74 @@ def time_opsdx(source, reader) -> tuple[float, float, object]:
     return t1 - t0, time.perf_counter() - t1, (flow, report)
 
 
+def phases(path: Path, repeat: int) -> None:
+    """Where read_status_history spends its time: the best of ``repeat`` runs, per step."""
+    import functools
+
+    from opsdx import tables
+    from opsdx.flow import statuses
+
+    spent: dict[str, float] = {}
+    steps = [(statuses, "read_table"), (tables, "_read_csv"), (tables, "_padded"),
+             (tables, "_with_header"), (statuses, "parse_moments"), (statuses, "_tidy"),
+             (statuses, "flow_from_visits")]
+    originals = [(module, name, getattr(module, name)) for module, name in steps]
+
+    def timed(name, f):
+        @functools.wraps(f)
+        def run(*args, **kwargs):
+            t0 = time.perf_counter()
+            try:
+                return f(*args, **kwargs)
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.perf_counter() - t0
+        return run
+
+    for module, name, f in originals:
+        setattr(module, name, timed(name, f))
+    try:
+        best: dict[str, float] | None = None
+        for _ in range(repeat):
+            spent.clear()
+            gc.collect()
+            t0 = time.perf_counter()
+            opsdx.read_status_history(path, MAP)
+            spent["total"] = time.perf_counter() - t0
+            if best is None or spent["total"] < best["total"]:
+                best = dict(spent)
+    finally:
+        for module, name, f in originals:
+            setattr(module, name, f)
+    print("  read_status_history by step (s; read_table holds the next three): "
+          + ", ".join(f"{k} {v:.2f}" for k, v in best.items()))
+
+
+def arrow(path: Path) -> None:
+    """pyarrow's CSV reader on the same file, timestamps parsed (never a dependency)."""
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+    except ImportError:
+        print("  pyarrow is not installed: no comparison with its CSV reader")
+        return
+    best = np.inf
+    for _ in range(3):
+        t0 = time.perf_counter()
+        pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
+            column_types={"Changed": pa.timestamp("ms", tz="UTC")}))
+        best = min(best, time.perf_counter() - t0)
+    print(f"  pyarrow.csv.read_csv, offsets parsed: {best:.2f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--changes", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--jira", action=argparse.BooleanOptionalAction, default=True,
                         help="also read the same changes as Jira JSON pages")
+    parser.add_argument("--phases", action="store_true",
+                        help="also print where read_status_history spends its time, and "
+                             "pyarrow's CSV reader on the same file when it is installed")
     args = parser.parse_args()
     try:
         import pm4py
@@ -164,6 +226,9 @@ def main() -> None:
             print(f"  pandas read_csv alone {p_read:.2f} s")
         print(f"  read_work_items on the same visits as work_items.csv {items_s:.2f} s "
               f"(status history / work items {read / items_s:.2f})")
+        if args.phases:
+            phases(path, args.repeat)
+            arrow(path)
         if args.jira:
             pages = jira_pages(frame)
             folder = Path(scratch) / "jira"

@@ -101,7 +101,6 @@ class StatusMapSpec(BaseModel):
     statuses: list[StatusRule] = Field(min_length=1)
 
 
-
 def _inconsistencies(spec: StatusMapSpec) -> list[tuple[tuple, str, str | None, str | None]]:
     """What the map's parts say against each other, each where it is: ``(YAML path, message,
     value, expected)`` for a repeated stage, a status mapped twice, an unknown stage."""
@@ -140,7 +139,7 @@ class StatusMap:
         wrong = _inconsistencies(spec)
         if wrong:
             raise DataError([Problem(source, message, column=path_text(loc), value=value,
-                                     expected=expected)
+                                     expected=expected, kind="yaml")
                              for loc, message, value, expected in wrong])
         self.spec, self.source = spec, source
         by_key = {_key(s): s for s in spec.stages}
@@ -157,10 +156,7 @@ class StatusMap:
 
         spec = validate_model(StatusMapSpec, data, yaml.safe_dump(data, sort_keys=False), log)
         log.raise_if_any()
-        for loc, message, value, expected in _inconsistencies(spec):
-            log.add(message, column=path_text(loc), value=value, expected=expected)
-        log.raise_if_any()
-        return cls(spec, name)
+        return cls(spec, name)  # which says what its parts say against each other
 
     def __repr__(self) -> str:
         return (f"<StatusMap {self.source}: {len(self.table)} statuses over stages "
@@ -196,15 +192,21 @@ def status_map_schema() -> dict:
 
 # --------------------------------------------------------------------------- reading
 
-def _columns(frame: pd.DataFrame, given: dict) -> dict:
-    """The column of each part: the one given, else the first known name present."""
-    plain = {re.sub(r"[\s-]+", "_", str(c).strip().casefold()): c for c in frame.columns}
+def _plain(name) -> str:
+    """A column name as it is looked up: case, spaces, hyphens and underscores ignored."""
+    return re.sub(r"[\s_-]+", "_", str(name).strip().casefold())
+
+
+def _columns(columns, given: dict, names: dict = COLUMN_NAMES) -> dict:
+    """The column of each part of ``names``: the one given, else the first known name
+    present (None when there is none)."""
+    plain = {_plain(c): c for c in columns}
     found = {}
-    for part, names in COLUMN_NAMES.items():
+    for part, known in names.items():
         if given.get(part):
-            found[part] = given[part] if given[part] in frame.columns else None
+            found[part] = given[part] if given[part] in columns else None
             continue
-        found[part] = next((plain[n] for n in names if n in plain), None)
+        found[part] = next((plain[n] for n in known if n in plain), None)
     return found
 
 
@@ -226,7 +228,7 @@ def _history(source: Source, *, item=None, status=None, changed_at=None, assigne
     """The status changes, checked: (frame of item, status, t, row[, assignee]), quality, label."""
     table = read_table(source, name=name, sheet=sheet)
     frame = table.frame
-    cols = _columns(frame, {"item": item, "status": status, "changed_at": changed_at,
+    cols = _columns(frame.columns, {"item": item, "status": status, "changed_at": changed_at,
                             "assignee": assignee})
     log = ProblemLog(table.name)
     for part in ("item", "status", "changed_at"):
@@ -449,8 +451,7 @@ def status_table(source: Source, **columns) -> pd.DataFrame:
     """The statuses of a history, most used first: ``changes``, ``items`` and the median
     ``hours`` an item stayed in each (until its next change; the last status of an item is
     left out, it has not ended)."""
-    changes = _history(source, **columns)[0]
-    ch = changes.sort_values(["item", "t", "seq"], kind="stable")
+    ch = _in_order(_history(source, **columns)[0])
     stay = (ch["t"].shift(-1) - ch["t"]).where(ch["item"].eq(ch["item"].shift(-1)))
     first_seen = ch.groupby("status", observed=True)["t"].min()
     table = (ch.assign(hours=stay / pd.Timedelta(hours=1)).groupby("status", observed=True)
@@ -468,7 +469,8 @@ _GUESSES = [("done", r"\b(done|closed|resolved|released|complete[d]?|shipped|mer
             ("backlog", r"\b(backlog|to ?do|open|new|icebox|triage)\b"),
             ("queue", r"\b(ready|selected|waiting|awaiting|queued?|pending|next|"
                       r"to (review|test|deploy))\b")]
-_PREFIX = r"(?i)^(ready (for|to)|selected for|waiting (for|on)|awaiting|queued for|pending|to|in|on)\s+"
+_PREFIX = (r"(?i)^(ready (for|to)|selected for|waiting (for|on)|awaiting|queued for|pending|"
+           r"to|in|on)\s+")
 _BUILD = r"(?i)progress|doing|wip|development|develop|dev|build|implementation|coding"
 
 

@@ -41,7 +41,7 @@ from ..errors import DataError, OpsdxError, Problem, ProblemLog
 from ..notes import Note
 from ..tables import (MIXED_ZONES, Source, mixed_zones, parse_moments, read_header,
                       read_table)
-from .statuses import StatusMap, _as_map, _key, read_status_history
+from .statuses import StatusMap, _as_map, _columns, _key, _plain, read_status_history
 from .workitems import FlowData, nothing_usable
 
 __all__ = ["read_time_in_status", "time_in_status_table", "looks_like_time_in_status",
@@ -66,17 +66,6 @@ _NOT_STATUSES = ("updated", "resolved", "resolution_date", "due_date", "due", "l
                  "status_category_changed", "lead_time", "cycle_time", "total", "total_time")
 _ABSENT = {"", "-", "–", "—", "n/a", "na", "none", "null", "nan"}
 _COLON = re.compile(r"^(\d+):([0-5]\d)(?::([0-5]\d(?:\.\d+)?))?$")
-
-
-def _plain(name) -> str:
-    return re.sub(r"[\s_-]+", "_", str(name).strip().casefold())
-
-
-def _find(columns, names, given):
-    if given:
-        return given if given in columns else None
-    plain = {_plain(c): c for c in columns}
-    return next((plain[n] for n in names if n in plain), None)
 
 
 def parse_durations(cells: pd.Series, *, unit: str | None = None,
@@ -246,9 +235,8 @@ def read_time_in_status(source: Source, status_map, *, item: str | None = None,
     smap = _as_map(status_map)
     table = read_table(source, name=name, sheet=sheet)
     frame, label = table.frame, table.name
-    cols = {"item": _find(frame.columns, COLUMN_NAMES["item"], item),
-            "created": _find(frame.columns, COLUMN_NAMES["created"], created),
-            "status": _find(frame.columns, COLUMN_NAMES["status"], status)}
+    cols = _columns(frame.columns, {"item": item, "created": created, "status": status},
+                    COLUMN_NAMES)
     skip = {c for c in cols.values() if c is not None}
     mapped, others = _status_columns(frame, smap, skip)
     log = ProblemLog(label)
@@ -429,7 +417,7 @@ def time_in_status_table(source: Source, *, unit: str | None = None, day_hours: 
                                  expected="one column per status holding durations (2d 3h) "
                                           "or the moments each status was entered")])
     if _shape(frame, columns, unit, day_hours, date_format) == "entry dates":
-        item = _find(frame.columns, COLUMN_NAMES["item"], None)
+        item = _columns(frame.columns, {}, COLUMN_NAMES)["item"]
         cells = frame[columns].stack()
         moments, _ = parse_moments(cells, date_format)
         long = pd.DataFrame({"item": frame[item].to_numpy()[
@@ -445,7 +433,7 @@ def time_in_status_table(source: Source, *, unit: str | None = None, day_hours: 
                      "hours": float(hours.median()) if hours.notna().any() else float("nan"),
                      "first_seen": k})
     # statuses items are in now that have no column of time (a Done the report leaves out)
-    status = _find(frame.columns, COLUMN_NAMES["status"], None)
+    status = _columns(frame.columns, {}, COLUMN_NAMES)["status"]
     if status is not None:
         now = frame[status].astype(str).str.split().str.join(" ")
         counts = now[now != ""].value_counts()

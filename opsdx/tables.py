@@ -185,7 +185,8 @@ def read_table(source: Source, *, name: str | None = None, sheet: str | int = 0,
             raise DataError([Problem(label, "file is empty",
                                      expected="a header row and data rows")]) from None
 
-    frame = _with_header(header, body, label, strip=encoding is None or _padded(raw, sep))
+    strip = encoding is None or not body.attrs.get("stripped") and _padded(raw, sep)
+    frame = _with_header(header, body, label, strip=strip)
     if frame.empty:
         raise DataError([Problem(label, "no data rows under the header", row=2,
                                  expected="at least one data row")])
@@ -289,6 +290,9 @@ def _read_csv(raw: bytes, encoding: str, sep: str, times: Sequence[str]):
     names = list(range(len(header)))
     wanted = {t.strip() for t in times}
     dated = [i for i, h in enumerate(header) if h.strip() in wanted]
+    body = _arrow_body(raw, encoding, sep, header, dated)
+    if body is not None:
+        return header, body
     if dated:
         # offsets other than UTC usually change with daylight saving, which pandas' parser
         # refuses only after a full pass: such columns are read as text at once
@@ -319,6 +323,83 @@ def _read_csv(raw: bytes, encoding: str, sep: str, times: Sequence[str]):
         for i in again:
             body[i] = text[i]
     return header, body
+
+
+#: CSV files of at least this many bytes are parsed by pyarrow's CSV reader when pyarrow is
+#: installed (smaller ones take less than a tenth of a second either way)
+ARROW_MIN_BYTES = 1 << 20
+
+
+def _arrow_body(raw: bytes, encoding: str, sep: str, header: list[str],
+                dated: list[int]) -> pd.DataFrame | None:
+    """The body of a large, regular UTF-8 CSV file parsed by pyarrow (about five times
+    faster than pandas' parser, and it parses offsets that change from row to row in the
+    same pass); None to leave the file to pandas.
+
+    pyarrow reads a file exactly as the pandas path does, or not at all: anything it
+    would read otherwise (a ragged line, a cell that starts with a space, which
+    ``skipinitialspace`` trims, a header row spanning lines) sends the file to pandas,
+    which reads it and names any problem. Text cells come back stripped (the attribute
+    ``stripped`` says so), by pyarrow's trim, which removes exactly what ``str.strip``
+    does, and only in the columns that need it. The columns in ``dated`` come back as
+    ``datetime64`` when every non-blank cell is an ISO 8601 timestamp that pyarrow's strict
+    parser reads (in UTC when they all carry an offset, naive when none does), and as text
+    otherwise, for :func:`parse_timestamps`: both give the same moments.
+    """
+    if encoding != "utf-8" or len(raw) < ARROW_MIN_BYTES or not header:
+        return None
+    first_line = raw[:raw.find(b"\n")] if b"\n" in raw else raw
+    if first_line.count(b'"') % 2:
+        return None  # a quoted header cell with a line break in it
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.csv as pacsv
+    except ImportError:
+        return None
+    names = [str(i) for i in range(len(header))]
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(raw),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
+            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True,
+                                             ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names}, strings_can_be_null=False,
+                quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        return None
+    if table.num_rows == 0:
+        return None
+    columns = {}
+    for i, name in enumerate(names):
+        cells = table.column(name)
+        # pyarrow trims exactly the characters str.strip does (every code point checked)
+        trimmed = pc.utf8_trim_whitespace(cells)
+        if pc.any(pc.not_equal(trimmed, cells)).as_py():
+            if any(pc.any(pc.starts_with(cells, space)).as_py() for space in (" ", "\t")):
+                return None  # pandas skips spaces after a separator, before a quote: let it
+            cells = trimmed
+        if i in dated:
+            cells = _arrow_times(cells, pa, pc)
+        columns[i] = cells.to_pandas()
+    body = pd.DataFrame(columns)
+    body.attrs["stripped"] = True  # every text cell: no need to strip them again
+    return body
+
+
+def _arrow_times(cells, pa, pc):
+    """Text cells as UTC or naive timestamps (blanks as nulls) when all of them read so."""
+    blank = pc.equal(cells, "")
+    if pc.all(blank).as_py():
+        return cells
+    given = pc.if_else(blank, pa.scalar(None, pa.string()), cells)
+    for kind in (pa.timestamp("ns", tz="UTC"), pa.timestamp("ns")):
+        try:
+            return pc.cast(given, kind)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            continue
+    return cells
 
 
 def _naive_times(column: pd.Series) -> bool:

@@ -77,7 +77,7 @@ def _days(values: pd.Series, origin: np.datetime64) -> np.ndarray:
 
 
 def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
-    order = np.argsort(values, kind="stable")
+    order = np.argsort(values)  # ties hold one value: their order cannot change the median
     cum = np.cumsum(weights[order])
     return float(values[order][np.searchsorted(cum, cum[-1] / 2.0)])
 

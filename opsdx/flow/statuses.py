@@ -41,11 +41,13 @@ from typing import Literal, Optional, Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..errors import DataError, OpsdxError, Problem, ProblemLog
 from ..notes import Note
-from ..tables import MIXED_ZONES, Source, mixed_zones, parse_moments, read_table
+from ..tables import MIXED_ZONES, Source, mixed_zones, parse_moments, read_header, read_table
 from ..yamlfile import line_of, parse_yaml, path_text, read_yaml_text, validate_model, yaml_lines
 from .workitems import FlowData, flow_from_visits, nothing_usable
 
@@ -210,6 +212,13 @@ def _columns(columns, given: dict, names: dict = COLUMN_NAMES) -> dict:
     return found
 
 
+#: Whitespace as ``str.split`` sees it, for pyarrow's regular expressions (RE2's ``\s`` is
+#: ASCII only): text with any of it at either end, twice in a row, or other than a space
+_SPACE = (r"\t\n\x0b\x0c\r\x1c-\x1f\x85\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}"
+          r"\x{202f}\x{205f}\x{3000}")
+_UNTIDY = rf"^[ {_SPACE}]|[ {_SPACE}]$|[ {_SPACE}][ {_SPACE}]|[{_SPACE}]"
+
+
 def _tidy(column: pd.Series) -> pd.Series:
     """Text with spaces collapsed, as a categorical (in the order values first appear):
     tidied once per distinct value (exports repeat them), then compared, sorted and grouped
@@ -217,19 +226,32 @@ def _tidy(column: pd.Series) -> pd.Series:
     text = column if pd.api.types.is_string_dtype(column) and not column.hasnans \
         else column.astype(str)
     codes, uniques = pd.factorize(text, use_na_sentinel=False)
-    tidy = np.asarray(pd.Index(uniques).str.split().str.join(" "), dtype=object)
+    tidy = np.asarray(uniques, dtype=object)
+    untidy = np.asarray(pc.match_substring_regex(pa.array(tidy, pa.string()), _UNTIDY), bool)
+    if untidy.any():
+        tidy[untidy] = pd.Index(tidy[untidy]).str.split().str.join(" ")
     merged, names = pd.factorize(tidy)  # "a  b" and "a b" are one value
     return pd.Series(pd.Categorical.from_codes(merged[codes], categories=names),
                      index=column.index)
 
 
+def _shown(cells: pd.Series) -> pd.Series:
+    """Cells as text for the rows set aside ("" for a blank one in a parsed time column)."""
+    return cells.astype(str).where(cells.notna(), "")
+
+
 def _history(source: Source, *, item=None, status=None, changed_at=None, assignee=None,
              date_format=None, name=None, sheet=0):
     """The status changes, checked: (frame of item, status, t, row[, assignee]), quality, label."""
-    table = read_table(source, name=name, sheet=sheet)
+    given = {"item": item, "status": status, "changed_at": changed_at, "assignee": assignee}
+    times = []
+    if date_format is None and not isinstance(source, pd.DataFrame) \
+            and Path(source).suffix.lower() not in {".xlsx", ".xlsm"}:
+        # the time column, parsed as the file is read (offsets included, with pyarrow)
+        times = [_columns(read_header(source), given)["changed_at"] or ""]
+    table = read_table(source, name=name, sheet=sheet, times=times)
     frame = table.frame
-    cols = _columns(frame.columns, {"item": item, "status": status, "changed_at": changed_at,
-                            "assignee": assignee})
+    cols = _columns(frame.columns, given)
     log = ProblemLog(table.name)
     for part in ("item", "status", "changed_at"):
         if cols[part] is None:
@@ -247,19 +269,21 @@ def _history(source: Source, *, item=None, status=None, changed_at=None, assigne
         changes["assignee"] = _tidy(frame[cols["assignee"]])
     no_time, no_item = changes["t"].isna().to_numpy(), changes["item"].eq("").to_numpy()
     bad = pd.Series(no_time | no_item | changes["status"].eq("").to_numpy(), index=changes.index)
-    column = np.where(no_time, cols["changed_at"], np.where(no_item, cols["item"],
-                                                            cols["status"]))
-    value = np.where(no_time, frame[cols["changed_at"]].astype(str),
-                     np.where(no_item, "", changes["status"].astype(object)))
+    set_aside = bad.to_numpy()
+    why_time, why_item = no_time[set_aside], no_item[set_aside]
+    column = np.where(why_time, cols["changed_at"], np.where(why_item, cols["item"],
+                                                             cols["status"]))
+    value = np.where(why_time, _shown(frame.loc[set_aside, cols["changed_at"]]),
+                     np.where(why_item, "", changes.loc[set_aside, "status"].astype(object)))
     quality = pd.DataFrame({"row": changes.loc[bad, "row"].to_numpy(),
-                            "column": column[bad.to_numpy()], "value": value[bad.to_numpy()],
+                            "column": column, "value": value,
                             "problem": "status change without an item, a status or a readable "
                                        "timestamp"})
     zones = zones & ~bad
     if zones.any():
         quality = pd.concat([quality, pd.DataFrame({
             "row": changes.loc[zones, "row"].to_numpy(), "column": cols["changed_at"],
-            "value": frame.loc[zones.to_numpy(), cols["changed_at"]].astype(str).to_numpy(),
+            "value": _shown(frame.loc[zones.to_numpy(), cols["changed_at"]]).to_numpy(),
             "problem": MIXED_ZONES})], ignore_index=True)
     # the changes whose time is lost: a work status among them leaves its visit's start unknown
     lost = changes.loc[(no_time & ~no_item & changes["status"].ne("").to_numpy())

@@ -132,7 +132,7 @@ def read_work_items(source: Source, stages: Sequence[str] | None = None, *,
             raise OpsdxError("some timestamp columns carry a time zone and others do not ("
                              + ", ".join(f"{c}: {'zoned' if z else 'naive'}"
                                          for c, z in zones.items()) + "); convert them alike")
-        text = {c: frame[c].astype(str) for c in ("item_id", "stage")}
+        text = {c: _text(frame[c]) for c in ("item_id", "stage")}
         raw = frame
     else:
         table = read_table(source, name=name, sheet=sheet, times=_TIME_COLUMNS)
@@ -206,28 +206,29 @@ def read_work_items(source: Source, stages: Sequence[str] | None = None, *,
     quality = (pd.concat(records, ignore_index=True).sort_values(["row", "column"], kind="stable")
                .reset_index(drop=True) if records
                else pd.DataFrame(columns=["row", "column", "value", "problem"]))
-    keep = ~bad.to_numpy()
-    visits = pd.DataFrame({"item_id": text["item_id"][keep].to_numpy(),
-                           "stage": text["stage"][keep].to_numpy(),
-                           "entered_at": entered[keep].to_numpy()})
+    # the rows kept, by entry: rows are in source order, so a stable sort keeps ties so
+    keep = np.flatnonzero(~bad.to_numpy())
+    keep = keep[np.argsort(entered.to_numpy()[keep], kind="stable")]
+    # text taken as it is stored (pyarrow's strings stay pyarrow's: no round trip via objects)
+    visits = pd.DataFrame({"item_id": text["item_id"].array.take(keep),
+                           "stage": text["stage"].array.take(keep),
+                           "entered_at": entered.to_numpy()[keep]})
     if "started_at" in times:
-        visits["started_at"] = times["started_at"][keep].to_numpy()
-    visits["exited_at"] = exited[keep].to_numpy()
+        visits["started_at"] = times["started_at"].to_numpy()[keep]
+    visits["exited_at"] = exited.to_numpy()[keep]
     if "owner" in raw.columns:  # names repeat: tidied once per distinct name
-        codes, names = pd.factorize(raw["owner"][keep], use_na_sentinel=True)
+        codes, names = pd.factorize(raw["owner"].iloc[keep], use_na_sentinel=True)
         names = pd.Index(names).astype(str).str.strip()
         names = np.asarray(names.where(~names.isin(["", "nan", "None"])), dtype=object)
         visits["owner"] = (np.where(codes >= 0, names[np.maximum(codes, 0)], np.nan)
                            if len(names) else np.full(len(codes), np.nan, dtype=object))
-    visits["row"] = rows[keep].to_numpy()
+    visits["row"] = rows.to_numpy()[keep]
     if visits.empty:
         raise DataError([Problem(label, "no usable stage visit: every row was set aside",
                                  expected="rows with item_id, stage and entered_at")]
                         + [Problem(label, r.problem, row=r.row, column=r.column, value=r.value)
                            for r in quality.head(50).itertuples()])
     order = stages if stages is not None else infer_stage_order(visits)
-    # rows are in source order already, so a stable sort by entry keeps ties in that order
-    visits = visits.sort_values("entered_at", kind="stable").reset_index(drop=True)
     return FlowData(visits=visits, stages=list(order), quality=quality, source=label)
 
 
@@ -238,12 +239,30 @@ def _shown(cells: pd.Series) -> np.ndarray:
     return cells.astype(str).to_numpy()
 
 
+def _text(column: pd.Series) -> pd.Series:
+    """A column as text (as ``astype(str)``); a categorical's categories converted once."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        names = np.asarray(column.cat.categories.astype(str), dtype=object)
+        codes = column.cat.codes.to_numpy()
+        return pd.Series(np.where(codes >= 0, names[np.maximum(codes, 0)] if len(names) else "",
+                                  "nan"), index=column.index, dtype=object)
+    return column.astype(str)
+
+
 def _given(column: pd.Series) -> pd.Series:
     """Cells holding something: not missing, not blank text."""
     if pd.api.types.is_datetime64_any_dtype(column):
         return column.notna()
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy()
+        named = _given(pd.Series(column.cat.categories, dtype=object)).to_numpy() \
+            if len(column.cat.categories) else np.zeros(0, bool)
+        return pd.Series((codes >= 0) & np.append(named, False)[codes], index=column.index)
     if not column.hasnans and pd.api.types.is_string_dtype(column):
-        # text from read_table: stripped, blanks are "" (compared as objects: faster)
+        # text from read_table: stripped, blanks are "" (compared as objects unless pyarrow
+        # holds them: faster)
+        if getattr(column.dtype, "storage", None) == "pyarrow":
+            return column.ne("").astype(bool)
         return pd.Series(np.asarray(column, dtype=object) != "", index=column.index)
     text = column.astype(str)
     return column.notna() & (text != "") & ~text.isin(["nan", "None", "NaT", "<NA>"])

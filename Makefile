@@ -18,6 +18,13 @@ $(STAMP): pyproject.toml | $(BIN)/python
 # the diagnostic workbook for every sample client: HTML, Excel, results.json and a portfolio
 demo: $(STAMP)
 	$(BIN)/opsdx batch sample_data --out build/workbooks
+	@echo "A quarter later: Northwind Freight's folder updated in place, the batch run again"
+	rm -rf build/reassessment && mkdir -p build/reassessment/clients
+	cp -R sample_data/northwind-freight build/reassessment/clients/
+	$(BIN)/opsdx batch build/reassessment/clients --out build/reassessment/workbooks
+	cp sample_data/next-quarter/northwind-freight/* build/reassessment/clients/northwind-freight/
+	$(BIN)/opsdx batch build/reassessment/clients --out build/reassessment/workbooks
+	$(BIN)/opsdx compare build/reassessment/workbooks/northwind-freight-ltd
 
 # Debian's Chromium for the browser test of the HTML workbook (best effort: skipped without it)
 BROWSER := $(VENV)/.opsdx-browser
@@ -51,6 +58,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/batch.py
 	$(BIN)/python bench/interview.py
 	$(BIN)/python bench/statuses.py
+	$(BIN)/python bench/history.py
 
 # bench/flow.py beside pm4py (AGPL: a benchmark environment of its own, never a dependency)
 BENCHENV := .venv-bench

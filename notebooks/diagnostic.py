@@ -32,6 +32,7 @@ freq: str = "QS"  # periods of the constraint timeline (a pandas frequency)
 as_of: "Optional[str]" = None  # first day of the forecasts, YYYY-MM-DD (default: after the data)
 results_path: "Optional[str]" = None  # where to write results.json (default: not written)
 excel_path: "Optional[str]" = None  # where to write the Excel workbook (default: not written)
+history_dir: "Optional[str]" = None  # the client's earlier snapshots (default: no comparison)
 
 # %% tags=["remove-cell"]
 import matplotlib.pyplot as plt
@@ -59,6 +60,28 @@ say(f"Sector: {h['sector'] or 'not given'}. Analyses: {'; '.join(sources) or 'no
 bullets(d.sentences())
 heading("The three recommendations with the largest expected effect", 4)
 recommendations(d.recommendations())
+
+# %% [markdown]
+# ## Since the last assessment
+
+# %%
+since = d.since_last
+if since is None:
+    say(f"This is the first assessment of {d.name} on record. The next one, due by "
+        f"{d.next_assessment_due.day} {d.next_assessment_due:%B %Y}, will be compared with it.")
+else:
+    say(f"Compared with the assessment of {since.date_before.day} {since.date_before:%B %Y} "
+        f"({(since.date_now - since.date_before).days} days earlier):")
+    bullets(since.sentences())
+    show_table(since.summary().map(lambda v: round(v, 2) if isinstance(v, float) else v))
+    moved = since.items[since.items["change"] != 0].head(8)
+    if len(moved):
+        say("The practices whose score moved most (0 is the worst answer, 1 the best):")
+        show_table(moved)
+    since.plot_trend()
+    plt.show()
+    for n in since.notes:
+        note(n)
 
 # %% [markdown]
 # ## Maturity profile and the road to the next stage

@@ -23,6 +23,7 @@ from .flow import (ConstraintReport, DecisionReport, FlowData, decision_report, 
                    read_github, read_jira, read_status_history, read_time_in_status,
                    read_tracker, read_work_items, read_xes, simulate_line)
 from .live import Interview, interview
+from .history import Comparison, compare, read_history
 
 #: The widgets of the live assessment, imported (with ipywidgets) on first use.
 _LIVE = ("workshop", "Workshop", "explore_constraint", "explore_planning", "explore_maturity")
@@ -54,5 +55,6 @@ __all__ = [
     "simulate_line", "read_decisions", "decision_report", "DecisionReport", "hero_dependency",
     "read_status_history", "load_status_map", "read_jira", "read_github", "read_xes",
     "read_tracker", "read_time_in_status", "interview", "Interview", "workshop",
-    "explore_constraint", "explore_planning", "explore_maturity", "__version__",
+    "explore_constraint", "explore_planning", "explore_maturity", "compare", "Comparison",
+    "read_history", "__version__",
 ]

@@ -101,6 +101,9 @@ class ClientSpec(BaseModel):
     stages: list[str] = Field(default_factory=list,
                               description="Work stages in flow order, for work_items.csv "
                                           "(default: inferred from the data).")
+    reassess_after_days: int = Field(90, ge=1, le=730,
+                                     description="Days after the assessment date that the next "
+                                                 "re-assessment is due.")
     time_in_status: TimeInStatus = Field(default_factory=TimeInStatus,
                                          description="How to read time_in_status.csv.")
 

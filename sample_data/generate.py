@@ -11,7 +11,9 @@ per client, one pure delay stage, rework and open items) and
 pattern). Kestrel Software hands its flow over as its tracker exports it: the
 pages of a Jira search with ``expand=changelog`` in ``status_history/``, with
 the ``statuses.yaml`` that maps its workflow's statuses onto the stages (its
-times written in Berlin time, offsets changing with daylight saving). The answers are simulated with
+times written in Berlin time, offsets changing with daylight saving). Northwind Freight is
+assessed again a quarter later (``next-quarter/northwind-freight``, the same files: a
+consultant updates the client's folder in place and runs the batch again). The answers are simulated with
 :func:`opsdx.simulate_responses` from an organisation at a known stage. The
 estimates follow the planning fallacy as DOMAIN.md describes it: the inside
 view is optimistic (a different median ratio per client), a share of items
@@ -151,6 +153,32 @@ CLIENTS = [
         },
     },
 ]
+
+def _next_quarter(first: dict) -> dict:
+    """Northwind Freight assessed again a quarter later, in ``next-quarter/northwind-freight``.
+
+    Two changes were made after the first assessment. One worked: the operations lead now
+    approves orders too (a second server at "Founder approval", which took most of the
+    founder's approvals), so the constraint moves on to "Quote". One did not: decisions were
+    to be delegated, but the founder still takes most of them, as slowly. The answers come
+    from an organisation still at stage 1, a little further on; plans are as optimistic.
+    """
+    client = json.loads(json.dumps(first))  # a deep copy: tuples become lists
+    client.update(seed=105, levels={"next_level": 0.6, "noise": 0.15})
+    client["estimates"]["median_ratio"] = 1.75
+    stages = [list(s) for s in client["flow"]["stages"]]
+    stages[2][2] = 2  # Founder approval: the founder and the operations lead
+    client["flow"].update(seed=121, stages=[tuple(s) for s in stages])
+    client["flow"]["owners"]["Founder approval"] = {"founder": 0.45, "operations lead": 0.55}
+    client["decisions"].update(seed=122, deciders={
+        "founder": (0.60, 8.5), "operations lead": (0.24, 2.5), "finance lead": (0.1, 3.0),
+        "sales lead": (0.06, 1.5)})
+    client["spec"]["assessment_date"] = "2027-01-18"
+    return client
+
+
+#: Later assessments of sample clients (each in ``next-quarter/<folder>``, same file names)
+NEXT_QUARTER = [_next_quarter(CLIENTS[0])]
 
 KINDS = {"feature": 0.45, "bug": 0.30, "chore": 0.25}
 ESTIMATE_HOURS = np.array([2, 4, 8, 16, 24, 40], dtype=float)
@@ -396,10 +424,11 @@ def build(client: dict, out: Path = HERE) -> Path:
 
 
 def main() -> None:
-    for client in CLIENTS:
-        loaded = opsdx.load_client(build(client))
+    for client, out in [(c, HERE) for c in CLIENTS] + [(c, HERE / "next-quarter")
+                                                       for c in NEXT_QUARTER]:
+        loaded = opsdx.load_client(build(client, out))
         result = opsdx.score_maturity(loaded.responses(), loaded.questionnaire, seed=0)
-        print(f"{client['folder']:<20} designed at stage {client['stage']}, "
+        print(f"{out.name + '/' + client['folder']:<34} designed at stage {client['stage']}, "
               f"scored {result.stage} (p = {result.stage_probability:.2f})")
 
 

@@ -34,15 +34,20 @@ def results() -> dict:
     d = diagnose("sample_data/northwind-freight", {"n_boot": 100, "trials": 500})
     client = opsdx.load_client(SAMPLE)
     planning = opsdx.assess_planning(client.estimates(), by=["kind"], trials=500)
+    earlier = d.results()
+    earlier["headline"].update(assessment_date="2026-07-01", constraint="Quote")
+    earlier["maturity"]["item_scores"][0]["score"] = 0.0
     return {"MaturityResult": d.maturity, "PlanningResult": planning,
             "BacktestResult": planning.backtest, "ConstraintReport": d.constraint,
-            "DecisionReport": opsdx.decision_report(client.decisions()), "Diagnosis": d}
+            "DecisionReport": opsdx.decision_report(client.decisions()), "Diagnosis": d,
+            "Comparison": opsdx.compare(earlier, d)}
 
 
 #: Where each result class lives, and its notes' codes (None: the codes of the parts).
 CLASSES = {"MaturityResult": "opsdx.maturity", "PlanningResult": "opsdx.forecast.planning",
            "BacktestResult": "opsdx.forecast.backtest", "ConstraintReport": "opsdx.flow.constraint",
-           "DecisionReport": "opsdx.flow.decisions", "Diagnosis": "opsdx.workbook.diagnosis"}
+           "DecisionReport": "opsdx.flow.decisions", "Diagnosis": "opsdx.workbook.diagnosis",
+           "Comparison": "opsdx.history"}
 
 
 def _dumps(value) -> str:
@@ -56,7 +61,7 @@ def test_every_result_class_has_the_protocol(results, name):
     assert type(result) is cls and isinstance(result, Result)
     assert all(hasattr(result, attr) for attr in PROTOCOL)
     assert cls.part and (name == "Diagnosis" or cls.part in {"maturity", "planning", "constraint",
-                                                             "decisions"})
+                                                             "decisions", "comparison"})
 
     summary = result.summary()
     assert isinstance(summary, pd.DataFrame) and len(summary) > 0
@@ -97,7 +102,7 @@ def test_each_engine_result_has_a_chart(results):
 
 
 def test_the_sentences_are_the_named_findings_in_order(results):
-    for name in ("PlanningResult", "ConstraintReport", "DecisionReport"):
+    for name in ("PlanningResult", "ConstraintReport", "DecisionReport", "Comparison"):
         result = results[name]
         module = importlib.import_module(CLASSES[name])
         named = [result.statement(f) for f in module.FINDINGS]

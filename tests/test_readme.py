@@ -86,3 +86,25 @@ def test_tracker_export_snippet_runs_and_quotes_its_result(monkeypatch):
     offered = set(re.findall(r"`((?:status_history|time_in_status|event_log)[\w./]*)`",
                              section.split("| file in the client folder |")[1].split("\n\n")[0]))
     assert offered and {o.rstrip("/") for o in offered} <= names
+
+
+def test_reassessment_output_quoted_in_readme(tmp_path, capsys):
+    """The `opsdx compare` lines the README quotes, from the two Northwind assessments."""
+    import json
+
+    from opsdx.cli import main
+    from opsdx.history import write_snapshot
+    from opsdx.workbook import diagnose
+
+    block = README.split("$ opsdx compare build/reassessment/workbooks/northwind-freight-ltd\n")[1] \
+        .split("```")[0]
+    first = diagnose(ROOT / "sample_data/northwind-freight")
+    later = diagnose(ROOT / "sample_data/next-quarter/northwind-freight")
+    before = write_snapshot(tmp_path, first)
+    after = tmp_path / "results.json"
+    after.write_text(json.dumps(later.results()))
+    assert main(["compare", str(before), str(after)]) == 0
+    out = capsys.readouterr().out
+    for line in block.strip().splitlines():
+        for piece in line.strip().split("..."):
+            assert piece.strip(" ;") in out, piece

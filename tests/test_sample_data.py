@@ -15,10 +15,14 @@ generate = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(generate)
 
 
-@pytest.mark.parametrize("client", generate.CLIENTS, ids=lambda c: c["folder"])
-def test_generator_reproduces_the_committed_files(client, tmp_path):
+WHERE = [(c, "") for c in generate.CLIENTS] + [(c, "next-quarter") for c in generate.NEXT_QUARTER]
+
+
+@pytest.mark.parametrize("client, under", WHERE,
+                         ids=lambda c: c["folder"] if isinstance(c, dict) else c or "top")
+def test_generator_reproduces_the_committed_files(client, under, tmp_path):
     folder = generate.build(client, tmp_path)
-    committed = SAMPLES / client["folder"]
+    committed = SAMPLES / under / client["folder"]
     files = sorted(p.relative_to(folder) for p in folder.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(committed) for p in committed.rglob("*") if p.is_file())
     for name in files:
@@ -136,3 +140,18 @@ def test_founder_as_router_only_at_northwind():
     for other in reports.values():
         assert other.overall["top_share"] < 0.4 and other.truck_factor > 1
         assert other.two_way_as_one_way is False
+
+
+def test_northwind_a_quarter_later_kept_one_change_and_lost_the_other():
+    """The second assessment: the constraint moved on (the second approver worked), the
+    founder still decides most (the delegation did not), the same files as the first."""
+    first, later = SAMPLES / "northwind-freight", SAMPLES / "next-quarter" / "northwind-freight"
+    assert sorted(p.name for p in first.iterdir()) == sorted(p.name for p in later.iterdir())
+    client = opsdx.load_client(later)
+    assert str(client.spec.assessment_date) == "2027-01-18"
+    assert client.spec.name == opsdx.load_client(first).spec.name
+    report = opsdx.find_constraint(client.work_items())
+    assert report.constraint == "Quote"
+    decisions = opsdx.decision_report(client.decisions())
+    assert decisions.router and decisions.overall["top_decider"] == "founder"
+    assert decisions.overall["top_share"] > 0.55

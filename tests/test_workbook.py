@@ -32,7 +32,12 @@ def test_every_sample_client_gets_its_deliverables(batch):
     for row in summary.rows:
         folder = out / row["slug"]
         assert sorted(p.name for p in folder.iterdir()) == [
-            "results.json", "workbook.html", "workbook.ipynb", "workbook.xlsx"]
+            "history", "results.json", "workbook.html", "workbook.ipynb", "workbook.xlsx"]
+        results = json.loads((folder / "results.json").read_text())
+        day = results["headline"]["assessment_date"]
+        assert [p.name for p in (folder / "history").iterdir()] == [f"{day}.json"]
+        kept = json.loads((folder / "history" / f"{day}.json").read_text())
+        assert kept["results"] == results and kept["inputs_hash"] == row["inputs_hash"]
         nb = nbformat.read(folder / "workbook.ipynb", as_version=4)
         errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
                   if o.get("output_type") == "error"]
@@ -527,7 +532,10 @@ def test_a_failed_rerun_withdraws_the_old_deliverables(tmp_path):
     assert (out / "portfolio.csv").is_file()
     failing = _notebook(tmp_path / "boom.ipynb", 'raise ValueError("boom")')
     run_batch(source, out, notebook=failing, workers=1, progress=False)
-    assert sorted(p.name for p in (out / "meridian-care-group").iterdir()) == []
+    # the deliverables go; the record of the assessment that succeeded stays
+    assert sorted(p.name for p in (out / "meridian-care-group").iterdir()) == ["history"]
+    assert [p.name for p in (out / "meridian-care-group" / "history").iterdir()] == [
+        "2026-10-20.json"]
     assert not (out / "portfolio.csv").exists()
 
 

@@ -4,6 +4,7 @@
     opsdx plan CLIENT_DIR|FILE [...]          planning optimism, outside view, backtest
     opsdx flow CLIENT_DIR [...]               the constraint, decisions, hero dependency
     opsdx batch SOURCE --out DIR              the workbook for every client, in parallel
+    opsdx compare BEFORE AFTER | OUT_CLIENT   what changed between two assessments
     opsdx validate CLIENT_DIR [...]           every data problem; exit 1 when any
     opsdx statuses EXPORT [--suggest]         a status history's statuses; a first map
     opsdx schema questionnaire|client|statuses  JSON Schema for editors
@@ -25,13 +26,13 @@ import sys
 
 from .. import __version__
 from ..errors import OpsdxError
-from . import batch, flow, info, plan, score, statuses, validate
+from . import batch, compare, flow, info, plan, score, statuses, validate
 from ._common import printable
 
 __all__ = ["main", "build_parser"]
 
 #: The command modules, in the order ``opsdx --help`` lists them.
-COMMANDS = (score, plan, flow, batch, validate, statuses, info)
+COMMANDS = (score, plan, flow, batch, compare, validate, statuses, info)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,6 +9,7 @@ what :func:`~opsdx.workbook.write_excel` puts in the Excel workbook.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 from dataclasses import dataclass, field
@@ -72,19 +73,48 @@ class Diagnosis(Result):
     heroes: Optional[pd.DataFrame] = None
     paths: Optional[pd.DataFrame] = None
     delegation: Optional[pd.DataFrame] = None
+    #: The client's earlier assessments (:class:`~opsdx.history.Snapshot`), oldest first
+    history: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     #: The analyses whose input was broken: label -> the error (all its problems)
     failures: dict = field(default_factory=dict)
+    _since: object = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def name(self) -> str:
         return self.client.name
 
+    @property
+    def assessment_date(self) -> dt.date:
+        """The date of this assessment: client.yaml's ``assessment_date``, else today's."""
+        return self.client.spec.assessment_date or dt.date.today()
+
+    @property
+    def next_assessment_due(self) -> dt.date:
+        """When the next re-assessment is due: ``reassess_after_days`` (client.yaml, 90 by
+        default) after this one."""
+        return self.assessment_date + dt.timedelta(days=self.client.spec.reassess_after_days)
+
+    @property
+    def since_last(self):
+        """What changed since the latest earlier assessment (a
+        :class:`~opsdx.history.Comparison`), or None when there is none."""
+        if not self.history:
+            return None
+        from ..history import compare
+
+        if self._since is None:
+            self._since = compare(self.history[-1], self._base_results(),
+                                  history=self.history[:-1])
+        return self._since
+
     # ------------------------------------------------------------------ headline
     def headline(self) -> dict:
         """The figures of the executive summary (None where a part is missing)."""
         h: dict = {"client": self.name, "sector": self.client.spec.sector or None,
-                   "opsdx_version": __version__}
+                   "opsdx_version": __version__,
+                   "assessment_date": self.assessment_date.isoformat(),
+                   "next_assessment_due": self.next_assessment_due.isoformat()}
         m = {} if self.maturity is None else self.maturity.headline()
         h.update(stage=m.get("stage"), stage_name=m.get("stage_name"),
                  stage_probability=m.get("stage_probability"), maturity_index=m.get("index"),
@@ -148,6 +178,14 @@ class Diagnosis(Result):
             # the router pattern when it is there; otherwise how spread decisions are
             d = self.decisions
             out.append(d.statement("router" if d.router else "concentration"))
+        if self.since_last is not None:
+            c = self.since_last
+            out.extend(filter(None, (c.statement("stage"), c.statement("constraint"))))
+        if out:  # a diagnosis with nothing analysed says nothing
+            days, due = self.client.spec.reassess_after_days, self.next_assessment_due
+            out.append(f"The next re-assessment is due by {due.day} {due:%B %Y}, {days} days "
+                       "after this one: a way of working that nobody maintains drifts back "
+                       "within about a quarter.")
         return out
 
     def summary_sentences(self) -> list[str]:
@@ -256,18 +294,31 @@ class Diagnosis(Result):
 
     # ------------------------------------------------------------------ results
     def results(self) -> dict:
-        """Headline metrics and tables, JSON-safe: what ``results.json`` holds."""
-        out = {"headline": self.headline(), "summary": self.sentences(),
+        """Headline metrics and tables, JSON-safe: what ``results.json`` holds (with
+        ``since_last`` when the client has an earlier assessment)."""
+        out = self._base_results()
+        if self.since_last is not None:
+            c = self.since_last
+            out["since_last"] = c.to_dict()
+            out["summary"] = self.sentences()
+        return json_safe(out)
+
+    def _base_results(self) -> dict:
+        """The results of this assessment alone (what a later one compares itself with)."""
+        out = {"headline": self.headline(), "summary": self.sentences() if not self.history
+               else None,
                "recommendations": [r.__dict__ for r in self.recommendations()],
                "notes": self.notes, "params": json.loads(self.params.model_dump_json())}
-        for key in ("client_dir", "results_path", "excel_path"):
+        for key in ("client_dir", "results_path", "excel_path", "history_dir"):
             out["params"].pop(key, None)  # never record paths
         if self.maturity is not None:
             m = self.maturity
             out["maturity"] = {**m.to_dict(), "attainment": json_safe(m.attainment.reset_index()),
                                "blockers_table": json_safe(m.blockers[
                                    ["item_id", "stage", "dimension", "score", "gap", "priority"]]),
-                               "dimensions": json_safe(m.dimensions.reset_index())}
+                               "dimensions": json_safe(m.dimensions.reset_index()),
+                               "item_scores": json_safe(m.item_scores[
+                                   ["item_id", "stage", "dimension", "score", "n_answered"]])}
         if self.planning is not None:
             out["planning"] = self.planning.to_dict()
         if self.constraint is not None:
@@ -407,6 +458,17 @@ def diagnose(client, params: WorkbookParams | dict | None = None, *,
         else:
             notes.append(Note("decisions", "missing_data",
                               "decisions: no decisions.csv, so no decision analysis"))
+    if params.history_dir:
+        from ..history import read_history
+
+        known = part("history", lambda: read_history(params.history_dir)) or []
+        d.history = [s for s in known if s.assessment_date < d.assessment_date]
+        later = [s for s in known if s.assessment_date > d.assessment_date]
+        if later:
+            notes.append(Note("history", "later_assessments",
+                              f"history: {len(later)} assessment{'s' if len(later) > 1 else ''} "
+                              f"dated after this one ({later[-1].assessment_date}) left out: "
+                              "this workbook compares only with earlier ones"))
     if "organisation" in parts:
         if client.spec.teams:
             d.paths = communication_paths(client.spec.teams)

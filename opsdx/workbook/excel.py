@@ -130,6 +130,9 @@ def write_excel(diagnosis, path) -> Path:
     headline = pd.DataFrame([{"figure": k.replace("_", " "), "value": v}
                              for k, v in d.headline().items() if k != "opsdx_version"])
     sheets["Headline"] = headline
+    if d.since_last is not None:
+        sheets["Since last assessment"] = d.since_last.summary()
+        sheets["Assessments over time"] = d.since_last.trend
     if d.maturity is not None:
         m = d.maturity
         sheets["Stage scores"] = m.summary()

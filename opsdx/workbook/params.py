@@ -50,6 +50,8 @@ class WorkbookParams(BaseModel):
                                                           "results.json (none: not recorded).")
     excel_path: Optional[str] = Field(None, description="Where the notebook writes the Excel "
                                                         "workbook (none: not written).")
+    history_dir: Optional[str] = Field(None, description="The folder of the client's earlier "
+                                                         "snapshots (none: no comparison).")
 
     @field_validator("by", mode="before")
     @classmethod

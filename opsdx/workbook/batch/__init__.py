@@ -63,7 +63,7 @@ _MOVED = (_DELIVERABLES, _OUTPUTS, _failed_row, _redact, _running_cell, _withdra
           _csv_safe, _portfolio)
 
 #: Options each client's run sets itself: never batch options.
-_FIXED = ("client_dir", "results_path", "excel_path")
+_FIXED = ("client_dir", "results_path", "excel_path", "history_dir")
 
 
 def default_notebook() -> Path:

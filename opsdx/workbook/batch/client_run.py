@@ -14,6 +14,7 @@ redacted, in ``_failed/<slug>.ipynb`` by :func:`_notebook_failed`.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import shutil
@@ -27,6 +28,9 @@ from .ledger import _append_ledger
 
 #: The deliverables of a successful run, ``results.json`` last: it marks a complete set.
 _OUTPUTS = ("workbook.ipynb", "workbook.html", "workbook.xlsx", "results.json")
+
+#: The folder, in a client's output folder, of the snapshots of its assessments
+HISTORY = "history"
 
 #: Every file a run may deliver, ``results.json`` first: withdrawn, no set looks complete.
 _DELIVERABLES = ("results.json", "workbook.ipynb", "workbook.html", "workbook.xlsx",
@@ -213,9 +217,20 @@ def _publish(work: Path, final: Path, outputs: list[str]) -> None:
         os.replace(work / name, final / name)
 
 
+def _keep_snapshot(final: Path, job: ClientJob) -> None:
+    """Keep the published results as ``history/<assessment_date>.json`` (the same date's
+    replaced, other dates' never touched)."""
+    from ...history import write_snapshot
+
+    results = json.loads((final / "results.json").read_text(encoding="utf-8"))
+    write_snapshot(final / HISTORY, results, inputs_hash=job.inputs_hash)
+
+
 def _run_in(work: Path, job: ClientJob, started: float) -> dict:
     """Execute, check, redact, render and publish one client's workbook; its ledger row."""
-    parameters = {**job.parameters, "results_path": "results.json", "excel_path": "workbook.xlsx"}
+    # the client's earlier snapshots, relative to the work folder (no path of the machine)
+    parameters = {**job.parameters, "results_path": "results.json", "excel_path": "workbook.xlsx",
+                  "history_dir": f"../{job.slug}/{HISTORY}"}
     executed = work / "workbook.ipynb"
     try:
         _execute(job, executed, parameters)
@@ -228,6 +243,7 @@ def _run_in(work: Path, job: ClientJob, started: float) -> dict:
     _redact(executed, job, parameters)
     outputs, note = _render(work, job)
     _publish(work, Path(job.out_dir) / job.slug, outputs)
+    _keep_snapshot(Path(job.out_dir) / job.slug, job)
     return _row(job, time.perf_counter() - started, status="success", failed_in=None,
                 error=None, failed_cell=None, note=note)
 

@@ -3,7 +3,8 @@
 After each batch :func:`write_portfolio` writes ``portfolio.csv`` and
 ``portfolio.xlsx`` in the output folder from every client's ``results.json``
 (the clients of earlier runs too), each figure of :data:`PORTFOLIO_FIGURES`
-with the client's percentile within the portfolio; without any current
+with the client's percentile within the portfolio, and, for a client assessed
+before, its previous assessment's date, stage and constraint beside today's; without any current
 success it removes them, so that no portfolio misleads.
 """
 
@@ -33,10 +34,16 @@ def _portfolio(out: Path, registry: _Registry) -> pd.DataFrame:
     for slug in registry.slugs:
         path = out / slug / "results.json"
         if latest.get(slug, {}).get("status") == "success" and path.is_file():
-            headline = json.loads(path.read_text(encoding="utf-8"))["headline"]
+            results = json.loads(path.read_text(encoding="utf-8"))
+            since = results.get("since_last") or {}
             source = registry.source(slug)
             rows.append({"slug": slug, "source": source,
-                         "source_found": source is not None and _is_client(source), **headline})
+                         "source_found": source is not None and _is_client(source),
+                         **results["headline"],
+                         # then and now: the client's previous assessment, when there is one
+                         "previous_assessment_date": since.get("date_before"),
+                         "stage_before": since.get("stage_before"),
+                         "constraint_before": since.get("constraint_before")})
     frame = pd.DataFrame(rows)
     if frame.empty:
         return frame

@@ -11,14 +11,6 @@
 #     name: python3
 # ---
 
-# %% [markdown]
-# # Operations diagnostic
-#
-# This workbook says where the organisation stands on the five maturity stages, what limits
-# its throughput, who decisions wait for, and how optimistic its plans are, each with the
-# evidence behind it and its uncertainty. Every figure comes from the opsdx library; the method
-# notes at the end say how.
-
 # %% tags=["parameters"]
 # The workbook's parameters (papermill -p NAME VALUE; papermill --help-notebook lists them)
 client_dir: str = ""  # the client folder, with client.yaml (required when run by papermill)
@@ -33,33 +25,57 @@ as_of: "Optional[str]" = None  # first day of the forecasts, YYYY-MM-DD (default
 results_path: "Optional[str]" = None  # where to write results.json (default: not written)
 excel_path: "Optional[str]" = None  # where to write the Excel workbook (default: not written)
 history_dir: "Optional[str]" = None  # the client's earlier snapshots (default: no comparison)
+figures_dir: "Optional[str]" = None  # where to write the figures as PNG and SVG (default: not)
+firm: str = ""  # the consultancy's name, on the cover
+prepared_by: str = ""  # who prepared the report, on the cover
+logo: "Optional[str]" = None  # the firm's logo on the cover: a PNG, JPEG or SVG file
+confidentiality: str = "Confidential: prepared for the management of {client}."
 
 # %% tags=["remove-cell"]
 import matplotlib.pyplot as plt
 
 from opsdx.workbook import diagnose, notebook_params, record_results
-from opsdx.workbook.display import bullets, heading, note, recommendations, say, show_table
+from opsdx.workbook.display import bullets, cover, heading, note, say, show_figure, show_table
 from opsdx.workbook.excel import write_excel
+from opsdx.workbook.summary import plot_summary, roadmap, summary_sentences
 
 # checked: an unknown parameter stops the run; without client_dir, only a person in
 # JupyterLab sees the sample client
 params = notebook_params(globals(), sample="../sample_data/northwind-freight")
 d = diagnose(params.client_dir, params)
 
+# %%
+cover(d, params)
+
 # %% [markdown]
-# ## Executive summary
+# This report says where the organisation stands on the five maturity stages, what limits its
+# throughput, who decisions wait for, and how optimistic its plans are, each with the evidence
+# behind it and how sure that evidence is. The method notes at the end say how each figure is
+# computed.
+
+# %% [markdown]
+# ## Summary
 
 # %%
-heading(d.name, 3)
+plot_summary(d)
+show_figure("summary", params)
+bullets(summary_sentences(d).values())
+heading("Roadmap: the recommendations with the largest expected effect", 3)
+say("Ranked by a stated rule of thumb of expected effect (see the method notes); the owner "
+    "and the due date are for the client to fill in.")
+show_table(roadmap(d))
+
+# %% [markdown]
+# ## The findings in full
+
+# %%
 h = d.headline()
 sources = [label for part, label in (
     (d.maturity, "maturity from the questionnaire"), (d.constraint, "flow from work-item timestamps"),
     (d.decisions, "decisions from the decision log"), (d.planning, "planning from estimates and actuals"))
     if part is not None]
-say(f"Sector: {h['sector'] or 'not given'}. Analyses: {'; '.join(sources) or 'none'}.")
+say(f"Analyses: {'; '.join(sources) or 'none'}.")
 bullets(d.sentences())
-heading("The three recommendations with the largest expected effect", 4)
-recommendations(d.recommendations())
 
 # %% [markdown]
 # ## Since the last assessment
@@ -79,7 +95,7 @@ else:
         say("The practices whose score moved most (0 is the worst answer, 1 the best):")
         show_table(moved)
     since.plot_trend()
-    plt.show()
+    show_figure("assessments-over-time", params)
     for n in since.notes:
         note(n)
 
@@ -100,7 +116,7 @@ else:
              "at the end of this section name it).")
     show_table(m.summary())
     m.plot_profile()
-    plt.show()
+    show_figure("maturity-profile", params)
     if len(m.blockers):
         say(f"What keeps stage {m.stage + 1} out of reach, largest gap first:")
         show_table(m.blockers[["item_id", "dimension", "text", "score", "recommendation",
@@ -125,7 +141,7 @@ else:
     c.plot_cfd(ax=axes[0])
     c.plot_time_in_stage(ax=axes[1])
     c.plot_wip(ax=axes[2])
-    plt.show()
+    show_figure("flow", params)
     if c.constraint is not None:
         change = c.what_if(c.constraint, 1.25)
         util = c.stages.set_index("stage").at[c.constraint, "utilisation"]
@@ -154,6 +170,8 @@ if d.decisions is None:
 else:
     bullets(d.decisions.sentences())
     show_table(d.decisions.summary())
+    d.decisions.plot_deciders()
+    show_figure("decisions", params)
     for n in d.decisions.notes:
         note(n)
 if d.heroes is not None:
@@ -175,7 +193,7 @@ else:
         show_table(p.estimators)
     if p.backtest is not None:
         p.backtest.plot_calibration()
-        plt.show()
+        show_figure("forecast-calibration", params)
     if p.completion is not None:
         say("When the open items will be finished, at each level of confidence:")
         show_table(p.completion.percentiles().assign(date=lambda t: t["date"].dt.date))
@@ -230,6 +248,7 @@ for n in d.notes:
     note(n)
 say(f"Computed with opsdx {h['opsdx_version']}; random draws seeded with {params.seed}, so "
     "the same data give the same figures.")
+note(params.confidentiality.replace("{client}", d.name))
 
 # %% tags=["remove-cell"]
 if params.results_path:

@@ -26,18 +26,32 @@ def batch(tmp_path_factory):
     return out, summary
 
 
+@pytest.fixture
+def ranked(monkeypatch):
+    """Portfolios rank their clients however few they are (the default needs 10)."""
+    from opsdx.workbook.batch import portfolio
+
+    monkeypatch.setattr(portfolio, "MIN_CLIENTS_RANKED", 1)
+
+
 def test_every_sample_client_gets_its_deliverables(batch):
     out, summary = batch
     assert len(summary.succeeded) == 4 and not summary.failed
     for row in summary.rows:
         folder = out / row["slug"]
         assert sorted(p.name for p in folder.iterdir()) == [
-            "history", "results.json", "workbook.html", "workbook.ipynb", "workbook.xlsx"]
+            "figures", "history", "results.json", "workbook.html", "workbook.ipynb",
+            "workbook.xlsx"]
         results = json.loads((folder / "results.json").read_text())
         day = results["headline"]["assessment_date"]
         assert [p.name for p in (folder / "history").iterdir()] == [f"{day}.json"]
         kept = json.loads((folder / "history" / f"{day}.json").read_text())
         assert kept["results"] == results and kept["inputs_hash"] == row["inputs_hash"]
+        figures = {p.name for p in (folder / "figures").iterdir()}  # for a deck
+        assert {"maturity-profile.png", "maturity-profile.svg", "flow.png", "flow.svg",
+                "decisions.png", "forecast-calibration.svg"} <= figures
+        assert (folder / "figures" / "flow.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert b"<svg" in (folder / "figures" / "flow.svg").read_bytes()[:1000]
         nb = nbformat.read(folder / "workbook.ipynb", as_version=4)
         errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
                   if o.get("output_type") == "error"]
@@ -65,7 +79,12 @@ def test_html_is_client_ready(batch):
                      "<script", "http://", "https://cdn"):
             assert leak not in html, (row["slug"], leak)
         assert html.count("data:image/png;base64") >= 3
-        assert "Executive summary" in html and "three recommendations" in html
+        assert "¶" not in html and "Operations diagnostic</h1>" not in html
+        client = opsdx.load_client(row["source"])
+        day = client.spec.assessment_date
+        assert f"assessment of {day.day} {day:%B %Y}" in html  # the cover's date
+        assert f"<h1>{client.name}</h1>" in html and "Confidential" in html
+        assert "Summary" in html and "Roadmap" in html and "Due by" in html
 
 
 def test_excel_has_no_formula_or_link_and_valid_sheets(batch):
@@ -82,10 +101,29 @@ def test_excel_has_no_formula_or_link_and_valid_sheets(batch):
                     assert cell.data_type != "f" and cell.hyperlink is None
 
 
-def test_portfolio_ranks_clients_within_the_portfolio(batch):
+def test_a_small_portfolio_withholds_its_percentiles(batch):
     import pandas as pd
 
-    out, _ = batch
+    out, summary = batch
+    portfolio = pd.read_csv(out / "portfolio.csv")
+    assert len(portfolio) == 4
+    assert not [c for c in portfolio.columns if c.endswith("_percentile_better")]
+    assert "portfolio: percentiles withheld: 4 clients in the portfolio, and a rank means " \
+           "something from 10 on" in summary.notes
+    book = pd.read_excel(out / "portfolio.xlsx", sheet_name=None, header=None)
+    assert "percentiles withheld" in book["Notes"].iloc[2, 0]
+    numbers = portfolio.select_dtypes("float")
+    assert (numbers.round(2).fillna(-1) == numbers.fillna(-1)).all().all()  # as shown
+
+
+def test_portfolio_ranks_clients_within_the_portfolio(batch, ranked, tmp_path):
+    import pandas as pd
+
+    from opsdx.workbook.batch.ledger import _Registry
+    from opsdx.workbook.batch.portfolio import write_portfolio
+
+    out = shutil.copytree(batch[0], tmp_path / "out")
+    assert write_portfolio(out, _Registry(out)) is None  # ranked: no note
     portfolio = pd.read_csv(out / "portfolio.csv")
     assert len(portfolio) == 4 and (portfolio["clients_in_portfolio"] == 4).all()
     by_client = portfolio.set_index("client")
@@ -333,10 +371,17 @@ def test_html_opens_in_headless_chromium_without_errors(batch):
         browser.close()
     assert problems == []
     assert len(images) >= 3 and all(done and width > 0 for done, width in images)
-    assert "Executive summary" in text and "Recommendation" in text or "recommendations" in text
+    day = opsdx.load_client(summary.rows[0]["source"]).spec.assessment_date
+    assert f"assessment of {day.day} {day:%B %Y}" in text
+    assert "Roadmap" in text and "Owner" in text and "¶" not in text
+    first_page = text.split("The findings in full")[0]
+    for raw in ("_p50", "_share", "utilisation_se", "ci_low", "Herfindahl", "rwg", "p80_uplift"):
+        assert raw not in first_page, raw  # no field names or statistics' names up front
     for leak in ("params_json", "import opsdx", str(ROOT), str(out)):
         assert leak not in text
     assert title == summary.rows[0]["client"]
+    figures = {p.name for p in page_html.parent.joinpath("figures").iterdir()}
+    assert {"summary.png", "summary.svg"} <= figures
 
 
 def test_pdf_when_weasyprint_is_usable(tmp_path):
@@ -469,7 +514,7 @@ def test_a_new_engagement_never_takes_over_an_archived_one(tmp_path):
     assert [r["slug"] for r in moved.rows] == ["meridian-care-group--mcg-2026"]
 
 
-def test_a_client_whose_units_look_mixed_up_is_not_ranked_on_its_ratios(tmp_path):
+def test_a_client_whose_units_look_mixed_up_is_not_ranked_on_its_ratios(ranked, tmp_path):
     import pandas as pd
 
     source = tmp_path / "src"

@@ -211,6 +211,11 @@ WORKBOOK_OPTIONS = {
                                        "last date in the data)"),
     "freq": dict(help="periods of the constraint timeline (pandas frequency; default QS, "
                       "quarters)"),
+    "firm": dict(metavar="NAME", help="the consultancy's name, on the report's cover"),
+    "prepared_by": dict(metavar="NAME", help="who prepared the report, on its cover"),
+    "logo": dict(metavar="FILE", help="the firm's logo on the cover (PNG, JPEG or SVG)"),
+    "confidentiality": dict(metavar="TEXT", help="the cover's confidentiality line ({client} "
+                                                 "stands for the client's name)"),
 }
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from ._common import add_workbook_options, option, positive, printable, whole
 
 #: The workbook options passed to ``run_batch`` only when given on the command line.
-_GIVEN_ONLY = ("threshold", "by", "weights", "as_of", "freq")
+_GIVEN_ONLY = ("threshold", "by", "weights", "as_of", "freq", "firm", "prepared_by", "logo",
+               "confidentiality")
 
 
 def register(sub) -> None:

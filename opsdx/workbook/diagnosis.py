@@ -108,6 +108,35 @@ class Diagnosis(Result):
                                   history=self.history[:-1])
         return self._since
 
+    def data_periods(self) -> pd.DataFrame:
+        """The period each data set covers, for the cover: one row per data set analysed
+        (``data``, ``first``, ``last`` dates, ``records`` in words)."""
+        rows = []
+
+        def span(label, times, records):
+            times = pd.to_datetime(pd.Series(times), errors="coerce").dropna()
+            rows.append({"data": label,
+                         "first": times.min().date() if len(times) else None,
+                         "last": times.max().date() if len(times) else None,
+                         "records": records})
+
+        if self.maturity is not None:
+            span("Questionnaire answers", [], f"{self.maturity.n_respondents} respondents")
+        if self.planning is not None:
+            e = self.client.estimates()
+            span("Estimates and actual effort",
+                 pd.concat([e[c] for c in ("estimated_on", "finished_on") if c in e]),
+                 f"{len(e):,} work items")
+        if self.flow is not None:
+            v = self.flow.visits
+            span("Work-item flow", pd.concat([v["entered_at"], v["exited_at"]]),
+                 f"{v['item_id'].nunique():,} work items, {len(v):,} stage visits")
+        if self.decisions is not None:
+            log = self.client.decisions()
+            span("Decision log", pd.concat([log["raised_at"], log["decided_at"]]),
+                 f"{len(log):,} decisions")
+        return pd.DataFrame(rows, columns=["data", "first", "last", "records"])
+
     # ------------------------------------------------------------------ headline
     def headline(self) -> dict:
         """The figures of the executive summary (None where a part is missing)."""
@@ -309,8 +338,9 @@ class Diagnosis(Result):
                else None,
                "recommendations": [r.__dict__ for r in self.recommendations()],
                "notes": self.notes, "params": json.loads(self.params.model_dump_json())}
-        for key in ("client_dir", "results_path", "excel_path", "history_dir"):
-            out["params"].pop(key, None)  # never record paths
+        for key in ("client_dir", "results_path", "excel_path", "history_dir", "figures_dir",
+                    "logo"):
+            out["params"].pop(key, None)  # never record paths (nor the logo's bytes)
         if self.maturity is not None:
             m = self.maturity
             out["maturity"] = {**m.to_dict(), "attainment": json_safe(m.attainment.reset_index()),

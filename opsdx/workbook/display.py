@@ -8,12 +8,14 @@ wrote can become live HTML in the delivered report.
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 import pandas as pd
 
 from ..results import capital, table_html
 
-__all__ = ["say", "heading", "bullets", "show_table", "note", "recommendations"]
+__all__ = ["say", "heading", "bullets", "show_table", "note", "recommendations", "cover",
+           "show_figure"]
 
 
 def _display(markup: str) -> None:
@@ -51,6 +53,54 @@ def recommendations(items) -> None:
         f"<li><b>{capital(r.title.rstrip('.'))}.</b><br/>Mechanism: {html.escape(r.mechanism)}"
         f"<br/>Evidence: {capital(r.evidence)}</li>" for r in items)
     _display(f"<ol>{rows}</ol>")
+
+
+def cover(diagnosis, params) -> None:
+    """The report's cover: the firm's logo, the client's name as the title, the assessment
+    date, who prepared it, the period each data set covers, and the confidentiality line
+    (every string escaped; the logo a data: URI checked by the parameters)."""
+    d = diagnosis
+    name = html.escape(d.name)
+    day = d.assessment_date
+    logo = (f'<img src="{html.escape(params.logo, quote=True)}" alt="logo" '
+            'style="max-height:60px;max-width:240px;float:right"/>' if params.logo else "")
+    who = ", ".join(html.escape(p) for p in (params.prepared_by, params.firm) if p)
+    periods = d.data_periods()
+    rows = "".join(
+        f"<tr><td>{html.escape(str(r.data))}</td><td>"
+        + (f"{_day(r.first)} to {_day(r.last)}" if r.first is not None else "this assessment")
+        + f"</td><td>{html.escape(str(r.records))}</td></tr>" for r in periods.itertuples())
+    table = (f'<table class="opsdx-table"><tr><th>Data</th><th>Period covered</th>'
+             f"<th>Records</th></tr>{rows}</table>" if rows else "")
+    line = html.escape(params.confidentiality.replace("{client}", d.name))
+    _display(f'<div class="opsdx-cover">{logo}<h1>{name}</h1>'
+             f"<p><b>Operations diagnostic</b>, assessment of {_day(day)}"
+             + (f"<br/>Prepared by {who}" if who else "")
+             + (f"<br/>Sector: {html.escape(d.client.spec.sector)}" if d.client.spec.sector
+                else "")
+             + f"</p>{table}<p><i>{line}</i></p></div>")
+
+
+def show_figure(name: str, params=None) -> None:
+    """Show the current figure; with ``params.figures_dir`` set, also write it there as
+    ``<name>.png`` (for a deck) and ``<name>.svg`` (to scale), atomically. ``name`` is the
+    notebook's own, never a client's string."""
+    import matplotlib.pyplot as plt
+
+    from ..output import atomic_path
+
+    folder = getattr(params, "figures_dir", None)
+    if folder:
+        fig = plt.gcf()
+        for suffix, extra in ((".png", {"dpi": 200}), (".svg", {})):
+            with atomic_path(Path(folder) / f"{name}{suffix}") as tmp:
+                fig.savefig(tmp, format=suffix[1:], bbox_inches="tight", **extra)
+    plt.show()
+
+
+def _day(value) -> str:
+    """A date as a reader writes it: 12 October 2026."""
+    return f"{value.day} {value:%B %Y}"
 
 
 def show_table(frame: pd.DataFrame, *, digits: int = 2, max_rows: int = 60) -> None:

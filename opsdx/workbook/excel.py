@@ -79,6 +79,31 @@ def _write_cell(ws, i: int, j: int, value, formats: dict) -> None:
         ws.write_string(i, j, str(value))  # always text, never a formula or a link
 
 
+def _chart(book, ws, sheet: str, table: pd.DataFrame, spec: dict, *, row: int) -> None:
+    """A native chart of ``table``'s columns (as written on ``sheet``), beside the table."""
+    columns = list(table.columns)
+    n = len(table)
+    if not n or spec["x"] not in columns:
+        return
+    chart = book.add_chart({"type": spec.get("type", "column")})
+    x = columns.index(spec["x"])
+    for y in [spec["y"]] if isinstance(spec["y"], str) else spec["y"]:
+        if y not in columns:
+            continue
+        j = columns.index(y)
+        chart.add_series({"name": [sheet, 0, j], "categories": [sheet, 1, x, n, x],
+                          "values": [sheet, 1, j, n, j]})
+    chart.set_title({"name": spec["title"]})
+    axis = {"name": spec.get("y_title", "")}
+    if "y_max" in spec:
+        axis.update(min=0, max=spec["y_max"])
+    (chart.set_x_axis if spec.get("type") == "bar" else chart.set_y_axis)(axis)
+    chart.set_legend({"position": "bottom"} if not isinstance(spec["y"], str)
+                     else {"none": True})
+    chart.set_size({"width": 620, "height": 300})
+    ws.insert_chart(row, len(columns) + 1, chart)
+
+
 def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
     """A meaningful index becomes a column; a plain row count does not."""
     if isinstance(frame.index, pd.RangeIndex) and frame.index.name is None:
@@ -86,8 +111,16 @@ def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index()
 
 
-def write_frames(path, sheets: dict, *, title: str | None = None) -> Path:
-    """Write ``{sheet title: DataFrame or list of sentences}`` to an .xlsx file, atomically."""
+def write_frames(path, sheets: dict, *, title: str | None = None,
+                 charts: dict | None = None) -> Path:
+    """Write ``{sheet title: DataFrame or list of sentences}`` to an .xlsx file, atomically.
+
+    A sheet of sentences starts with ``title``; a table starts at its header row (frozen, with
+    filters), so that it reads, sorts and pastes as a table. ``charts`` maps a sheet's title to
+    native Excel charts of its columns: dicts with ``x`` (the column of categories), ``y`` (a
+    column, or a list), ``title``, optional ``type`` (``"column"``, ``"bar"``, ``"line"``),
+    ``y_title`` and ``y_max``; each is drawn beside its table, from the sheet's own cells.
+    """
     import xlsxwriter
 
     path = Path(path)
@@ -103,14 +136,21 @@ def write_frames(path, sheets: dict, *, title: str | None = None) -> Path:
         bold = book.add_format({"bold": True, "font_size": 13})
         taken: set = set()
         for label, content in sheets.items():
-            ws = book.add_worksheet(sheet_name(label, taken))
-            row = 0
-            if title:
-                ws.write_string(0, 0, title, bold)
-                row = 2
+            name = sheet_name(label, taken)
+            ws = book.add_worksheet(name)
             if isinstance(content, pd.DataFrame):
-                _write_frame(ws, _tidy(content), row, formats)
+                table = _tidy(content)
+                _write_frame(ws, table, 0, formats)
+                ws.freeze_panes(1, 0)
+                if len(table.columns):
+                    ws.autofilter(0, 0, max(len(table), 1), len(table.columns) - 1)
+                for k, spec in enumerate((charts or {}).get(label, [])):
+                    _chart(book, ws, name, table, spec, row=1 + 16 * k)
             else:
+                row = 0
+                if title:
+                    ws.write_string(0, 0, title, bold)
+                    row = 2
                 ws.set_column(0, 0, 110)
                 for k, line in enumerate(content):
                     ws.write_string(row + k, 0, str(line))
@@ -127,6 +167,9 @@ def write_excel(diagnosis, path) -> Path:
                 for i, r in enumerate(d.recommendations(), start=1)]
     summary += [""] + [f"Note: {n}" for n in d.notes]
     sheets["Summary"] = summary
+    from .summary import roadmap
+
+    sheets["Roadmap"] = roadmap(d)
     headline = pd.DataFrame([{"figure": k.replace("_", " "), "value": v}
                              for k, v in d.headline().items() if k != "opsdx_version"])
     sheets["Headline"] = headline
@@ -168,4 +211,18 @@ def write_excel(diagnosis, path) -> Path:
     if d.delegation is not None:
         chain = d.delegation.reset_index()
         sheets["Delegation (assumed)"] = chain
-    return write_frames(path, sheets, title=d.name)
+    return write_frames(path, sheets, title=d.name, charts=CHARTS)
+
+
+#: The native Excel charts of the client's workbook, by sheet
+CHARTS = {
+    "Stage scores": [{"x": "name", "y": "attainment", "y_max": 1, "y_title": "0 to 1",
+                      "title": "How far each stage's practices are in place"}],
+    "Stages": [{"x": "stage", "y": "utilisation", "type": "bar", "y_title": "share of capacity",
+                "title": "How much of each stage's capacity the arriving work uses"}],
+    "Decisions by decider": [{"x": "decider", "y": "share", "y_title": "share of decisions",
+                              "title": "Who takes the decisions"}],
+    "Assessments over time": [{"x": "assessment_date", "y": "maturity_index", "type": "line",
+                               "y_max": 5, "y_title": "maturity index (1 to 5)",
+                               "title": "Maturity index at each assessment"}],
+}

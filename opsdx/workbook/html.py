@@ -53,7 +53,8 @@ def export_html(nb, path, *, title: str) -> Path:
 
     if not isinstance(nb, nbformat.NotebookNode):
         nb = nbformat.read(str(nb), as_version=4)
-    exporter = HTMLExporter(template_name="opsdx-html", extra_template_basedirs=[str(_TEMPLATES)])
+    exporter = HTMLExporter(template_name="opsdx-html", extra_template_basedirs=[str(_TEMPLATES)],
+                            anchor_link_text="")  # no stray "¶" after every heading
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True

@@ -52,6 +52,22 @@ class WorkbookParams(BaseModel):
                                                         "workbook (none: not written).")
     history_dir: Optional[str] = Field(None, description="The folder of the client's earlier "
                                                          "snapshots (none: no comparison).")
+    figures_dir: Optional[str] = Field(None, description="Where the notebook writes its "
+                                                         "figures as PNG and SVG (none: not).")
+    firm: str = Field("", max_length=200, description="The consultancy's name, on the cover.")
+    prepared_by: str = Field("", max_length=200, description="Who prepared the report, on the "
+                                                             "cover.")
+    logo: Optional[str] = Field(None, description="The firm's logo on the cover: a PNG, JPEG "
+                                                  "or SVG file, or its data: URI.")
+    confidentiality: str = Field(
+        "Confidential: prepared for the management of {client}.",
+        max_length=500, description="The line on the cover and at the end ({client}: its name).")
+
+    @field_validator("logo")
+    @classmethod
+    def _logo_as_data(cls, value):
+        """A logo file becomes its data: URI at once (the report never refers to a path)."""
+        return None if not value else logo_data_uri(value)
 
     @field_validator("by", mode="before")
     @classmethod
@@ -64,6 +80,34 @@ class WorkbookParams(BaseModel):
     def parameters(self) -> dict:
         """The notebook's parameters as papermill passes them (plain values, dates as text)."""
         return self.model_dump(mode="json")
+
+
+#: The image types a logo may have, by file suffix
+_LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+               ".svg": "image/svg+xml"}
+
+
+def logo_data_uri(value: str, *, limit: int = 2_000_000) -> str:
+    """A logo as a ``data:`` URI: a PNG, JPEG or SVG file read (at most 2 MB), or a data URI of
+    one of those types as it is. Shown in an ``<img>``, an SVG's scripts never run."""
+    import base64
+
+    value = str(value)
+    if value.startswith("data:"):
+        kind = value[5:].split(";", 1)[0].split(",", 1)[0]
+        if kind not in _LOGO_TYPES.values() or ";base64," not in value[:60]:
+            raise ValueError("a logo data URI must be a base64 PNG, JPEG or SVG image")
+        return value
+    path = Path(value).expanduser()
+    kind = _LOGO_TYPES.get(path.suffix.lower())
+    if kind is None:
+        raise ValueError(f"the logo {path.name} is not a PNG, JPEG or SVG file")
+    if not path.is_file():
+        raise ValueError(f"the logo {path.name} was not found")
+    data = path.read_bytes()
+    if len(data) > limit:
+        raise ValueError(f"the logo {path.name} is {len(data) / 1e6:.1f} MB; at most 2 MB")
+    return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def workbook_params(**values) -> WorkbookParams:

@@ -63,7 +63,7 @@ _MOVED = (_DELIVERABLES, _OUTPUTS, _failed_row, _redact, _running_cell, _withdra
           _csv_safe, _portfolio)
 
 #: Options each client's run sets itself: never batch options.
-_FIXED = ("client_dir", "results_path", "excel_path", "history_dir")
+_FIXED = ("client_dir", "results_path", "excel_path", "history_dir", "figures_dir")
 
 
 def default_notebook() -> Path:
@@ -251,7 +251,9 @@ def _run_locked(source, out: Path, notebook: Path, *, workers, scheduler, progre
 
         execute = make_executor(workers=workers, scheduler=scheduler)
         execute(plan.jobs, run_client, done, lambda job, exc: done(_lost_row(job, exc)))
-    write_portfolio(out, plan.registry)
+    withheld = write_portfolio(out, plan.registry)
+    if withheld:
+        summary.notes.append(f"portfolio: {withheld}")
     return summary
 
 

@@ -32,6 +32,9 @@ _OUTPUTS = ("workbook.ipynb", "workbook.html", "workbook.xlsx", "results.json")
 #: The folder, in a client's output folder, of the snapshots of its assessments
 HISTORY = "history"
 
+#: The folder of the report's figures as PNG and SVG files, beside the HTML (for a deck)
+FIGURES = "figures"
+
 #: Every file a run may deliver, ``results.json`` first: withdrawn, no set looks complete.
 _DELIVERABLES = ("results.json", "workbook.ipynb", "workbook.html", "workbook.xlsx",
                  "workbook.pdf")
@@ -77,6 +80,7 @@ def _withdraw(out: Path, row: dict) -> None:
     if row["status"] != "success":
         for name in _DELIVERABLES:
             (out / row["slug"] / name).unlink(missing_ok=True)
+        shutil.rmtree(out / row["slug"] / FIGURES, ignore_errors=True)
 
 
 def _record(out: Path, rows: list[dict]) -> None:
@@ -115,6 +119,8 @@ def _redact(path: Path, job: ClientJob, parameters: dict) -> None:
     nb = nbformat.read(str(path), as_version=4)
     nb.metadata.pop("papermill", None)
     shown = {**parameters, "client_dir": job.slug}
+    if str(shown.get("logo") or "").startswith("data:"):  # the image itself, not its bytes
+        shown["logo"] = f"<{shown['logo'][5:].split(';')[0]} image, {len(shown['logo'])} bytes>"
     for cell in nb.cells:
         if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
             cell.source = ("# Parameters (the client folder's path replaced by its name)\n"
@@ -213,6 +219,9 @@ def _publish(work: Path, final: Path, outputs: list[str]) -> None:
     """Rename the deliverables into the client's folder, ``results.json`` last."""
     final.mkdir(parents=True, exist_ok=True)
     (final / "results.json").unlink(missing_ok=True)  # stale results never sit beside new files
+    shutil.rmtree(final / FIGURES, ignore_errors=True)  # this run's figures only
+    if (work / FIGURES).is_dir():
+        os.replace(work / FIGURES, final / FIGURES)
     for name in outputs:  # results.json last: its presence means the set is complete
         os.replace(work / name, final / name)
 
@@ -230,7 +239,7 @@ def _run_in(work: Path, job: ClientJob, started: float) -> dict:
     """Execute, check, redact, render and publish one client's workbook; its ledger row."""
     # the client's earlier snapshots, relative to the work folder (no path of the machine)
     parameters = {**job.parameters, "results_path": "results.json", "excel_path": "workbook.xlsx",
-                  "history_dir": f"../{job.slug}/{HISTORY}"}
+                  "history_dir": f"../{job.slug}/{HISTORY}", "figures_dir": FIGURES}
     executed = work / "workbook.ipynb"
     try:
         _execute(job, executed, parameters)

@@ -26,6 +26,17 @@ PORTFOLIO_FIGURES = {"maturity_index": 1, "p80_uplift": -1, "median_ratio": -1,
                      "top_decider_share": -1, "decision_latency_p50": -1}
 _PLANNING_FIGURES = {"p80_uplift", "median_ratio"}
 
+#: Fewer clients than this and no percentile is given: a rank among a handful says little
+MIN_CLIENTS_RANKED = 10
+
+
+def withheld_note(n: int) -> str | None:
+    """Why the portfolio gives no percentiles, or None when it gives them."""
+    if n >= MIN_CLIENTS_RANKED:
+        return None
+    return (f"percentiles withheld: {n} client{'s' if n != 1 else ''} in the portfolio, and a "
+            f"rank means something from {MIN_CLIENTS_RANKED} on")
+
 
 def _portfolio(out: Path, registry: _Registry) -> pd.DataFrame:
     """One row per client with a current success; percentiles oriented so that higher is better."""
@@ -48,6 +59,8 @@ def _portfolio(out: Path, registry: _Registry) -> pd.DataFrame:
     if frame.empty:
         return frame
     frame.insert(3, "clients_in_portfolio", len(frame))
+    if withheld_note(len(frame)):
+        return frame
     doubted = (frame["planning_unit_check"].notna() if "planning_unit_check" in frame
                else pd.Series(False, index=frame.index))
     for col, direction in PORTFOLIO_FIGURES.items():
@@ -71,14 +84,23 @@ def _csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_portfolio(out: Path, registry: _Registry) -> None:
-    """Write ``portfolio.csv`` and ``portfolio.xlsx`` in ``out``, or remove them when empty."""
+def write_portfolio(out: Path, registry: _Registry) -> str | None:
+    """Write ``portfolio.csv`` and ``portfolio.xlsx`` in ``out``, or remove them when empty;
+    the note saying why percentiles are withheld, if they are."""
     portfolio = _portfolio(out, registry)
     if portfolio.empty:  # no client has a current success: no portfolio that could mislead
         for name in ("portfolio.csv", "portfolio.xlsx"):
             (out / name).unlink(missing_ok=True)
-        return
-    write_text(out / "portfolio.csv", _csv_safe(portfolio).to_csv(index=False))
+        return None
+    # numbers as a reader sees them: two decimals, percentiles whole
+    shown = portfolio.copy()
+    for col in shown.columns:
+        if pd.api.types.is_float_dtype(shown[col]):
+            shown[col] = shown[col].round(0 if col.endswith("_percentile_better") else 2)
+    write_text(out / "portfolio.csv", _csv_safe(shown).to_csv(index=False))
     from ..excel import write_frames
 
-    write_frames(out / "portfolio.xlsx", {"Portfolio": portfolio}, title="Portfolio of clients")
+    note = withheld_note(len(shown))
+    sheets = {"Portfolio": shown, **({"Notes": [note]} if note else {})}
+    write_frames(out / "portfolio.xlsx", sheets, title="Portfolio of clients")
+    return note

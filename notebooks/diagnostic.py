@@ -156,6 +156,18 @@ else:
                 f"{change['throughput_per_week_now']:.1f} to "
                 f"{change['throughput_per_week_after']:.1f} items a week; the tightest stage "
                 f"would then be {change['tightest_after']}.")
+        arriving = c.stages.set_index("stage").at[c.constraint, "arrivals_per_week"]
+        if abs(arriving - change["demand_per_week"]) > 0.05 * change["demand_per_week"]:
+            say(f"Why {arriving:.1f} items a week arrive at {c.constraint} in the table but "
+                f"{change['demand_per_week']:.1f} here: the table counts every visit to the "
+                "stage, work sent back and visited again included, and the what-if counts new "
+                "items entering the line; items still open or abandoned at the end of the data "
+                "have arrived without being finished.")
+    over = c.stages[c.stages["utilisation"] > 1]
+    for r in over.itertuples():
+        note(f"{r.stage} needs {r.utilisation:.0%} of the capacity it showed: more work arrived "
+             "than it finished over the period, so its queue grew (or it worked faster than "
+             "measured while the queue was long, which makes the capacity an underestimate).")
     show_table(c.timeline.assign(period_start=c.timeline["period_start"].dt.date,
                                  period_end=c.timeline["period_end"].dt.date))
     for n in c.notes:
@@ -249,6 +261,31 @@ for n in d.notes:
 say(f"Computed with opsdx {h['opsdx_version']}; random draws seeded with {params.seed}, so "
     "the same data give the same figures.")
 note(params.confidentiality.replace("{client}", d.name))
+
+# %% [markdown]
+# ## Glossary
+#
+# * **Stage**: one of five steps from "single hero" (work depends on one person) to "multiple
+#   chains" (linked teams run the work whoever is present).
+# * **Maturity index**: where the answers place the organisation between stage 1 and 5; its
+#   *interval* is the range the index would likely take with another group of respondents.
+# * **Constraint**: the one step of the work whose capacity limits how much gets through;
+#   adding capacity anywhere else does not raise output.
+# * **Share of capacity needed** (utilisation): the work that arrives at a step, as a share of
+#   what the step can finish; near or above 100%, a queue builds.
+# * **Work in progress**: items started and not yet finished.
+# * **Rework**: work sent back to an earlier step and done again.
+# * **Outside view**: judging a plan by what similar past work actually took, rather than by
+#   the plan's own estimate (the *inside view*).
+# * **Budget to be on time 8 times in 10** (P80): the estimate plus the margin that past work
+#   needed in eight cases out of ten.
+# * **Backtest**: checking the budgets against work finished after them, as if made at the time.
+# * **Decision latency**: the days between a question being raised and its decision.
+# * **Founder-as-router**: most decisions pass through one person, and they wait longer there.
+# * **Two-way door**: a decision that can be reversed cheaply, and so can be taken quickly.
+# * **Truck factor**: the fewest people whose absence would leave most kinds of decision with
+#   no one who has taken one before.
+# * **Hero dependency**: the share of a step's work that one person touched.
 
 # %% tags=["remove-cell"]
 if params.results_path:

@@ -38,10 +38,58 @@ import pandas as pd
 
 from .errors import OpsdxError
 
-__all__ = ["Result", "PROTOCOL", "table_html", "capital"]
+__all__ = ["Result", "PROTOCOL", "table_html", "capital", "PLAIN_HEADERS", "plain_header"]
 
 #: The methods and attributes of the protocol (``plot_*`` methods are checked apart).
 PROTOCOL = ("summary", "headline", "sentences", "notes", "to_dict", "_repr_html_")
+
+
+#: Column names as a manager reads them, for every table a client sees (HTML and Excel);
+#: a name not listed loses its underscores. The statistics' names stay in the method notes.
+PLAIN_HEADERS = {
+    # maturity
+    "attainment": "practices in place (0-1)", "attainment_ci_low": "at least (likely)",
+    "attainment_ci_high": "at most (likely)", "met": "clears the bar", "reached": "reached",
+    "p_at_stage": "chance this is the stage", "p_at_least": "chance of at least this stage",
+    "item_id": "item", "score": "score (0-1)", "gap": "gap to the bar", "priority": "priority",
+    "score_ci_low": "at least (likely)", "score_ci_high": "at most (likely)",
+    "score_to_next": "score on the next stage's items", "score_to_next_ci_low": "next: at least",
+    "score_to_next_ci_high": "next: at most", "n_items": "items", "alpha": "consistency of items",
+    "alpha_n": "respondents in consistency", "reverse": "worded in reverse",
+    # flow and the constraint
+    "arrivals_per_week": "work arriving a week", "departures_per_week": "work finished a week",
+    "mean_wip": "work in progress (average)", "time_p50": "days in stage (typical)",
+    "time_p85": "days in stage (85 in 100 within)", "wait_p50": "days waiting (typical)",
+    "servers": "people or slots", "service_days": "days of work per item",
+    "capacity_per_week": "can finish a week", "utilisation": "share of capacity needed",
+    "utilisation_se": "share of capacity: margin", "next_idle_share": "next stage idle",
+    "net_flow_per_week": "queue growth a week", "wip_growth_per_week": "work in progress growth",
+    "period_start": "from", "period_end": "to", "confidence": "how sure",
+    "items_in_stage": "items in stage", "items_touched": "items they touched",
+    "share_of_items": "share of items", "equivalent_people": "people it is spread over",
+    # decisions
+    "latency_p50": "days to decide (typical)", "latency_p85": "days to decide (85 in 100 within)",
+    "longest_wait_days": "longest wait (days)", "waiting_days": "days waited in all",
+    "share": "share of decisions", "escalated_share": "share escalated",
+    "p_faster": "chance reversible ones are faster",
+    # planning
+    "n": "items", "share_under": "under estimate", "share_on": "on estimate",
+    "share_over": "over estimate", "ratio_p50": "actual / estimate (typical)",
+    "ratio_p80": "actual / estimate (8 in 10 within)", "ratio_p90": "actual / estimate (9 in 10 "
+    "within)", "uplift_p50": "add to estimate (typical)", "uplift_p80": "add to be on budget "
+    "8 in 10", "uplift_p90": "add to be on budget 9 in 10", "median_ratio": "actual / estimate "
+    "(typical)", "p80_ratio": "actual / estimate (8 in 10 within)",
+    "enough_history": "enough history", "tasks_inside_view": "estimated total",
+    "p50": "even chance", "p80": "8 in 10", "p90": "9 in 10", "p": "confidence",
+    "coverage": "share that came in within", "over_size": "over the size that works",
+    # comparison
+    "score_before": "score then", "score_now": "score now", "before": "then", "now": "now",
+}
+
+
+def plain_header(name) -> str:
+    """The header a manager reads for a column name (see :data:`PLAIN_HEADERS`)."""
+    return PLAIN_HEADERS.get(str(name), str(name).replace("_", " "))
 
 
 def table_html(frame: pd.DataFrame, *, digits: int = 2, max_rows: int = 60) -> str:
@@ -63,7 +111,7 @@ def table_html(frame: pd.DataFrame, *, digits: int = 2, max_rows: int = 60) -> s
             if values.isin([float("inf")]).any():
                 values = values.astype(object).where(values != float("inf"), "unlimited")
             shown[col] = values
-    shown.columns = [str(c).replace("_", " ") for c in shown.columns]
+    shown.columns = [plain_header(c) for c in shown.columns]
     return shown.to_html(index=False, escape=True, na_rep="", border=0, classes="opsdx-table")
 
 

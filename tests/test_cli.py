@@ -3,6 +3,7 @@ import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
+import pandas as pd
 import pytest
 
 import opsdx
@@ -281,6 +282,54 @@ def test_a_client_folder_given_as_dot_is_named_by_its_folder(tmp_path, monkeypat
     with open(folder / "work_items.csv", "a") as fh:
         fh.write("X-1,Scoping,TBD,,,\n")
     monkeypatch.chdir(folder)
-    assert main(["validate", "."]) == 1
+    assert main(["validate", "."]) == 0  # a row set aside is a note: the analysis runs
     out = capsys.readouterr().out
-    assert out.startswith("acme: 1 problem") and "acme/work_items.csv, row" in out
+    assert out.startswith("acme: ok (1 note)") and "note: acme/work_items.csv: 1 row set " \
+        "aside, not a timestamp" in out
+
+
+def test_validate_notes_missing_files_and_rows_set_aside_without_failing(tmp_path, capsys):
+    client = tmp_path / "flowonly"
+    shutil.copytree(SAMPLES / "northwind-freight", client)
+    (client / "responses.csv").unlink()
+    (client / "estimates.csv").unlink()
+    frame = pd.read_csv(client / "work_items.csv", dtype=str, keep_default_na=False)
+    for k in (3, 8, 12):  # exits before entries: rows set aside, not problems
+        frame.loc[k, ["started_at", "exited_at"]] = ["", "2020-01-01 00:00"]
+    frame.to_csv(client / "work_items.csv", index=False)
+    assert main(["validate", str(client)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("flowonly: ok (3 notes)\n")
+    assert "  note: no responses.csv: no maturity score\n" in out
+    assert "  note: no estimates.csv: no planning analysis\n" in out
+    assert ("  note: flowonly/work_items.csv: 3 rows set aside, exit before entry "
+            "(rows 5, 10, 14)\n") in out
+
+
+def test_init_writes_a_client_folder_whose_templates_read_back(tmp_path, capsys):
+    folder = tmp_path / "acme"
+    assert main(["init", str(folder), "--name", "Acme Ltd"]) == 0
+    assert "acme: wrote client.yaml, templates/responses.csv" in capsys.readouterr().out
+    client = opsdx.load_client(folder)
+    assert client.name == "Acme Ltd" and client.spec.assessment_date is not None
+    sheet = pd.read_csv(folder / "templates" / "responses.csv")
+    q = opsdx.load_questionnaire("maturity")
+    assert list(sheet.columns[:3]) == ["respondent", "role", f"KNOW-2A: {q.items.iloc[0].text}"]
+    assert len(sheet.columns) == 2 + len(q.items) and sheet.empty
+    # filled in and saved as the answers: read as they are
+    filled = pd.DataFrame([["ana", "lead"] + ["Usually true"] * len(q.items),
+                           ["ben", "ops"] + ["Rarely true"] * len(q.items)], columns=sheet.columns)
+    filled.to_csv(folder / "responses.csv", index=False)
+    answers = client.responses()
+    assert len(answers) == 2 * len(q.items) and set(answers["respondent"]) == {"ana", "ben"}
+    for name, cols in (("estimates.csv", "item_id,estimate,actual"),
+                       ("work_items.csv", "item_id,stage,entered_at"),
+                       ("decisions.csv", "decision_id,raised_at,decided_at")):
+        assert (folder / "templates" / name).read_text().startswith(cols)
+    book = pd.read_excel(folder / "templates" / "responses.xlsx", sheet_name=None)
+    assert list(book) == ["Answers", "How to answer"]
+    assert book["How to answer"].iloc[0]["answers"].startswith("Not true / Rarely true")
+    before = (folder / "client.yaml").read_bytes()
+    assert main(["init", str(folder)]) == 2  # never overwrites
+    assert "already has a client.yaml" in capsys.readouterr().err
+    assert (folder / "client.yaml").read_bytes() == before

@@ -174,8 +174,8 @@ def test_client_yaml_units_reach_the_estimates_and_a_mixup_is_flagged(tmp_path):
                             "estimates in days and actuals in hours give (8 hours in a working "
                             "day")
     assert d.planning.statement("units") == f"T{check[1:]}."
-    assert d.planning.statement("budget").startswith("An outside-view P80 budget, if the units "
-                                                     "agree,")
+    assert d.planning.statement("budget").startswith("To be on budget 8 times in 10, if the "
+                                                     "units agree,")
     mixups = [n for n in d.planning.notes if n.code == "unit_mixup"]
     assert mixups and mixups[0].startswith("all history: the median item took")
     assert any(r.title.startswith("Check that estimates and actuals") for r in

@@ -1,5 +1,6 @@
 """The ``opsdx`` command: a thin layer over the library.
 
+    opsdx init CLIENT_DIR [--name NAME]       a new client folder: client.yaml, templates
     opsdx score CLIENT_DIR|FILE [...]         stage, probability, index, top blockers
     opsdx plan CLIENT_DIR|FILE [...]          planning optimism, outside view, backtest
     opsdx flow CLIENT_DIR [...]               the constraint, decisions, hero dependency
@@ -26,13 +27,13 @@ import sys
 
 from .. import __version__
 from ..errors import OpsdxError
-from . import batch, compare, flow, info, plan, score, statuses, validate
+from . import batch, compare, flow, info, init, plan, score, statuses, validate
 from ._common import printable
 
 __all__ = ["main", "build_parser"]
 
 #: The command modules, in the order ``opsdx --help`` lists them.
-COMMANDS = (score, plan, flow, batch, compare, validate, statuses, info)
+COMMANDS = (init, score, plan, flow, batch, compare, validate, statuses, info)
 
 
 def build_parser() -> argparse.ArgumentParser:

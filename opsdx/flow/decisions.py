@@ -298,8 +298,7 @@ class DecisionReport(Result):
                       f"median latency is {days(top['latency_p50'], top['longest_wait_days'])} "
                       + vs,
             "concentration": f"Decisions are as concentrated as if {self.equivalent_deciders:.1f} "
-                             f"people shared them equally (Herfindahl index "
-                             f"{self.herfindahl:.2f}).",
+                             f"people shared them equally.",
             "latency": f"Median decision latency {days(o['latency_p50'], o['longest_wait_days'])}, "
                        f"P85 {days(o['latency_p85'], o['longest_wait_days'])}; "
                        f"{_count(o['pending'], 'decision')} still pending (counted at "
@@ -313,10 +312,16 @@ class DecisionReport(Result):
             out["conversion"] = (f"{o['conversion']:.0%} of decisions made were shipped; "
                                  f"{o['shipped_per_week']:.1f} decisions shipped a week.")
         if self.truck_factor:
-            out["truck_factor"] = (f"Truck factor {self.truck_factor}: without "
-                                   f"{', '.join(self.truck_factor_people)}, more than half the "
-                                   "decision categories would have no one who has decided one "
-                                   "before.")
+            n_deciders = int(self.by_decider["decider"].nunique())
+            if self.truck_factor >= n_deciders > 1:  # naming them all says nothing more
+                out["truck_factor"] = (f"Every one of the {n_deciders} deciders is needed: "
+                                       "without any of them, more than half the decision "
+                                       "categories would have no one who has decided one before.")
+            else:
+                out["truck_factor"] = (f"Truck factor {self.truck_factor}: without "
+                                       f"{', '.join(self.truck_factor_people)}, more than half "
+                                       "the decision categories would have no one who has "
+                                       "decided one before.")
         return out
 
     def headline(self) -> dict:

@@ -178,8 +178,10 @@ class PlanningResult(Result):
         if h["unit_check"]:
             out["units"] = h["unit_check"][:1].upper() + h["unit_check"][1:] + "."
         agree = ", if the units agree," if h["unit_check"] else ""
-        out["budget"] = (f"An outside-view P80 budget{agree} is the estimate "
-                         f"{_signed(h['p80_uplift'])} (P90: {_signed(h['p90_ratio'] - 1)}).")
+        out["budget"] = (f"To be on budget 8 times in 10{agree}, plan the estimate "
+                         f"{_signed(h['p80_uplift'])}; 9 times in 10, "
+                         f"{_signed(h['p90_ratio'] - 1)} (the outside view: what past work "
+                         "took, not what was hoped).")
         if (self.backtest is not None and not math.isnan(h["backtest_p80_coverage"])
                 and h["backtest_n"] >= MIN_BACKTEST):
             out["backtest"] = self.backtest.sentence(0.8)
@@ -517,7 +519,8 @@ def assess_planning(estimates: pd.DataFrame, *, p: Sequence[float] = (0.5, 0.8, 
             notes.append(Note("planning", "no_backtest", f"no backtest: {exc}"))
         else:
             if by:
-                backtest.label = f"the P{{p}} of classes by {' and '.join(by)}"
+                backtest.label = (f"the budget past work of the same {' and '.join(by)} gives "
+                                  "for {p} in 100")
             if len(backtest.items) < MIN_BACKTEST:
                 notes.append(Note("planning", "small_backtest",
                                   f"the backtest forecast only {len(backtest.items)} items (fewer than "

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..output import atomic_path
+from ..results import plain_header
 
 __all__ = ["write_excel", "write_frames", "sheet_name"]
 
@@ -46,7 +47,7 @@ def sheet_name(text: str, taken: set | None = None) -> str:
 
 def _write_frame(ws, frame: pd.DataFrame, start_row: int, formats: dict) -> int:
     for j, col in enumerate(frame.columns):
-        ws.write_string(start_row, j, str(col).replace("_", " "), formats["header"])
+        ws.write_string(start_row, j, plain_header(col), formats["header"])
     for i, row in enumerate(frame.itertuples(index=False), start=start_row + 1):
         for j, value in enumerate(row):
             _write_cell(ws, i, j, value, formats)

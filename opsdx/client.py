@@ -20,9 +20,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from contextlib import contextmanager
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -39,6 +41,33 @@ class Team(BaseModel):
 
     name: str = Field(min_length=1)
     size: int = Field(ge=1, description="People in the team.")
+
+
+#: The data files whose columns ``columns:`` may rename
+DATA_FILES = ("responses", "estimates", "work_items", "decisions", "status_history",
+              "time_in_status", "event_log")
+
+
+class Dates(BaseModel):
+    """How the client writes dates that are not ISO 8601 (``dates:`` in client.yaml)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    dayfirst: bool = Field(False, description="05/01/2026 is 5 January (also 05.01.2026, "
+                                              "05-01-2026, with or without a time).")
+    format: Optional[str] = Field(None, description="A strftime format, e.g. %m/%d/%Y %I:%M %p.")
+
+    @field_validator("format")
+    @classmethod
+    def _a_format(cls, value):
+        return _as_format(value)
+
+
+def _as_format(value):
+    if value is not None and "%" not in str(value):
+        raise ValueError(f"{value!r} is not a date format: write it with strftime codes, e.g. "
+                         "%d/%m/%Y %H:%M")
+    return value
 
 
 class TimeInStatus(BaseModel):
@@ -101,6 +130,12 @@ class ClientSpec(BaseModel):
     stages: list[str] = Field(default_factory=list,
                               description="Work stages in flow order, for work_items.csv "
                                           "(default: inferred from the data).")
+    columns: dict[Literal[DATA_FILES], dict[str, str]] = Field(
+        default_factory=dict, description="Per data file, opsdx's column names and the "
+                                          "client's headers: {work_items: {item_id: Ticket}}.")
+    dates: Union[str, Dates, None] = Field(None, description="Dates that are not ISO 8601: "
+                                                             "{dayfirst: true} or a strftime "
+                                                             "format such as %d/%m/%Y %H:%M.")
     reassess_after_days: int = Field(90, ge=1, le=730,
                                      description="Days after the assessment date that the next "
                                                  "re-assessment is due.")
@@ -120,6 +155,23 @@ class ClientSpec(BaseModel):
             raise ValueError(f"estimate_unit is {estimate} and actual_unit is {value}: points "
                              "cannot be converted to time; give both in points or both in time")
         return value
+
+    @field_validator("dates")
+    @classmethod
+    def _dates(cls, value):
+        return _as_format(value) if isinstance(value, str) else value
+
+    @property
+    def date_formats(self) -> tuple:
+        """The formats tried, after ISO 8601, on the client's dates."""
+        from .tables import DAYFIRST_FORMATS
+
+        d = self.dates
+        if d is None:
+            return ()
+        if isinstance(d, str):
+            return (d,)
+        return ((d.format,) if d.format else ()) + (DAYFIRST_FORMATS if d.dayfirst else ())
 
     @field_validator("stages")
     @classmethod
@@ -230,8 +282,9 @@ class Client:
 
     def handed_responses(self):
         """The answers file the client handed over, alone (without ``interviews.csv``)."""
-        return read_responses(self.responses_path, self.questionnaire,
-                              name=f"{self.folder_name}/{self.responses_path.name}")
+        with self.reading("responses", self.responses_path):
+            return read_responses(self.responses_path, self.questionnaire,
+                                  name=f"{self.folder_name}/{self.responses_path.name}")
 
     def data_path(self, stem: str) -> Path | None:
         """``<stem>.csv`` or ``<stem>.xlsx`` when the folder has one."""
@@ -245,11 +298,29 @@ class Client:
         """``estimates.csv`` or ``estimates.xlsx`` when the folder has one."""
         return self.data_path("estimates")
 
+    @contextmanager
+    def reading(self, kind: str, path: Path):
+        """The client's conventions (``columns:`` for the file of ``kind``, ``dates:``) while
+        ``path`` is read; a problem found names the client's own column."""
+        from .tables import conventions
+
+        mapping = self.spec.columns.get(kind, {})
+        try:
+            with conventions(columns={Path(path).stem.casefold(): mapping},
+                             formats=self.spec.date_formats):
+                yield
+        except DataError as exc:
+            if not mapping:
+                raise
+            raise DataError([replace(p, column=mapping.get(p.column, p.column))
+                             for p in exc.problems]) from None
+
     def _data(self, stem: str, reader, **kwargs):
         path = self.data_path(stem)
         if path is None:
             raise OpsdxError(f"{self.folder_name}: no {stem}.csv or {stem}.xlsx in the folder")
-        return reader(path, name=f"{self.folder_name}/{path.name}", **kwargs)
+        with self.reading(stem, path):
+            return reader(path, name=f"{self.folder_name}/{path.name}", **kwargs)
 
     def estimates(self):
         """The validated estimates and actuals (see :func:`opsdx.read_estimates`)."""
@@ -294,14 +365,17 @@ class Client:
         ``statuses.yaml`` that maps its statuses (:func:`opsdx.read_tracker`);
         an event log by :func:`opsdx.from_event_log` or :func:`opsdx.read_xes`.
         """
-        from .flow import from_event_log, read_work_items
-        from .flow.trackers import read_tracker
-
         source = self.flow_source()
         if source is None:
             raise OpsdxError(f"{self.folder_name}: no work_items.csv, status_history, "
                              "time_in_status or event_log in the folder")
-        kind, path = source
+        with self.reading(*source):
+            return self._work_items(*source)
+
+    def _work_items(self, kind: str, path: Path):
+        from .flow import from_event_log, read_work_items
+        from .flow.trackers import read_tracker
+
         label = f"{self.folder_name}/{path.name}"
         stages = self.spec.stages or None
         if kind == "work_items":

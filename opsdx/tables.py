@@ -31,6 +31,8 @@ Input files are only ever opened for reading.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import csv
 import datetime as dt
 import io
@@ -47,9 +49,68 @@ import pandas as pd
 from .errors import FILE_NOT_FOUND, DataError, OpsdxError, Problem, ProblemLog
 
 __all__ = ["Source", "Table", "read_table", "read_header", "require_columns",
-           "parse_timestamps", "parse_moments"]
+           "parse_timestamps", "parse_moments", "conventions", "DAYFIRST_FORMATS"]
 
 Source = Union[str, os.PathLike, pd.DataFrame]
+
+#: Day-first dates as spreadsheets in most of the world write them (``dates: {dayfirst: true}``)
+DAYFIRST_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d.%m.%Y %H:%M:%S",
+                    "%d.%m.%Y %H:%M", "%d.%m.%Y", "%d-%m-%Y %H:%M", "%d-%m-%Y", "%d/%m/%y %H:%M",
+                    "%d/%m/%y", "%d.%m.%y")
+
+
+@dataclass(frozen=True)
+class _Conventions:
+    columns: dict  #: file stem -> {opsdx's column name: the client's header}
+    formats: tuple  #: date formats tried after ISO 8601
+
+
+_CONVENTIONS: contextvars.ContextVar = contextvars.ContextVar("opsdx_conventions",
+                                                              default=_Conventions({}, ()))
+
+
+@contextlib.contextmanager
+def conventions(*, columns: dict | None = None, formats: Sequence[str] = ()):
+    """A client's own conventions while its files are read: ``columns`` maps a file's stem
+    (``work_items``) to ``{opsdx name: the client's header}``, and ``formats`` are the
+    ``strftime`` formats of dates that are not ISO 8601 (tried, in order, on the cells ISO 8601
+    does not read). :class:`~opsdx.Client` sets them from ``client.yaml``.
+
+    >>> with conventions(formats=["%d/%m/%Y"]):
+    ...     parse_timestamps(pd.Series(["05/01/2026", "2026-01-06"]))[0].tolist()
+    [Timestamp('2026-01-05 00:00:00'), Timestamp('2026-01-06 00:00:00')]
+    """
+    token = _CONVENTIONS.set(_Conventions(dict(columns or {}), tuple(formats)))
+    try:
+        yield
+    finally:
+        _CONVENTIONS.reset(token)
+
+
+def _renamed(frame: pd.DataFrame, stem: str, label: str) -> pd.DataFrame:
+    """``frame`` with the client's headers named as opsdx names them (``columns:``)."""
+    mapping = _CONVENTIONS.get().columns.get(stem) or {}
+    if not mapping:
+        return frame
+    present = {str(c).strip().casefold(): c for c in frame.columns}
+    problems, rename = [], {}
+    for ours, theirs in mapping.items():
+        found = present.get(str(theirs).strip().casefold())
+        if found is None:
+            problems.append(Problem(label, f"columns: maps {ours} to {theirs!r}, which the file "
+                                           "does not have", row=1, column=str(theirs),
+                                    expected="one of its columns: "
+                                             + ", ".join(map(str, frame.columns))))
+        elif ours in frame.columns and found != ours:
+            problems.append(Problem(label, f"columns: maps {ours} to {theirs!r}, but the file "
+                                           f"has a column {ours} too", row=1, column=ours,
+                                    expected="one column for each"))
+        else:
+            rename[found] = ours
+    if problems:
+        raise DataError(problems)
+    return frame.rename(columns=rename)
+
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
@@ -186,7 +247,7 @@ def read_table(source: Source, *, name: str | None = None, sheet: str | int = 0,
                                      expected="a header row and data rows")]) from None
 
     strip = encoding is None or not body.attrs.get("stripped") and _padded(raw, sep)
-    frame = _with_header(header, body, label, strip=strip)
+    frame = _renamed(_with_header(header, body, label, strip=strip), path.stem.casefold(), label)
     if frame.empty:
         raise DataError([Problem(label, "no data rows under the header", row=2,
                                  expected="at least one data row")])
@@ -589,7 +650,13 @@ def parse_timestamps(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
         text[missed] = fixed
     # a year alone ("2025") or a month ("2025-03") is not a moment in time
     times = times.where(text.str.len() >= 10)
-    return times, _has_offset(text, times.notna().to_numpy())
+    aware = _has_offset(text, times.notna().to_numpy())
+    for fmt in _CONVENTIONS.get().formats:  # the client's own (day-first) dates, naive
+        missed = times.isna() & (text != "")
+        if not missed.any():
+            break
+        times[missed] = _nanoseconds(pd.to_datetime(text[missed], format=fmt, errors="coerce"))
+    return times, aware
 
 
 def _iso_utc(text: pd.Series) -> pd.Series:

@@ -42,6 +42,7 @@ from opsdx.workbook.summary import plot_summary, roadmap, summary_sentences
 # checked: an unknown parameter stops the run; without client_dir, only a person in
 # JupyterLab sees the sample client
 params = notebook_params(globals(), sample="../sample_data/northwind-freight")
+plt.rcParams["text.parse_math"] = False  # a client's "$5k-$50k" is text in every chart
 d = diagnose(params.client_dir, params)
 
 # %%
@@ -83,13 +84,14 @@ bullets(d.sentences())
 # %%
 since = d.since_last
 if since is None:
-    say(f"This is the first assessment of {d.name} on record. The next one, due by "
+    say(f"No earlier assessment of {d.name} is recorded with this report. The next one, due by "
         f"{d.next_assessment_due.day} {d.next_assessment_due:%B %Y}, will be compared with it.")
 else:
     say(f"Compared with the assessment of {since.date_before.day} {since.date_before:%B %Y} "
         f"({(since.date_now - since.date_before).days} days earlier):")
     bullets(since.sentences())
-    show_table(since.summary().map(lambda v: round(v, 2) if isinstance(v, float) else v))
+    show_table(since.summary().drop(columns="measure")
+               .map(lambda v: round(v, 2) if isinstance(v, float) else v))
     moved = since.items[since.items["change"] != 0].head(8)
     if len(moved):
         say("The practices whose score moved most (0 is the worst answer, 1 the best):")
@@ -104,7 +106,7 @@ else:
 
 # %%
 if d.maturity is None:
-    note("No maturity score: " + "; ".join(n for n in d.notes if n.part == "maturity"))
+    note("; ".join(n for n in d.notes if n.part == "maturity"))
 else:
     m = d.maturity
     say(f"Stage {m.stage} ({m.stage_name}), probability {m.stage_probability:.2f}; maturity "
@@ -129,7 +131,7 @@ else:
 
 # %%
 if d.constraint is None:
-    note("No flow analysis: " + "; ".join(n for n in d.notes
+    note("; ".join(n for n in d.notes
                                           if n.part in ("constraint", "flow")))
 else:
     c = d.constraint
@@ -178,7 +180,7 @@ else:
 
 # %%
 if d.decisions is None:
-    note("No decision analysis: " + "; ".join(n for n in d.notes if n.part == "decisions"))
+    note("; ".join(n for n in d.notes if n.part == "decisions"))
 else:
     bullets(d.decisions.sentences())
     show_table(d.decisions.summary())
@@ -195,7 +197,7 @@ if d.heroes is not None:
 
 # %%
 if d.planning is None:
-    note("No planning analysis: " + "; ".join(n for n in d.notes if n.part == "planning"))
+    note("; ".join(n for n in d.notes if n.part == "planning"))
 else:
     p = d.planning
     bullets(p.sentences())
@@ -231,15 +233,15 @@ if d.paths is None and d.delegation is None:
 #
 # * **Maturity**: a stage is reached when its practices, and those of every stage below it, score
 #   at least the threshold; the probabilities come from resampling the answers (bootstrap). In
-#   the stage table, *attainment* is the weighted score of a stage's practices (stage 1 has
-#   none: every organisation starts there), *met* whether it clears the threshold, *reached*
-#   whether every stage below it does too.
+#   the stage table, *practices in place* is the weighted score of a stage's practices, its
+#   attainment (stage 1 has none: every organisation starts there), *clears the bar* whether
+#   it reaches the threshold, *reached* whether every stage below it does too.
 # * **Constraint**: each stage's capacity is estimated from how many people or slots are busy
 #   while work waits for it, or, without start times, from how fast work leaves it as work
 #   piles up; the constraint is the stage whose arriving work uses the largest share of its
 #   capacity (utilisation), among the stages that have shown a limit (Goldratt; Hopp and
-#   Spearman, *Factory Physics*). *Time p50* is the median days in the stage, queue included;
-#   *next idle share* the share of time the following stage had nothing to do.
+#   Spearman, *Factory Physics*). *Days in stage (typical)* is the median, queue included;
+#   *next stage idle* the share of time the following stage had nothing to do.
 # * **Decisions**: Kaplan-Meier latency with pending decisions counted at their age;
 #   Herfindahl concentration; truck factor over decision categories.
 # * **Planning**: reference-class forecasting (Kahneman and Tversky; Lovallo and Kahneman;

@@ -320,7 +320,10 @@ class Comparison(Result):
             "constraint_moved": self.constraint_moved})
 
     def summary(self) -> pd.DataFrame:
-        return self.measures.copy()
+        """Every figure compared, ``figure`` in words beside its ``measure`` key."""
+        out = self.measures.copy()
+        out.insert(1, "figure", out["measure"].map(MEASURE_WORDS).fillna(out["measure"]))
+        return out
 
     def _statements(self) -> dict[str, str]:
         out = {}
@@ -328,15 +331,16 @@ class Comparison(Result):
         ib, ia = self._pair("maturity_index")
         if ib is not None and ia is not None:
             beyond = self.index_change_beyond_uncertainty
-            moved = ("rose" if ia > ib else "fell" if ia < ib else "stayed")
             stage = (f"stage {stage_a} as before" if stage_a == stage_b
                      else f"stage {stage_b} then, stage {stage_a} now")
+            moved = (f"rose from {ib:.2f} to {ia:.2f}" if ia > ib else
+                     f"fell from {ib:.2f} to {ia:.2f}" if ia < ib else f"stayed at {ia:.2f}")
             judged = ("" if beyond is None else
                       ": more than the uncertainty of either assessment, a change the answers show"
                       if beyond else
                       ": within the uncertainty of the assessments, so the answers do not show a "
                       "change")
-            out["stage"] = (f"The maturity index {moved} from {ib:.2f} to {ia:.2f} ({stage})"
+            out["stage"] = (f"The maturity index {moved} ({stage})"
                             f"{judged}.")
         moved = self.items[self.items["change"] != 0]
         if len(moved):
@@ -354,7 +358,7 @@ class Comparison(Result):
                 f"The constraint moved from {cb} to {ca}: the fifth focusing step, start again "
                 "from the first (identify the new constraint, exploit it, subordinate the rest "
                 "to it)." if cb != ca else
-                f"The constraint is still {ca}: what was done to it has not yet lifted it.")
+                self._same_constraint(ca))
         elif ca is not None or cb is not None:
             out["constraint"] = (f"The constraint was {cb or 'not found'} then and is "
                                  f"{ca or 'not found'} now.")
@@ -364,8 +368,10 @@ class Comparison(Result):
             who_b, who_a = self._pair("top_decider")
             same = who_b == who_a
             latency = ("" if lb is None or la is None else
-                       f"; decisions waited a median {lb:.1f} days for "
-                       f"{who_b if same else 'them'} then and {la:.1f} now")
+                       f"; decisions waited a median {lb:.1f} days for {who_b} then and "
+                       f"{la:.1f} now" if same else
+                       f"; decisions waited a median {lb:.1f} days for {who_b} then, and "
+                       f"{la:.1f} days for {who_a} now")
             verdict = ("less concentrated" if sa < sb - 0.05 else
                        "more concentrated" if sa > sb + 0.05 else "as concentrated as before")
             out["decisions"] = (f"Decisions are {verdict}: the main decider "
@@ -384,6 +390,14 @@ class Comparison(Result):
             out["planning"] = (f"Plans are {verdict}: work took a median {rb:.2f} times its "
                                f"estimate then and {ra:.2f} now{extra}{cover}.")
         return out
+
+    def _same_constraint(self, stage: str) -> str:
+        ub, ua = self._pair("constraint_utilisation")
+        if ub is not None and ua is not None and abs(ua - ub) >= 0.1:
+            return (f"The constraint is still {stage}, and the work arriving now takes "
+                    f"{ua:.0%} of its capacity against {ub:.0%} then"
+                    + (": its load has eased." if ua < ub else ": its load has grown."))
+        return f"The constraint is still {stage}: what was done to it has not yet lifted it."
 
     def to_dict(self) -> dict:
         return json_safe({**self.headline(), "measures": self.measures,
@@ -410,7 +424,8 @@ class Comparison(Result):
         shown = None  # each constraint named where it first appears (and again if it returns)
         for w, y, c in zip(when, t["maturity_index"], t["constraint"]):
             if isinstance(c, str) and c and y == y and c != shown:
-                ax.annotate(c, (w, y), textcoords="offset points", xytext=(4, 6), fontsize=8)
+                ax.annotate(c, (w, y), textcoords="offset points", xytext=(4, 6), fontsize=8,
+                            parse_math=False)  # a "$" shown as itself, never maths
                 shown = c
         import matplotlib.dates as mdates
 
@@ -430,6 +445,22 @@ class Comparison(Result):
                 f"-> {h['stage_now']}, constraint {h['constraint_before']!r} -> "
                 f"{h['constraint_now']!r}>")
 
+
+#: The figures compared, as a manager reads them
+MEASURE_WORDS = {
+    "stage": "stage (1 to 5)", "maturity_index": "maturity index (1 to 5)",
+    "stage_probability": "how likely that stage is", "constraint": "the constraint",
+    "constraint_confidence": "how sure the constraint is",
+    "constraint_utilisation": "share of the constraint's capacity needed",
+    "top_decider_share": "share of decisions taken by the main decider",
+    "equivalent_deciders": "people decisions are spread over",
+    "decision_latency_p50": "days to a decision (typical)",
+    "median_ratio": "actual / estimate (typical)",
+    "p80_uplift": "added to estimates to be on budget 8 in 10",
+    "backtest_p80_coverage": "share of work that came in within that budget",
+    "top_decider": "the main decider", "router_latency_p50": "days to the main decider's "
+                                                            "decisions (typical)",
+}
 
 #: The figures compared: name -> path into the results
 _MEASURES = {

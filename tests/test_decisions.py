@@ -23,8 +23,8 @@ def test_when_every_decider_is_needed_the_sentence_says_so_instead_of_naming_the
     report = opsdx.decision_report(opsdx.read_decisions(log))
     assert report.truck_factor == 2
     assert report.statement("truck_factor") == (
-        "Every one of the 2 deciders is needed: without any of them, more than half the decision "
-        "categories would have no one who has decided one before.")
+        "Every one of the 2 deciders is needed: without any one of them, more than half the "
+        "decision categories would have no one who has decided one before.")
     assert report.statement("concentration") == (
         "Decisions are as concentrated as if 1.9 people shared them equally.")
 

@@ -260,3 +260,33 @@ def test_two_clients_with_one_name_keep_their_own_histories(tmp_path):
     assert [p.name for p in (out / slugs[1] / "history").iterdir()] == ["2027-01-18.json"]
     for slug in slugs:  # neither is compared with the other's assessment
         assert "since_last" not in json.loads((out / slug / "results.json").read_text())
+
+
+def test_the_wording_when_nothing_moved_or_the_people_changed():
+    same = compare(BEFORE, results("2027-01-18", 1, 1.84, [1.70, 1.95], "Founder approval"))
+    assert same.statement("stage").startswith("The maturity index stayed at 1.84 (stage 1 as "
+                                              "before)")
+    before = json.loads(json.dumps(BEFORE))
+    before["headline"]["constraint_utilisation"] = 0.52
+    after = results("2027-01-18", 1, 1.9, [1.8, 2.0], "Founder approval", share=0.47)
+    after["headline"]["constraint_utilisation"] = 0.24
+    after["decisions"] = {"overall": {"top_decider": "finance lead"},
+                          "by_decider": [{"decider": "finance lead", "latency_p50": 1.3}]}
+    c = compare(before, after)
+    assert c.statement("constraint") == ("The constraint is still Founder approval, and the work "
+                                         "arriving now takes 24% of its capacity against 52% "
+                                         "then: its load has eased.")
+    assert c.statement("decisions").endswith("decisions waited a median 9.0 days for founder "
+                                             "then, and 1.3 days for finance lead now.")
+    assert c.summary().set_index("measure").at["top_decider_share", "figure"] == \
+        "share of decisions taken by the main decider"
+
+
+def test_opsdx_compare_takes_two_output_folders(tmp_path, capsys):
+    from opsdx.cli import main
+
+    for name, r in (("a", BEFORE), ("b", AFTER)):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "results.json").write_text(json.dumps(r))
+    assert main(["compare", str(tmp_path / "a"), str(tmp_path / "b")]) == 0
+    assert "2026-10-12 -> 2027-01-18" in capsys.readouterr().out

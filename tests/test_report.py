@@ -126,3 +126,27 @@ def test_the_excel_workbook_has_tables_from_row_one_and_native_charts(d, tmp_pat
     roadmap_sheet = pd.read_excel(path, sheet_name="Roadmap")
     assert list(roadmap_sheet.columns) == ["#", "Recommendation", "Why it works", "Evidence",
                                            "Owner", "Due by"]
+
+
+def test_a_dollar_in_a_name_is_text_in_every_chart_and_a_slack_line_is_not_limited(tmp_path):
+    import matplotlib.pyplot as plt
+
+    from opsdx.flow import Line, Stage, simulate_line
+
+    line = Line([Stage("Build $\\frac$ desk", 0.3, servers=3), Stage("Approval $5k-$50k", 0.2)],
+                arrivals_per_day=1.5)
+    flow = simulate_line(line, days=200, seed=4)
+    folder = tmp_path / "dollar"
+    folder.mkdir()
+    (folder / "client.yaml").write_text("name: Dollar Ltd\n")
+    flow.visits.to_csv(folder / "work_items.csv", index=False) if hasattr(flow, "visits") \
+        else flow.to_csv(folder / "work_items.csv", index=False)
+    d = diagnose(folder, FAST)
+    fig = plot_summary(d)
+    fig.savefig(tmp_path / "s.png")  # mathtext would raise on "$\\frac$"
+    labels = [t.get_text() for t in fig.axes[1].get_yticklabels()]
+    assert "Approval $5k-$50k" in labels
+    plt.close(fig)
+    said = summary_sentences(d)["constraint"]
+    used = d.constraint.stages.set_index("stage").at[d.constraint.constraint, "utilisation"]
+    assert used < 0.8 and "is the tightest stage" in said and "keeps up with demand" in said

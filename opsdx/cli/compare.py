@@ -17,7 +17,8 @@ def register(sub) -> None:
         description="Compare two assessments: two results.json or snapshot files, or one "
                     "client's output folder (its two latest snapshots in history/).")
     cmd.add_argument("paths", nargs="+", metavar="PATH",
-                     help="BEFORE AFTER (files), or one client's output folder")
+                     help="BEFORE AFTER (results.json or snapshot files, or two output "
+                          "folders), or one client's output folder")
     cmd.add_argument("--json", action="store_true", help="print the comparison as JSON")
     cmd.set_defaults(func=_cmd_compare)
 
@@ -25,8 +26,8 @@ def register(sub) -> None:
 def _pair(paths: list[str]):
     from ..history import read_history
 
-    if len(paths) == 2:
-        return paths[0], paths[1]
+    if len(paths) == 2:  # two files, or two output folders: their results.json
+        return tuple(str(Path(p) / "results.json") if Path(p).is_dir() else p for p in paths)
     if len(paths) == 1 and Path(paths[0]).is_dir():
         snaps = read_history(Path(paths[0]) / "history")
         if len(snaps) < 2:
@@ -51,7 +52,7 @@ def _cmd_compare(args) -> int:
           + (f" ({h['days_between']} days)" if h["days_between"] is not None else ""))
     for sentence in c.sentences():
         print(f"  {printable(sentence)}")
-    shown = c.summary().astype(object).map(
+    shown = c.summary().drop(columns="measure").astype(object).map(
         lambda v: "" if v is None or v != v else round(v, 3) if isinstance(v, float) else v)
     print()
     print(printable(shown.to_string(index=False)))

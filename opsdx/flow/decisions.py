@@ -315,7 +315,7 @@ class DecisionReport(Result):
             n_deciders = int(self.by_decider["decider"].nunique())
             if self.truck_factor >= n_deciders > 1:  # naming them all says nothing more
                 out["truck_factor"] = (f"Every one of the {n_deciders} deciders is needed: "
-                                       "without any of them, more than half the decision "
+                                       "without any one of them, more than half the decision "
                                        "categories would have no one who has decided one before.")
             else:
                 out["truck_factor"] = (f"Truck factor {self.truck_factor}: without "

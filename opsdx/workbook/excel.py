@@ -175,7 +175,7 @@ def write_excel(diagnosis, path) -> Path:
                              for k, v in d.headline().items() if k != "opsdx_version"])
     sheets["Headline"] = headline
     if d.since_last is not None:
-        sheets["Since last assessment"] = d.since_last.summary()
+        sheets["Since last assessment"] = d.since_last.summary().drop(columns="measure")
         sheets["Assessments over time"] = d.since_last.trend
     if d.maturity is not None:
         m = d.maturity

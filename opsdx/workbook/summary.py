@@ -36,9 +36,16 @@ def summary_sentences(d) -> dict:
                              "that arrives.")
     else:
         used = c.stages.set_index("stage").at[c.constraint, "utilisation"]
-        out["constraint"] = (f"{c.constraint} limits how much work gets through: the work that "
-                             f"arrives would take {used:.0%} of its capacity"
-                             + (", more than it has, so its queue grows." if used > 1 else "."))
+        # well under its capacity, with the line keeping up: the tightest stage, not yet a limit
+        if used < 0.8 and c.what_if(c.constraint, 1.0)["bound_now"] == "demand":
+            out["constraint"] = (f"{c.constraint} is the tightest stage: the work that arrives "
+                                 f"takes {used:.0%} of its capacity, so the line keeps up with "
+                                 "demand today, and growth will meet this limit first.")
+        else:
+            out["constraint"] = (f"{c.constraint} limits how much work gets through: the work "
+                                 f"that arrives would take {used:.0%} of its capacity"
+                                 + (", more than it has, so its queue grows." if used > 1
+                                    else "."))
     p = d.planning
     if p is None:
         out["planning"] = "No estimates and actuals, so no view of planning."
@@ -81,6 +88,12 @@ def plot_summary(d, fig=None):
     return fig
 
 
+def _text(value, width: int) -> str:
+    """A client's name as a chart label, wrapped (drawn with ``parse_math=False``: a ``$``
+    is shown as itself, never read as maths)."""
+    return _wrap(str(value), width)
+
+
 def _empty(ax, title: str, why: str) -> None:
     ax.set_title(title, loc="left", fontsize=11)
     ax.text(0.5, 0.5, why, ha="center", va="center", color="#777", transform=ax.transAxes)
@@ -99,8 +112,8 @@ def _ladder(ax, m) -> None:
         ax.bar(k, k, width=0.9, color=_BLUE if here else _GREY)
         ax.text(k, k + 0.15, f"{m.stage_probability:.0%}" if here else "", ha="center",
                 fontsize=10, color=_BLUE, fontweight="bold")
-    ax.set_xticks(range(1, 6), [f"{k}\n{_wrap(str(names.get(k, '')))}" for k in range(1, 6)],
-                  fontsize=7)
+    ax.set_xticks(range(1, 6), [f"{k}\n{_text(names.get(k, ''), 12)}" for k in range(1, 6)],
+                  fontsize=7, parse_math=False)
     ax.set_yticks([])
     ax.set_ylim(0, 6)
     for side in ("top", "right", "left"):
@@ -128,7 +141,8 @@ def _constraint(ax, c) -> None:
     shown = used.clip(upper=1.0).fillna(0)
     colours = [_RED if st == c.constraint else _GREY for st in s["stage"]]
     ax.barh(range(len(s)), shown, color=colours)
-    ax.set_yticks(range(len(s)), [_wrap(str(x), 22) for x in s["stage"]], fontsize=7)
+    ax.set_yticks(range(len(s)), [_text(x, 22) for x in s["stage"]], fontsize=7,
+                  parse_math=False)
     ax.invert_yaxis()
     for i, u in enumerate(used):
         if u == u:
@@ -165,7 +179,8 @@ def _decisions(ax, dr) -> None:
     top = dr.overall["top_decider"]
     colours = [_RED if x == top else _GREY for x in t["decider"]]
     ax.barh(range(len(t)), t["share"], color=colours)
-    ax.set_yticks(range(len(t)), [_wrap(str(x), 18) for x in t["decider"]], fontsize=7)
+    ax.set_yticks(range(len(t)), [_text(x, 18) for x in t["decider"]], fontsize=7,
+                  parse_math=False)
     ax.invert_yaxis()
     for i, r in enumerate(t.itertuples()):
         ax.text(r.share + 0.01, i, f"{r.share:.0%}, waits {_days(r.latency_p50)}", va="center",

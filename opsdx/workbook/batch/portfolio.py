@@ -59,6 +59,8 @@ def _portfolio(out: Path, registry: _Registry) -> pd.DataFrame:
     if frame.empty:
         return frame
     frame.insert(3, "clients_in_portfolio", len(frame))
+    if "stage_before" in frame:  # whole stages, blank for a client with no earlier assessment
+        frame["stage_before"] = pd.to_numeric(frame["stage_before"]).astype("Int64")
     if withheld_note(len(frame)):
         return frame
     doubted = (frame["planning_unit_check"].notna() if "planning_unit_check" in frame

@@ -150,3 +150,14 @@ def test_a_dollar_in_a_name_is_text_in_every_chart_and_a_slack_line_is_not_limit
     said = summary_sentences(d)["constraint"]
     used = d.constraint.stages.set_index("stage").at[d.constraint.constraint, "utilisation"]
     assert used < 0.8 and "is the tightest stage" in said and "keeps up with demand" in said
+
+
+def test_the_planning_sentence_gives_an_example_only_in_a_unit_of_time():
+    from types import SimpleNamespace
+
+    for unit, tail in ((None, "times the estimate."), ("points", "times the estimate."),
+                       ("days", "times the estimate (a 10-day estimate needs 25).")):
+        planning = SimpleNamespace(headline=lambda u=unit: {"median_ratio": 1.5,
+                                                            "p80_ratio": 2.5, "unit": u})
+        d = SimpleNamespace(maturity=None, constraint=None, decisions=None, planning=planning)
+        assert summary_sentences(d)["planning"].endswith(tail), unit

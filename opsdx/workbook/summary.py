@@ -51,11 +51,13 @@ def summary_sentences(d) -> dict:
         out["planning"] = "No estimates and actuals, so no view of planning."
     else:
         h = p.headline()
-        unit = h.get("unit") or "the estimate's unit"
+        unit = h.get("unit")
+        example = ("" if not unit or unit == "points" else
+                   f" (a 10-{unit[:-1] if unit.endswith('s') else unit} estimate needs "
+                   f"{10 * h['p80_ratio']:.0f})")
         out["planning"] = (f"Work typically takes {h['median_ratio']:.2f} times its estimate; to "
                            f"be on budget 8 times in 10, plan {h['p80_ratio']:.2f} times the "
-                           f"estimate (a 10-{unit[:-1] if unit.endswith('s') else unit} estimate "
-                           f"needs {10 * h['p80_ratio']:.0f}).")
+                           f"estimate{example}.")
     dr = d.decisions
     if dr is None:
         out["decisions"] = "No decision log, so no view of decisions."

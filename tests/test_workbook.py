@@ -188,8 +188,10 @@ def test_failures_never_stop_the_others(tmp_path, capsys, monkeypatch):
     printed = capsys.readouterr().out
     assert "3 succeeded, 1 failed" in printed
     html = (out / "northwind-freight-ltd" / "workbook.html").read_text()
-    assert "No flow analysis: constraint: no work_items.csv" in html
-    assert "No planning analysis: planning: no estimates.csv" in html
+    assert "Constraint: no work_items.csv, status history or event log, so no flow " \
+        "analysis" in html
+    assert "Planning: no estimates.csv, so no reference class or forecasts" in html
+    assert "planning: planning" not in html.casefold()  # said once
     rows = {r["slug"]: r for r in read_ledger(out)}
     assert rows["kestrel-software-gmbh"]["status"] == "failed"
     assert rows["kestrel-software-gmbh"]["failed_in"] == "data"

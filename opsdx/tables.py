@@ -651,12 +651,20 @@ def parse_timestamps(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     # a year alone ("2025") or a month ("2025-03") is not a moment in time
     times = times.where(text.str.len() >= 10)
     aware = _has_offset(text, times.notna().to_numpy())
-    for fmt in _CONVENTIONS.get().formats:  # the client's own (day-first) dates, naive
+    return client_formats(times, text), aware
+
+
+def client_formats(times: pd.Series, text: pd.Series) -> pd.Series:
+    """``times`` with the cells it left NaT read by the client's own date formats
+    (:func:`conventions`), in order, as naive times at the resolution of ``times``."""
+    for fmt in _CONVENTIONS.get().formats:
         missed = times.isna() & (text != "")
         if not missed.any():
             break
-        times[missed] = _nanoseconds(pd.to_datetime(text[missed], format=fmt, errors="coerce"))
-    return times, aware
+        found = pd.to_datetime(text[missed], format=fmt, errors="coerce")
+        found = found.where(found.between(pd.Timestamp.min, pd.Timestamp.max))  # 31/12/9999
+        times = times.where(~missed, found.astype(times.dtype))
+    return times
 
 
 def _iso_utc(text: pd.Series) -> pd.Series:

@@ -49,7 +49,7 @@ from ..errors import DataError, OpsdxError, Problem, ProblemLog
 from ..notes import Note
 from ..tables import MIXED_ZONES, Source, mixed_zones, parse_moments, read_header, read_table
 from ..yamlfile import line_of, parse_yaml, path_text, read_yaml_text, validate_model, yaml_lines
-from .workitems import FlowData, flow_from_visits, nothing_usable
+from .workitems import FlowData, _shown, flow_from_visits, nothing_usable
 
 __all__ = ["StatusMapSpec", "StatusRule", "StatusMap", "load_status_map", "status_map_schema",
            "read_status_history", "status_table", "suggest_status_map", "ROLES", "NOTE_CODES"]
@@ -235,11 +235,6 @@ def _tidy(column: pd.Series) -> pd.Series:
                      index=column.index)
 
 
-def _shown(cells: pd.Series) -> pd.Series:
-    """Cells as text for the rows set aside ("" for a blank one in a parsed time column)."""
-    return cells.astype(str).where(cells.notna(), "")
-
-
 def _history(source: Source, *, item=None, status=None, changed_at=None, assignee=None,
              date_format=None, name=None, sheet=0):
     """The status changes, checked: (frame of item, status, t, row[, assignee]), quality, label."""
@@ -283,7 +278,7 @@ def _history(source: Source, *, item=None, status=None, changed_at=None, assigne
     if zones.any():
         quality = pd.concat([quality, pd.DataFrame({
             "row": changes.loc[zones, "row"].to_numpy(), "column": cols["changed_at"],
-            "value": _shown(frame.loc[zones.to_numpy(), cols["changed_at"]]).to_numpy(),
+            "value": _shown(frame.loc[zones.to_numpy(), cols["changed_at"]]),
             "problem": MIXED_ZONES})], ignore_index=True)
     # the changes whose time is lost: a work status among them leaves its visit's start unknown
     lost = changes.loc[(no_time & ~no_item & changes["status"].ne("").to_numpy())

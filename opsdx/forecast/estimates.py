@@ -197,19 +197,13 @@ def unit_mixup(ratios: np.ndarray, *, unit: str | None = None, min_items: int = 
 def parse_dates(text: pd.Series) -> pd.Series:
     """ISO dates (``YYYY-MM-DD``, optionally with a time) from text, then the client's own
     date formats (:func:`opsdx.tables.conventions`); NaT where none reads."""
-    from ..tables import _CONVENTIONS
+    from ..tables import client_formats
 
     iso = text.str.match(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$")
     dates = pd.to_datetime(text.where(iso), errors="coerce", format="ISO8601")
-    for fmt in _CONVENTIONS.get().formats:
-        missed = dates.isna() & (text != "")
-        if not missed.any():
-            break
-        # at the resolution ISO 8601 dates get (an all-NaT column may have another)
-        unit = pd.to_datetime(pd.Series(["2000-01-01"]), format="ISO8601").dtype
-        found = pd.to_datetime(text[missed], format=fmt, errors="coerce").astype(unit)
-        dates = dates.astype(unit).where(~missed, found)
-    return dates
+    # at the resolution ISO 8601 dates get (an all-NaT column may have another)
+    unit = pd.to_datetime(pd.Series(["2000-01-01"]), format="ISO8601").dtype
+    return client_formats(dates.astype(unit), text)
 
 
 def read_estimates(source: Source, *, name: str | None = None, sheet: str | int = 0,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -21,6 +20,7 @@ import pandas as pd
 from .. import __version__
 from ..client import Client, load_client
 from ..errors import FILE_NOT_FOUND, DataError, OpsdxError
+from ..history import _num
 from ..notes import Note
 from ..output import json_safe, write_text
 from ..results import Result
@@ -79,6 +79,8 @@ class Diagnosis(Result):
     #: The analyses whose input was broken: label -> the error (all its problems)
     failures: dict = field(default_factory=dict)
     _since: object = field(default=None, init=False, repr=False, compare=False)
+    #: The estimates and the decision log as read, for the periods they cover (not re-read)
+    _read: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def name(self) -> str:
@@ -123,7 +125,8 @@ class Diagnosis(Result):
         if self.maturity is not None:
             span("Questionnaire answers", [], f"{self.maturity.n_respondents} respondents")
         if self.planning is not None:
-            e = self.client.estimates()
+            e = self._read.get("estimates")
+            e = self.client.estimates() if e is None else e
             span("Estimates and actual effort",
                  pd.concat([e[c] for c in ("estimated_on", "finished_on") if c in e]),
                  f"{len(e):,} work items")
@@ -132,7 +135,8 @@ class Diagnosis(Result):
             span("Work-item flow", pd.concat([v["entered_at"], v["exited_at"]]),
                  f"{v['item_id'].nunique():,} work items, {len(v):,} stage visits")
         if self.decisions is not None:
-            log = self.client.decisions()
+            log = self._read.get("decisions")
+            log = self.client.decisions() if log is None else log
             span("Decision log", pd.concat([log["raised_at"], log["decided_at"]]),
                  f"{len(log):,} decisions")
         return pd.DataFrame(rows, columns=["data", "first", "last", "records"])
@@ -371,14 +375,6 @@ class Diagnosis(Result):
         return f"<Diagnosis {self.name!r}: {', '.join(parts) or 'no analysis'}>"
 
 
-def _num(value) -> float | None:
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        return None
-    return value if math.isfinite(value) else None
-
-
 
 
 #: The parts :func:`diagnose` can run, in the workbook's order.
@@ -457,7 +453,7 @@ def diagnose(client, params: WorkbookParams | dict | None = None, *,
     if "planning" in parts:
         if client.has("estimates"):
             def planning():
-                estimates = client.estimates()
+                estimates = d._read["estimates"] = client.estimates()
                 by = [c for c in params.by if c in estimates.columns]
                 missing = [c for c in params.by if c not in estimates.columns]
                 if missing and strict:
@@ -484,7 +480,10 @@ def diagnose(client, params: WorkbookParams | dict | None = None, *,
                               "so no flow analysis"))
     if "decisions" in parts:
         if client.has("decisions"):
-            d.decisions = part("decisions", lambda: decision_report(client.decisions()))
+            def decisions():
+                log = d._read["decisions"] = client.decisions()
+                return decision_report(log)
+            d.decisions = part("decisions", decisions)
         else:
             notes.append(Note("decisions", "missing_data",
                               "decisions: no decisions.csv, so no decision analysis"))

@@ -30,6 +30,9 @@ firm: str = ""  # the consultancy's name, on the cover
 prepared_by: str = ""  # who prepared the report, on the cover
 logo: "Optional[str]" = None  # the firm's logo on the cover: a PNG, JPEG or SVG file
 confidentiality: str = "Confidential: prepared for the management of {client}."
+columns: dict = {}  # the client's headers on top of client.yaml's: {"item_id": "Ticket"}
+dates: "Optional[str]" = None  # the client's dates: "dayfirst" or a strftime format
+ignore_columns: list = []  # columns of a wide answers file that are not items
 
 # %% tags=["remove-cell"]
 import matplotlib.pyplot as plt
@@ -59,8 +62,9 @@ cover(d, params)
 
 # %%
 plot_summary(d)
-show_figure("summary", params)
-bullets(summary_sentences(d).values())
+plain = summary_sentences(d)
+show_figure("summary", params, alt="The summary in four pictures. " + " ".join(plain.values()))
+bullets(plain.values())
 heading("Roadmap: the recommendations with the largest expected effect", 3)
 say("Ranked by a stated rule of thumb of expected effect (see the method notes); the owner "
     "and the due date are for the client to fill in.")
@@ -97,7 +101,8 @@ else:
         say("The practices whose score moved most (0 is the worst answer, 1 the best):")
         show_table(moved)
     since.plot_trend()
-    show_figure("assessments-over-time", params)
+    show_figure("assessments-over-time", params,
+                alt="The measures of each assessment over time. " + " ".join(since.sentences()))
     for n in since.notes:
         note(n)
 
@@ -118,7 +123,8 @@ else:
              "at the end of this section name it).")
     show_table(m.summary())
     m.plot_profile()
-    show_figure("maturity-profile", params)
+    show_figure("maturity-profile", params, alt="How far each stage's practices are in place, "
+                "by dimension, against the threshold a stage needs. " + plain.get("stage", ""))
     if len(m.blockers):
         say(f"What keeps stage {m.stage + 1} out of reach, largest gap first:")
         show_table(m.blockers[["item_id", "dimension", "text", "score", "recommendation",
@@ -143,7 +149,8 @@ else:
     c.plot_cfd(ax=axes[0])
     c.plot_time_in_stage(ax=axes[1])
     c.plot_wip(ax=axes[2])
-    show_figure("flow", params)
+    show_figure("flow", params, alt="Work entering and leaving each stage over time, the time "
+                "items spend in each stage, and the work in progress. " + plain.get("constraint", ""))
     if c.constraint is not None:
         change = c.what_if(c.constraint, 1.25)
         util = c.stages.set_index("stage").at[c.constraint, "utilisation"]
@@ -185,7 +192,8 @@ else:
     bullets(d.decisions.sentences())
     show_table(d.decisions.summary())
     d.decisions.plot_deciders()
-    show_figure("decisions", params)
+    show_figure("decisions", params, alt="Each decider's share of the decisions and how long "
+                "decisions wait for them. " + plain.get("decisions", ""))
     for n in d.decisions.notes:
         note(n)
 if d.heroes is not None:
@@ -207,7 +215,8 @@ else:
         show_table(p.estimators)
     if p.backtest is not None:
         p.backtest.plot_calibration()
-        show_figure("forecast-calibration", params)
+        show_figure("forecast-calibration", params, alt="How often past work finished within "
+                    "the budget given at each stated confidence level, against that level.")
     if p.completion is not None:
         say("When the open items will be finished, at each level of confidence:")
         show_table(p.completion.percentiles().assign(date=lambda t: t["date"].dt.date))

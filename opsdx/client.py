@@ -21,14 +21,13 @@ import datetime as dt
 import re
 import unicodedata
 from contextlib import contextmanager
-from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-from .errors import ROW_SET_ASIDE, DataError, OpsdxError, Problem, ProblemLog
+from .errors import READ_BY_WORDING, ROW_SET_ASIDE, DataError, OpsdxError, Problem, ProblemLog
 from .questionnaire import Questionnaire, load_questionnaire
 from .responses import read_responses
 from .yamlfile import line_of, parse_yaml, read_yaml_text, validate_model, yaml_lines
@@ -121,6 +120,9 @@ class ClientSpec(BaseModel):
                                                        "relative to the client folder.")
     responses: Optional[str] = Field(None, description="Answers file name; default responses.csv "
                                                        "or responses.xlsx.")
+    ignore_columns: list[str] = Field(default_factory=list,
+                                      description="Columns of a wide answers file that are not "
+                                                  "items (beyond those form tools add).")
     estimate_unit: Optional[Literal["seconds", "minutes", "hours", "days", "weeks", "points"]] = \
         Field(None, description="Unit of the estimates that do not name theirs (16h, 2d).")
     actual_unit: Optional[Literal["seconds", "minutes", "hours", "days", "weeks", "points"]] = \
@@ -207,9 +209,45 @@ _FLOW_SOURCES = (("work_items", ("work_items.csv", "work_items.xlsx")),
 class Client:
     """A client folder: its validated ``client.yaml`` and loaders for its data."""
 
-    def __init__(self, path: Path, spec: ClientSpec):
+    def __init__(self, path: Path, spec: ClientSpec, *, anywhere: dict | None = None):
         self.path = Path(path)
         self.spec = spec
+        #: {opsdx's column name: header}, renamed in whichever data file has the header
+        self.anywhere = dict(anywhere or {})
+
+    def with_options(self, *, columns: dict | None = None, dates: str | None = None,
+                     ignore_columns=()) -> "Client":
+        """This client read with options given on top of ``client.yaml`` (the command line's
+        ``--column``, ``--dates`` and ``--ignore-column``; they win over the file's).
+
+        Parameters
+        ----------
+        columns : dict, optional
+            ``{"work_items.item_id": "Ticket"}`` renames in that file, as ``columns:``
+            does; ``{"item_id": "Ticket"}`` in each data file that has a ``Ticket`` column.
+        dates : str, optional
+            ``"dayfirst"`` or a ``strftime`` format, as ``dates:``.
+        ignore_columns : iterable of str
+            More columns of a wide answers file that are not items.
+        """
+        per_file = {kind: dict(mapping) for kind, mapping in self.spec.columns.items()}
+        anywhere = dict(self.anywhere)
+        for key, header in (columns or {}).items():
+            kind, _, ours = key.rpartition(".")
+            if kind:
+                per_file.setdefault(kind, {})[ours] = header
+            else:
+                anywhere[ours] = header
+        update = {"columns": per_file,
+                  "ignore_columns": [*self.spec.ignore_columns, *ignore_columns]}
+        if dates:
+            update["dates"] = {"dayfirst": True} if dates == "dayfirst" else dates
+        try:
+            spec = ClientSpec.model_validate({**self.spec.model_dump(), **update})
+        except ValidationError as exc:
+            raise OpsdxError(f"{self.folder_name}: " + "; ".join(
+                f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())) from None
+        return Client(self.path, spec, anywhere=anywhere)
 
     name = property(lambda self: self.spec.name)
 
@@ -284,7 +322,8 @@ class Client:
         """The answers file the client handed over, alone (without ``interviews.csv``)."""
         with self.reading("responses", self.responses_path):
             return read_responses(self.responses_path, self.questionnaire,
-                                  name=f"{self.folder_name}/{self.responses_path.name}")
+                                  name=f"{self.folder_name}/{self.responses_path.name}",
+                                  ignore_columns=self.spec.ignore_columns)
 
     def data_path(self, stem: str) -> Path | None:
         """``<stem>.csv`` or ``<stem>.xlsx`` when the folder has one."""
@@ -302,18 +341,18 @@ class Client:
     def reading(self, kind: str, path: Path):
         """The client's conventions (``columns:`` for the file of ``kind``, ``dates:``) while
         ``path`` is read; a problem found names the client's own column."""
-        from .tables import conventions
+        from .tables import conventions, in_client_names
 
         mapping = self.spec.columns.get(kind, {})
         try:
             with conventions(columns={Path(path).stem.casefold(): mapping},
-                             formats=self.spec.date_formats):
+                             formats=self.spec.date_formats, anywhere=self.anywhere):
                 yield
         except DataError as exc:
+            mapping = {**self.anywhere, **mapping}
             if not mapping:
                 raise
-            raise DataError([replace(p, column=mapping.get(p.column, p.column))
-                             for p in exc.problems]) from None
+            raise in_client_names(exc, mapping) from None
 
     def _data(self, stem: str, reader, **kwargs):
         path = self.data_path(stem)
@@ -370,7 +409,12 @@ class Client:
             raise OpsdxError(f"{self.folder_name}: no work_items.csv, status_history, "
                              "time_in_status or event_log in the folder")
         with self.reading(*source):
-            return self._work_items(*source)
+            flow = self._work_items(*source)
+        mapping = {**self.anywhere, **self.spec.columns.get(source[0], {})}
+        if mapping and len(flow.quality):  # the rows set aside, named as the client's file
+            flow.quality = flow.quality.assign(column=flow.quality["column"].map(
+                lambda c: mapping.get(c, c)))
+        return flow
 
     def _work_items(self, kind: str, path: Path):
         from .flow import from_event_log, read_work_items
@@ -430,14 +474,16 @@ class Client:
         """Every problem in the folder's data files, without raising.
 
         Rows of ``work_items`` set aside by the data-quality checks are listed
-        too: they are not errors (the analysis runs without them) but they
-        should be seen.
+        too, and the form columns read as items by their close wording: they
+        are not errors (the analysis runs) but they should be seen (their
+        ``code`` is :data:`~opsdx.errors.ROW_SET_ASIDE` or
+        :data:`~opsdx.errors.READ_BY_WORDING`).
         """
         problems: list[Problem] = []
         optional = [(stem, loader) for stem, loader in
                     (("estimates", self.estimates), ("decisions", self.decisions))
                     if self.has(stem)]
-        loaders = [self.responses] + [loader for _, loader in optional]
+        loaders = [self._response_notes] + [loader for _, loader in optional]
         if self.has("work_items"):
             loaders.append(self._work_item_problems)
         for load in loaders:
@@ -448,6 +494,13 @@ class Client:
             except OpsdxError as exc:
                 problems.append(Problem(str(self.folder_name), str(exc)))
         return problems
+
+    def _response_notes(self) -> None:
+        from .maturity.responses import wording_notes
+
+        notes = wording_notes(self.responses())
+        if notes:
+            raise DataError(notes)
 
     def _work_item_problems(self) -> None:
         flow = self.work_items()

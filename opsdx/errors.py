@@ -22,6 +22,10 @@ __all__ = ["OpsdxError", "DataError", "QuestionnaireError", "Problem", "ProblemL
 FILE_NOT_FOUND = "file_not_found"
 #: :attr:`Problem.code` of a row that an analysis leaves out and lists (it still runs)
 ROW_SET_ASIDE = "row_set_aside"
+#: :attr:`Problem.code` of a form column read as an item by its close wording (it is read)
+READ_BY_WORDING = "read_by_wording"
+#: The codes of problems that are notes: the analysis runs, and says what it did
+NOT_BLOCKING = frozenset({FILE_NOT_FOUND, ROW_SET_ASIDE, READ_BY_WORDING})
 
 #: How many problems the exception message spells out; all of them stay in
 #: ``DataError.problems`` and ``DataError.to_frame()``.
@@ -38,7 +42,8 @@ class Problem:
     column name. In a YAML file (``kind="yaml"``), ``row`` is the line number
     and ``column`` the YAML path, such as ``items[3].stage``; the message then
     says "line" and "at". ``code`` names the kind of problem for code that
-    decides on it (:data:`FILE_NOT_FOUND`, :data:`ROW_SET_ASIDE`), so that no
+    decides on it (:data:`FILE_NOT_FOUND`, :data:`ROW_SET_ASIDE`,
+    :data:`READ_BY_WORDING`), so that no
     decision reads the message.
     """
 

@@ -165,6 +165,16 @@ class Result:
                 f"{lines}{shown}{notes}</div>")
 
 
+def likelihood(p: float) -> str:
+    """A probability as a reader says it: ``almost certain`` above 0.99 (a percentage of
+    100% from a resample would claim more than it can), else ``93% likely``.
+
+    >>> likelihood(0.9995), likelihood(0.93), likelihood(0.41)
+    ('almost certain', '93% likely', '41% likely')
+    """
+    return "almost certain" if p > 0.99 else f"{p:.0%} likely"
+
+
 def capital(text) -> str:
     """Escaped text that starts with a capital (a name such as "founder" may open it)."""
     text = str(text)

@@ -39,7 +39,7 @@ import io
 import os
 import re
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Sequence, Union
 
@@ -63,6 +63,7 @@ DAYFIRST_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d.%m.%Y
 class _Conventions:
     columns: dict  #: file stem -> {opsdx's column name: the client's header}
     formats: tuple  #: date formats tried after ISO 8601
+    anywhere: dict = field(default_factory=dict)  #: {opsdx's name: header}, in any file having it
 
 
 _CONVENTIONS: contextvars.ContextVar = contextvars.ContextVar("opsdx_conventions",
@@ -70,29 +71,44 @@ _CONVENTIONS: contextvars.ContextVar = contextvars.ContextVar("opsdx_conventions
 
 
 @contextlib.contextmanager
-def conventions(*, columns: dict | None = None, formats: Sequence[str] = ()):
+def conventions(*, columns: dict | None = None, formats: Sequence[str] = (),
+                anywhere: dict | None = None):
     """A client's own conventions while its files are read: ``columns`` maps a file's stem
-    (``work_items``) to ``{opsdx name: the client's header}``, and ``formats`` are the
+    (``work_items``) to ``{opsdx name: the client's header}``, ``anywhere`` maps headers in
+    whichever file has them (``opsdx ... --column item_id=Ticket``), and ``formats`` are the
     ``strftime`` formats of dates that are not ISO 8601 (tried, in order, on the cells ISO 8601
-    does not read). :class:`~opsdx.Client` sets them from ``client.yaml``.
+    does not read). :class:`~opsdx.Client` sets them from ``client.yaml`` and the options.
 
     >>> with conventions(formats=["%d/%m/%Y"]):
     ...     parse_timestamps(pd.Series(["05/01/2026", "2026-01-06"]))[0].tolist()
     [Timestamp('2026-01-05 00:00:00'), Timestamp('2026-01-06 00:00:00')]
     """
-    token = _CONVENTIONS.set(_Conventions(dict(columns or {}), tuple(formats)))
+    token = _CONVENTIONS.set(_Conventions(dict(columns or {}), tuple(formats),
+                                          dict(anywhere or {})))
     try:
         yield
     finally:
         _CONVENTIONS.reset(token)
 
 
+def in_client_names(exc: DataError, mapping: dict) -> DataError:
+    """``exc`` with each problem's column named as the client's file names it (``mapping``:
+    opsdx's name -> the client's header)."""
+    return DataError([replace(p, column=mapping.get(p.column, p.column)) for p in exc.problems])
+
+
 def _renamed(frame: pd.DataFrame, stem: str, label: str) -> pd.DataFrame:
-    """``frame`` with the client's headers named as opsdx names them (``columns:``)."""
-    mapping = _CONVENTIONS.get().columns.get(stem) or {}
+    """``frame`` with the client's headers named as opsdx names them (``columns:``; the
+    ``anywhere`` mappings where the file has the header and not the column already)."""
+    given = _CONVENTIONS.get()
+    mapping = given.columns.get(stem) or {}
+    present = {str(c).strip().casefold(): c for c in frame.columns}
+    loose = {ours: theirs for ours, theirs in given.anywhere.items()
+             if ours not in mapping and ours not in frame.columns
+             and str(theirs).strip().casefold() in present}
+    mapping = {**loose, **mapping}
     if not mapping:
         return frame
-    present = {str(c).strip().casefold(): c for c in frame.columns}
     problems, rename = [], {}
     for ours, theirs in mapping.items():
         found = present.get(str(theirs).strip().casefold())

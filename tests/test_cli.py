@@ -184,7 +184,7 @@ def test_flow_command_text_and_json(capsys, tmp_path):
     assert main(["flow", str(SAMPLES / "northwind-freight")]) == 0
     out = capsys.readouterr().out
     assert "Founder approval is the constraint" in out
-    assert "founder decides 64% of all decisions" in out and "Truck factor 1" in out
+    assert "founder decides 64% of all decisions" in out and "(the truck factor is 1)" in out
     assert "Awaiting customer confirmation" in out and "no limit shown" in out
     assert main(["flow", str(SAMPLES), "--json"]) == 0
     records = {r["client"]: r for r in json.loads(capsys.readouterr().out)}
@@ -327,8 +327,23 @@ def test_init_writes_a_client_folder_whose_templates_read_back(tmp_path, capsys)
                        ("decisions.csv", "decision_id,raised_at,decided_at")):
         assert (folder / "templates" / name).read_text().startswith(cols)
     book = pd.read_excel(folder / "templates" / "responses.xlsx", sheet_name=None)
-    assert list(book) == ["Answers", "How to answer"]
-    assert book["How to answer"].iloc[0]["answers"].startswith("Not true / Rarely true")
+    assert list(book) == ["Answers", "How to answer", "Lists"]
+    guide = book["How to answer"].set_index("item")
+    assert guide.at["KNOW-2A", "answers"].startswith("Not true / Rarely true")
+    assert "same words for the same role" in guide.at["role", "question"]
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(folder / "templates" / "responses.xlsx")["Answers"]
+    checks = {str(v.sqref): v for v in sheet.data_validations.dataValidation}
+    assert checks["C2:C201"].type == "list" and checks["C2:C201"].formula1 == "Lists!$A$1:$A$6"
+    assert checks["B2:B201"].promptTitle == "Role"
+    # filled in Excel (a drop-down's choice is its label) and saved as the answers
+    book["Answers"] = filled
+    with pd.ExcelWriter(folder / "responses.xlsx") as xl:
+        for name, frame in book.items():
+            frame.to_excel(xl, sheet_name=name, index=False)
+    (folder / "responses.csv").unlink()
+    assert client.responses().equals(answers.assign(row=answers["row"]))
     before = (folder / "client.yaml").read_bytes()
     assert main(["init", str(folder)]) == 2  # never overwrites
     assert "already has a client.yaml" in capsys.readouterr().err

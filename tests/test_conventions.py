@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -108,8 +109,123 @@ def test_a_problem_names_the_clients_own_column(tmp_path):
     work.to_csv(folder / "work_items.csv", index=False)
     flow = opsdx.load_client(folder).work_items()  # rows set aside, the rest analysed
     assert set(flow.quality["row"]) == {2, 3}
+    assert set(flow.quality["column"]) == {"Arrived", "Ticket"}  # as the report shows them
     with pytest.raises(opsdx.DataError) as err:
         with opsdx.load_client(folder).reading("work_items", folder / "work_items.csv"):
             opsdx.read_work_items(folder / "work_items.csv", name="acme/work_items.csv",
                                   stages=["nope"])
     assert "column 'Step'" in str(err.value) and "column 'stage'" not in str(err.value)
+
+
+def form_export(folder: Path) -> None:
+    """The answers as a form tool exports them (one row per respondent, Microsoft Forms'
+    columns) after someone edited the questions: numbered, one reworded, one a grid row."""
+    long = pd.read_csv(folder / "responses.csv", dtype=str, keep_default_na=False)
+    (folder / "responses.csv").unlink()
+    texts = opsdx.load_questionnaire("maturity").items.set_index("item_id")["text"]
+    wide = long.pivot(index="respondent", columns="item_id", values="answer")
+    roles = long.drop_duplicates("respondent").set_index("respondent")["role"]
+    headers = {}
+    for n, item in enumerate(texts.index, start=2):
+        headers[item] = f"Q{n}. {texts[item]}"
+    headers["KNOW-2A"] = ("Q2. In the past month, did someone other than its originator run a "
+                          "recurring process end to end from its written playbook?")
+    headers["KNOW-2B"] = f"Knowledge [{texts['KNOW-2B']}]"
+    form = pd.DataFrame({"ID": range(1, len(wide) + 1), "Start time": "11/3/26 9:02:11",
+                         "Completion time": "11/3/26 9:20:45", "Email": "anonymous",
+                         "Name": wide.index, "Q1. What is your role?": roles[wide.index].values})
+    form = pd.concat([form, wide[list(texts.index)].rename(columns=headers)
+                      .reset_index(drop=True)], axis=1)
+    form.to_excel(folder / "responses.xlsx", index=False, sheet_name="Form1")
+
+
+def test_a_form_export_with_edited_headers_scores_as_the_answers_it_holds(tmp_path):
+    folder = home_made(tmp_path)
+    form_export(folder)
+    ours = opsdx.load_client(SAMPLES / "northwind-freight").responses()
+    theirs = opsdx.load_client(folder).responses()
+    assert theirs.attrs["by_wording"] == {
+        "Q2. In the past month, did someone other than its originator run a recurring process "
+        "end to end from its written playbook?": "KNOW-2A"}
+    key = ["respondent", "item_id"]
+    pd.testing.assert_frame_equal(
+        ours.sort_values(key)[key + ["role", "value", "status"]].reset_index(drop=True),
+        theirs.sort_values(key)[key + ["role", "value", "status"]].reset_index(drop=True))
+
+
+def test_the_command_lines_options_stand_in_for_client_yaml(tmp_path, capsys):
+    from opsdx.cli import main
+
+    folder = home_made(tmp_path)
+    (folder / "client.yaml").write_text((folder / "client.yaml").read_text().split("columns:")[0])
+    options = ["--column", "Ticket=x"]  # a column nobody has changes nothing
+    for mapping in ("item_id=Ticket", "stage=Step", "work_items.entered_at=Arrived",
+                    "started_at=Picked up", "exited_at=Left", "owner=Who", "decider=Decided by",
+                    "raised_at=Asked", "estimate=Original estimate (h)",
+                    "actual=Time spent (h)"):
+        options += ["--column", mapping]
+    assert main(["validate", str(folder), *options]) == 1  # the dates are day-first
+    assert "'Arrived'" in capsys.readouterr().out  # named as the client names it
+    assert main(["validate", str(folder), *options, "--dates", "dayfirst"]) == 0
+    assert capsys.readouterr().out == "acme: ok\n"
+    assert main(["flow", str(folder), *options, "--dates", "dayfirst", "--json"]) == 0
+    flow = json.loads(capsys.readouterr().out)[0]
+    assert flow["constraint"]["constraint"] == "Founder approval"
+    assert main(["plan", str(folder / "estimates.csv"), "--column", "estimate=Original "
+                 "estimate (h)", "--column", "estimates.actual=Time spent (h)", "--dates",
+                 "dayfirst", "--json"]) == 0
+    direct = opsdx.assess_planning(opsdx.read_estimates(SAMPLES / "northwind-freight"
+                                                        / "estimates.csv"))
+    assert json.loads(capsys.readouterr().out)[0]["headline"] == direct.headline()
+
+
+def test_bad_command_line_conventions_are_named(tmp_path, capsys):
+    from opsdx.cli import main
+
+    folder = shutil.copytree(SAMPLES / "northwind-freight", tmp_path / "acme")
+    with pytest.raises(SystemExit):
+        main(["validate", str(folder), "--column", "item_id"])
+    assert "'item_id' is not NAME=HEADER" in capsys.readouterr().err
+    assert main(["validate", str(folder), "--column", "tickets.item_id=Ticket"]) == 1
+    assert "'tickets' is not a data file" in capsys.readouterr().out
+    assert main(["validate", str(folder), "--dates", "dd/mm/yyyy"]) == 1
+    assert "write 'dayfirst' or a strftime format" in capsys.readouterr().out
+
+
+def test_ignore_columns_in_client_yaml_and_on_the_command_line(tmp_path, capsys):
+    from opsdx.cli import main
+
+    folder = shutil.copytree(SAMPLES / "northwind-freight", tmp_path / "acme")
+    form_export(folder)
+    form = pd.read_excel(folder / "responses.xlsx").assign(Site="Leeds")
+    form.to_excel(folder / "responses.xlsx", index=False)
+    assert main(["validate", str(folder)]) == 1
+    assert "column 'Site': column is not an item" in capsys.readouterr().out
+    assert main(["validate", str(folder), "--ignore-column", "Site"]) == 0
+    out = capsys.readouterr().out
+    assert "read as item KNOW-2A by its close wording" in out
+    with open(folder / "client.yaml", "a") as fh:
+        fh.write("ignore_columns: [site]\n")
+    assert main(["validate", str(folder)]) == 0
+
+
+def test_a_home_made_folder_gets_its_workbook_without_hand_editing(tmp_path, capsys):
+    """The issue's bar: the client's own headers (mapped on the command line), day-first dates
+    and a form export with edited headers, straight to the deliverables."""
+    from opsdx.cli import main
+
+    folder = home_made(tmp_path / "clients")
+    form_export(folder)
+    (folder / "client.yaml").write_text((folder / "client.yaml").read_text()
+                                        .replace("item_id: Ticket, ", ""))
+    out = tmp_path / "out"
+    assert main(["batch", str(folder.parent), "--out", str(out), "--n-boot", "300", "--trials",
+                 "1000", "--workers", "1", "--quiet", "--column", "work_items.item_id=Ticket"]) == 0
+    (result,) = out.glob("*/results.json")
+    recorded = json.loads(result.read_text())
+    assert recorded["params"]["columns"] == {"work_items.item_id": "Ticket"}
+    direct = diagnose(SAMPLES / "northwind-freight", {"n_boot": 300, "trials": 1000})
+    assert recorded["headline"] == json.loads(json.dumps(direct.headline()))
+    assert "read_by_wording" in {n["code"] for n in recorded["maturity"]["notes"]}
+    for name in ("workbook.html", "workbook.xlsx", "figures/summary.png"):
+        assert (result.parent / name).is_file()

@@ -105,11 +105,14 @@ def test_sentences_are_rendered_from_the_fields(tiny):
     res = score(tiny, {"solo": {"a2": 1, "b2": 1, "r2": 3, **STRONG}})
     lo, hi = res.index_ci
     assert res.sentences()[0] == res.statement("stage")
-    assert res.statement("stage").startswith(
-        f"Stage 1 (Single hero) with probability {res.stage_probability:.2f}; "
-        f"maturity index {res.index:.2f}")
-    assert res.statement("next_stage") == ("The next step, stage 2 (First designed pod), is at "
-                                           "attainment 0.25 of the 0.75 it needs.")
+    assert res.stage_probability > 0.99 and res.n_respondents == 1
+    assert res.statement("stage") == (
+        "Stage 1 (Single hero), almost certain from the answers of 1 person (few: another group "
+        f"could answer differently); maturity index {res.index:.2f} (90% interval {lo:.2f} to "
+        f"{hi:.2f}).")
+    assert res.statement("next_stage") == ("The next step, stage 2 (First designed pod): its "
+                                           "practices score 0.25 on a scale of 0 to 1, and it "
+                                           "needs 0.75.")
     assert res.statement("blockers").startswith("The items that hold it up most: ")
     top = score(tiny, {"solo": {"a2": 4, "b2": 4, "r2": 0, **STRONG}})
     assert top.stage == 5
@@ -241,7 +244,7 @@ def test_summary_to_dict_repr_and_plots(maturity):
     assert d["stage"] == res.stage and len(d["index_ci"]) == 2
     assert f"stage {res.stage}" in repr(res)
     html = res._repr_html_()
-    assert f"<p>Stage {res.stage} ({res.stage_name}) with probability" in html and "<table" in html
+    assert f"<p>Stage {res.stage} ({res.stage_name}), " in html and "<table" in html
     for kind in ("bar", "heatmap"):
         ax = res.plot_profile(kind=kind)
         assert ax.get_title().startswith(f"Stage {res.stage}")

@@ -63,9 +63,11 @@ def test_the_headline_is_computed_once_and_handed_out_as_a_copy(kestrel):
 
 def test_sentences_json_and_determinism(kestrel, result):
     text = " ".join(result.sentences())
-    assert "Across 413 finished items, the median took 1.16x its estimate" in text
-    assert (f"In backtest, the budget past work of the same kind gives for 80 in 100 covered "
-            f"{result.headline()['backtest_p80_coverage']:.0%} of 383 later tasks") in text
+    assert "Across 413 finished items, the typical one (the median) took 1.16 times its " in text
+    assert ("Tested on the past: budgets from past work of the same kind, meant to hold 8 times "
+            f"in 10, held for {result.headline()['backtest_p80_coverage']:.0%} of 383 later "
+            f"tasks; the estimates alone held for "
+            f"{result.headline()['backtest_inside_view_coverage']:.0%}.") in text
     assert "The 7 open items are estimated at 92" in text
     payload = json.loads(json.dumps(result.to_dict(), allow_nan=False))
     assert payload["headline"]["n_open"] == 7 and payload["params"]["by"] == ["kind"]
@@ -97,7 +99,7 @@ def test_plan_command(capsys, tmp_path):
     assert main(["plan", str(SAMPLES / "northwind-freight"), "--by", "kind", "--trials", "1000"]) == 0
     out = capsys.readouterr().out
     assert "Northwind Freight Ltd" in out and "kind=bug" in out
-    assert "In backtest, the budget past work of the same kind gives for 80 in 100 covered" in out
+    assert "Tested on the past: budgets from past work of the same kind, meant to hold" in out
     assert "estimators, most optimistic first" in out
     assert main(["plan", str(SAMPLES / "meridian-care" / "estimates.csv"), "--json",
                  "--trials", "500"]) == 0

@@ -99,14 +99,23 @@ def test_a_client_without_data_gets_empty_panels_that_say_so(tmp_path):
 def test_figures_are_written_as_png_and_svg_when_asked(d, tmp_path, monkeypatch):
     import matplotlib.pyplot as plt
 
-    monkeypatch.setattr(plt, "show", lambda: None)
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda bundle, raw: shown.append(bundle))
     params = workbook_params(client_dir=str(NORTHWIND), figures_dir=str(tmp_path / "figures"))
-    plot_summary(d)
-    display.show_figure("summary", params)
+    fig = plot_summary(d)
+    display.show_figure("summary", params, alt='The <summary> & "more"')
     assert sorted(p.name for p in (tmp_path / "figures").iterdir()) == ["summary.png",
                                                                        "summary.svg"]
+    assert 'alt="The &lt;summary&gt; &amp; &quot;more&quot;"' in shown[0]["text/html"]
+    assert shown[0]["text/plain"] == 'The <summary> & "more"'
+    assert fig.number not in plt.get_fignums()  # shown once, then closed
+    fig, ax = plt.subplots()
+    ax.set_title("Arrivals by week")
     display.show_figure("nothing-written", workbook_params(client_dir="."))
     assert len(list((tmp_path / "figures").iterdir())) == 2
+    assert 'alt="Chart: Arrivals by week"' in shown[1]["text/html"]
 
 
 def test_the_excel_workbook_has_tables_from_row_one_and_native_charts(d, tmp_path):

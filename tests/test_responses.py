@@ -4,7 +4,7 @@ import pytest
 import opsdx
 from opsdx import DataError
 
-from conftest import long_answers
+from conftest import TINY_YAML, long_answers
 
 
 def write(tmp_path, name, text, encoding="utf-8"):
@@ -290,3 +290,91 @@ def test_respondent_in_the_index_and_formulas(tiny):
 def test_bad_shape_argument(tiny):
     with pytest.raises(opsdx.OpsdxError, match="shape must be"):
         opsdx.read_responses(pd.DataFrame({"a": [1]}), tiny, shape="tall")
+
+
+# ---------------------------------------------------------------- form headers as people edit them
+
+
+def _form(tmp, headers: list[str], row: list[str], name="form.csv"):
+    frame = pd.DataFrame([row], columns=headers)
+    path = tmp / name
+    frame.to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize("header", [
+    "Q3. {text}", "3) {text}", "Question 3: {text}", "#3 - {text}", "3a. {text}", "Q3 {text}",
+    "{text} *", "{text} (required)", "Practices [{text}]", "  {upper}  ", "{curly}",
+    "{short}",
+])
+def test_numbered_marked_and_grid_headers_name_their_item(tmp, maturity, header):
+    text = maturity.items.set_index("item_id").at["DECI-2B", "text"]
+    assert "'" in text  # founder's: the curly form below differs
+    filled = header.format(text=text, upper=text.upper(), curly=text.replace("'", "\u2019"),
+                           short=text[:45])
+    r = opsdx.read_responses(_form(tmp, ["Name", filled], ["ana", "Usually true"]), maturity)
+    assert r.set_index("item_id").at["DECI-2B", "value"] == 3
+    assert r.attrs["by_wording"] == {}  # each of these is the item's own text
+
+
+def test_small_rewordings_are_read_and_listed(tmp, maturity):
+    texts = maturity.items.set_index("item_id")["text"]
+    reworded = {"KNOW-2A": "Q1. In the past month, did someone other than its originator run a "
+                           "recurring process end to end from its written playbook?",
+                "KNOW-2B": "2) In the last month, work waited on one named person because no one "
+                           "else knew how to do it"}
+    path = _form(tmp, ["Name", *reworded.values(), texts["PODS-2A"]],
+                 ["ana", "Always true", "Not true", "Rarely true"])
+    r = opsdx.read_responses(path, maturity).set_index("item_id")
+    assert r.loc[["KNOW-2A", "KNOW-2B", "PODS-2A"], "value"].tolist() == [4, 0, 1]
+    assert r.attrs["by_wording"] == {v: k for k, v in reworded.items()}
+    result = opsdx.score_maturity(opsdx.read_responses(path, maturity), maturity, n_boot=0)
+    (note,) = [n for n in result.notes if n.code == "read_by_wording"]
+    assert "'2) In the last month, work waited on one named person" in note.text
+    assert "as KNOW-2B" in note.text
+
+
+def test_a_rewording_too_far_is_refused_with_the_item_suggested(tmp, maturity):
+    header = "Routine decisions have written owners and thresholds, and people used them lately"
+    with pytest.raises(DataError) as info:
+        opsdx.read_responses(_form(tmp, ["Name", "KNOW-2A", header],
+                                   ["ana", "Usually true", "Usually true"]), maturity)
+    (p,) = info.value.problems
+    assert (p.row, p.column, p.message) == (1, header, "column is not an item of the questionnaire")
+    assert "did you mean DECI-2A, 'Routine decisions have written owners" in p.expected
+    assert "--ignore-column" in p.expected
+
+
+def test_other_questions_are_never_read_as_items(tmp, maturity):
+    text = maturity.items.set_index("item_id").at["KNOW-2A", "text"]
+    headers = ["Name", text, "Any other comments?", "How many people work in your team?",
+               "In the last month, what went well?"]
+    with pytest.raises(DataError) as info:
+        opsdx.read_responses(_form(tmp, headers, ["ana", "Usually true", "", "4", ""]), maturity)
+    assert sorted(p.column for p in info.value.problems) == sorted(headers[2:])
+    assert all("did you mean" not in p.expected for p in info.value.problems[:2])
+    r = opsdx.read_responses(_form(tmp, headers, ["ana", "Usually true", "", "4", ""]), maturity,
+                             ignore_columns=headers[2:])
+    assert r.attrs["by_wording"] == {}
+
+
+def test_a_rewording_equally_close_to_two_items_is_not_guessed(tmp):
+    two = opsdx.Questionnaire.from_yaml(
+        TINY_YAML.replace("text: a two", "text: The team reviews its open work every week")
+                 .replace("text: b two", "text: The team reviews its open work every month"),
+        name="two.yaml")
+    with pytest.raises(DataError) as info:
+        opsdx.read_responses(_form(tmp, ["Name", "a3", "The team reviews its open work every day"],
+                                   ["ana", "Usually", "Usually"]), two)
+    (p,) = info.value.problems
+    assert p.message == "column is not an item of the questionnaire"
+
+
+def test_a_role_question_stands_in_for_the_role_column(tmp, maturity):
+    text = maturity.items.set_index("item_id").at["KNOW-2A", "text"]
+    frame = pd.DataFrame({"ID": [1, 2], "Start time": ["x", "y"], "Name": ["ana", "ben"],
+                          "Q1. What is your role?": ["Founder", "dispatcher"],
+                          f"Q2. {text}": ["Usually true", "Not true"]})
+    frame.to_csv(tmp / "ms.csv", index=False)
+    r = opsdx.read_responses(tmp / "ms.csv", maturity)
+    assert dict(zip(r["respondent"], r["role"])) == {"ana": "Founder", "ben": "dispatcher"}

@@ -79,6 +79,8 @@ def test_html_is_client_ready(batch):
                      "<script", "http://", "https://cdn"):
             assert leak not in html, (row["slug"], leak)
         assert html.count("data:image/png;base64") >= 3
+        assert "No description has been provided" not in html  # every image has alt text
+        assert 'alt="The summary in four pictures. Stage ' in html
         assert "¶" not in html and "Operations diagnostic</h1>" not in html
         client = opsdx.load_client(row["source"])
         day = client.spec.assessment_date

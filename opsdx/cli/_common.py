@@ -9,13 +9,14 @@ folder, the library function it calls for a bare file).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..client import find_clients
-from ..errors import OpsdxError
+from ..errors import DataError, OpsdxError
 from ..workbook.diagnosis import diagnose
 from ..workbook.params import WorkbookParams, workbook_params
 
@@ -224,6 +225,57 @@ def add_workbook_options(parser: argparse.ArgumentParser, **defaults) -> None:
     for name, default in defaults.items():
         parser.add_argument("--" + name.replace("_", "-"), default=default,
                             **WORKBOOK_OPTIONS[name])
+
+
+def _column_pair(text: str) -> str:
+    """An argparse type: ``NAME=HEADER`` checked (kept as text; ``column_options`` parses)."""
+    from ..workbook.params import column_options
+
+    try:
+        column_options([text])
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
+
+
+def add_client_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--column``, ``--dates`` and ``--ignore-column``: the client's own files read
+    as they are, on top of (and winning over) ``client.yaml``'s ``columns:`` and ``dates:``."""
+    parser.add_argument("--column", action="append", dest="columns", type=_column_pair,
+                        metavar="NAME=HEADER",
+                        help="the client's header for one of opsdx's columns, e.g. --column "
+                             "item_id=Ticket (any data file with that header) or --column "
+                             "work_items.item_id=Ticket (that file only); repeatable")
+    parser.add_argument("--dates", metavar="dayfirst|FORMAT",
+                        help="dates that are not ISO 8601: dayfirst (05/01/2026 is 5 January) "
+                             "or a strftime format such as '%%m/%%d/%%Y %%I:%%M %%p'")
+    parser.add_argument("--ignore-column", action="append", dest="ignore_columns",
+                        metavar="HEADER", help="a column of a wide answers file that is not "
+                                               "an item (repeatable)")
+
+
+def client_options(args) -> dict:
+    """The workbook parameters of :func:`add_client_options` that were given."""
+    given = {"columns": args.columns, "dates": args.dates, "ignore_columns": args.ignore_columns}
+    return {name: value for name, value in given.items() if value}
+
+
+@contextlib.contextmanager
+def file_conventions(params: WorkbookParams):
+    """While a bare data file is read: its headers renamed (``--column``; a ``FILE.`` prefix
+    is moot for one file) and its dates read (``--dates``) as the options say."""
+    from ..tables import DAYFIRST_FORMATS, conventions, in_client_names
+
+    anywhere = {key.rpartition(".")[2]: header for key, header in params.columns.items()}
+    formats = (() if not params.dates else DAYFIRST_FORMATS if params.dates == "dayfirst"
+               else (params.dates,))
+    try:
+        with conventions(anywhere=anywhere, formats=formats):
+            yield
+    except DataError as exc:
+        if not anywhere:
+            raise
+        raise in_client_names(exc, anywhere) from None
 
 
 def add_json(parser: argparse.ArgumentParser) -> None:

@@ -7,7 +7,8 @@ workbook's defaults.
 
 from __future__ import annotations
 
-from ._common import add_workbook_options, option, positive, printable, whole
+from ._common import (add_client_options, add_workbook_options, client_options, option,
+                      positive, printable, whole)
 
 #: The workbook options passed to ``run_batch`` only when given on the command line.
 _GIVEN_ONLY = ("threshold", "by", "weights", "as_of", "freq", "firm", "prepared_by", "logo",
@@ -37,6 +38,7 @@ def register(sub) -> None:
     batch.add_argument("--n-boot", type=option("n_boot"), default=2000)
     batch.add_argument("--trials", type=option("trials"), default=10_000)
     add_workbook_options(batch, **dict.fromkeys(_GIVEN_ONLY))
+    add_client_options(batch)
     batch.add_argument("--pdf", action="store_true",
                        help="also a PDF of each report, with WeasyPrint when installed")
     batch.add_argument("--verbose", action="store_true", help="show each cell as it runs")
@@ -49,7 +51,7 @@ def batch_options(args) -> dict:
     options = {"seed": args.seed, "n_boot": args.n_boot, "trials": args.trials}
     options.update({name: getattr(args, name) for name in _GIVEN_ONLY
                     if getattr(args, name) is not None})
-    return options
+    return {**options, **client_options(args)}
 
 
 def _cmd_batch(args) -> int:

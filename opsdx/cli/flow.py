@@ -14,7 +14,8 @@ from ..flow.statuses import NOTE_CODES as _STATUS_NOTES
 from ..flow.timeinstatus import NOTE_CODES as _REPORT_NOTES
 from ..flow.trackers import NOTE_CODES as _TRACKER_NOTES
 from ..workbook.diagnosis import diagnose
-from ._common import add_json, add_workbook_options, client_dirs, printable, report_each
+from ._common import (add_client_options, add_json, add_workbook_options, client_dirs,
+                      client_options, printable, report_each)
 
 _SOURCE_NOTES = set(_STATUS_NOTES + _TRACKER_NOTES + _REPORT_NOTES)
 #: The parts of ``Diagnosis.results()`` that ``opsdx flow --json`` prints.
@@ -29,21 +30,23 @@ def register(sub) -> None:
     flow.add_argument("paths", nargs="+", metavar="CLIENT_DIR",
                       help="a client folder or a folder of client folders")
     add_workbook_options(flow, freq="QS")
+    add_client_options(flow)
     add_json(flow)
     flow.set_defaults(func=_cmd_flow)
 
 
-def _flow_result(folder: Path, freq: str):
+def _flow_result(folder: Path, options: dict):
     """The flow, decision and organisation parts of one client's diagnosis.
 
     A broken file stops its own analysis only (``Diagnosis.failures``); a
     broken ``client.yaml`` raises OpsdxError.
     """
-    return diagnose(folder, {"freq": freq}, parts=("flow", "decisions", "organisation"))
+    return diagnose(folder, options, parts=("flow", "decisions", "organisation"))
 
 
 def _cmd_flow(args) -> int:
-    jobs = [(folder.name, partial(_flow_result, folder, args.freq))
+    options = {"freq": args.freq, **client_options(args)}
+    jobs = [(folder.name, partial(_flow_result, folder, options))
             for folder in client_dirs(args.paths)]
     return report_each(args, jobs, doing="analyse flow", verb="analysed", show=_print_flow,
                        to_json=_flow_json, failures=lambda d: d.failures)

@@ -84,6 +84,78 @@ def _answer_sheet(questionnaire: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     return pd.DataFrame(columns=headers), pd.DataFrame(scales)
 
 
+#: Rows of the answer workbook that offer the drop-down lists (respondents, one per row)
+ANSWER_ROWS = 200
+
+#: What the answer workbook says, as a cell's prompt, of the two columns that are not items
+_GUIDANCE = {
+    "respondent": ("Respondent", "A name or a code, one row per person (a code keeps the "
+                                 "answers anonymous in the report)."),
+    "role": ("Role", "Their role, in the same words for the same role (founder, team lead, "
+                     "staff...): the report compares how each role sees the organisation."),
+}
+
+
+def _answer_workbook(path: Path, questionnaire: str) -> None:
+    """The answer sheet as an Excel workbook: a drop-down of each item's answers in its column,
+    a prompt on the respondent and role columns, and the sheet "How to answer"; atomically."""
+    import xlsxwriter
+
+    from ..output import atomic_path
+
+    q = load_questionnaire(questionnaire)
+    sheet, scales = _answer_sheet(questionnaire)
+    with atomic_path(path) as tmp:
+        book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False,
+                                              "strings_to_urls": False,
+                                              "strings_to_numbers": False})
+        head = book.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1,
+                                "text_wrap": True, "valign": "top"})
+        answers = book.add_worksheet("Answers")
+        guide = book.add_worksheet("How to answer")
+        lists = book.add_worksheet("Lists")  # the drop-downs' choices, out of the way
+        answers.set_row(0, 90)
+        answers.freeze_panes(1, 2)
+        answers.set_column(0, 1, 18)
+        answers.set_column(2, len(sheet.columns) - 1, 28)
+        sources: dict[tuple, str] = {}
+        for col, header in enumerate(sheet.columns):
+            answers.write_string(0, col, header, head)
+            if header in _GUIDANCE:
+                title, message = _GUIDANCE[header]
+                answers.data_validation(1, col, ANSWER_ROWS, col, {
+                    "validate": "any", "input_title": title, "input_message": message})
+                continue
+            item = q.items.iloc[col - 2]
+            choices = tuple(scales.iloc[col - 2]["answers"].split(" / "))
+            if choices not in sources:
+                k = len(sources)
+                lists.write_column(0, k, choices)
+                letter = xlsxwriter.utility.xl_col_to_name(k)
+                sources[choices] = f"=Lists!${letter}$1:${letter}${len(choices)}"
+            answers.data_validation(1, col, ANSWER_ROWS, col, {
+                "validate": "list", "source": sources[choices],
+                "input_title": str(item.item_id)[:32],
+                "input_message": "Pick the answer closest to what is true here (the statement "
+                                 "is in the header)." + (" N/A where it does not apply."
+                                                         if item.allow_na else ""),
+                "error_title": "Not an answer of this item",
+                "error_message": "Pick one of the answers in the list (or leave the cell "
+                                 "blank to skip the item).", "error_type": "stop"})
+        lists.hide()
+        guide.set_column(0, 0, 14)
+        guide.set_column(1, 1, 90, book.add_format({"text_wrap": True, "valign": "top"}))
+        guide.set_column(2, 2, 60, book.add_format({"text_wrap": True, "valign": "top"}))
+        guide.write_row(0, 0, ["item", "question", "answers"], head)
+        rows = [(name, text, "") for name, (_, text) in _GUIDANCE.items()]
+        rows += [(r.item, r.question, r.answers) for r in scales.itertuples()]
+        for i, row in enumerate(rows, start=1):
+            for j, value in enumerate(row):
+                guide.write_string(i, j, str(value))
+        guide.freeze_panes(1, 0)
+        book.close()
+
+
 def _cmd_init(args) -> int:
     folder = Path(args.folder)
     if (folder / "client.yaml").exists():
@@ -104,9 +176,7 @@ def _cmd_init(args) -> int:
         written.append(path)
     target = templates / "responses.xlsx"
     if not target.exists():
-        from ..workbook.excel import write_frames
-
-        write_frames(target, {"Answers": sheet, "How to answer": scales})
+        _answer_workbook(target, args.questionnaire)
         written.append(target)
     print(f"{printable(folder.name or str(folder))}: wrote "
           + ", ".join(printable(str(p.relative_to(folder))) for p in written))

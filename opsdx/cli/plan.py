@@ -11,8 +11,9 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-from ._common import (Found, add_json, add_workbook_options, diagnosed, file_params, option,
-                      printable, report_each, targets)
+from ._common import (Found, add_client_options, add_json, add_workbook_options, client_options,
+                      diagnosed, file_conventions, file_params, option, printable, report_each,
+                      targets)
 
 
 def register(sub) -> None:
@@ -25,6 +26,7 @@ def register(sub) -> None:
     plan.add_argument("--trials", type=option("trials"), default=10_000,
                       help="Monte Carlo trials (100 to 1,000,000; default 10,000)")
     plan.add_argument("--seed", type=option("seed"), default=0, help="random seed (default 0)")
+    add_client_options(plan)
     add_json(plan)
     plan.set_defaults(func=_cmd_plan)
 
@@ -36,14 +38,16 @@ def _plan(path: Path, options: dict) -> Found:
     from ..forecast import assess_planning, read_estimates
 
     params = file_params(path, **options)
+    with file_conventions(params):
+        estimates = read_estimates(path)
     return Found(path.name, assess_planning(
-        read_estimates(path), by=params.by, weights=params.weights, trials=params.trials,
+        estimates, by=params.by, weights=params.weights, trials=params.trials,
         seed=params.seed, as_of=params.as_of))
 
 
 def _cmd_plan(args) -> int:
     options = {"by": args.by, "weights": args.weights, "trials": args.trials,
-               "seed": args.seed, "as_of": args.as_of}
+               "seed": args.seed, "as_of": args.as_of, **client_options(args)}
     jobs = [(path.name, partial(_plan, path, options)) for path in targets(args.paths)]
     return report_each(args, jobs, doing="assess planning", verb="assessed", show=_print_plan)
 

@@ -13,8 +13,9 @@ from pathlib import Path
 from ..maturity import score_maturity
 from ..questionnaire import load_questionnaire
 from ..responses import read_responses
-from ._common import (Found, add_json, add_workbook_options, diagnosed, file_params, fmt,
-                      option, printable, report_each, targets)
+from ._common import (Found, add_client_options, add_json, add_workbook_options,
+                      client_options, diagnosed, file_conventions, file_params, fmt, option,
+                      printable, report_each, targets)
 
 
 def register(sub) -> None:
@@ -30,18 +31,22 @@ def register(sub) -> None:
     score.add_argument("--n-boot", type=option("n_boot"), default=2000,
                        help="bootstrap resamples; 0 for a point estimate without probabilities")
     score.add_argument("--top", type=int, default=3, help="blockers to list (default 3)")
+    add_client_options(score)
     add_json(score)
     score.set_defaults(func=_cmd_score)
 
 
 def _score(path: Path, args) -> Found:
     """The maturity result of one client folder or answers file."""
-    options = {"threshold": args.threshold, "seed": args.seed, "n_boot": args.n_boot}
+    options = {"threshold": args.threshold, "seed": args.seed, "n_boot": args.n_boot,
+               **client_options(args)}
     if not path.is_file():
         return diagnosed(path, options, "maturity", "maturity")
     params = file_params(path, **options)
     q = load_questionnaire(args.questionnaire)
-    result = score_maturity(read_responses(path, q), q, threshold=params.threshold,
+    with file_conventions(params):
+        answers = read_responses(path, q, ignore_columns=params.ignore_columns)
+    result = score_maturity(answers, q, threshold=params.threshold,
                             seed=params.seed, n_boot=params.n_boot)
     return Found(path.name, result)
 
@@ -69,7 +74,7 @@ def _print_result(found: Found, top: int) -> None:
         print("  mean score by role  " + "  ".join(
             f"{printable(r.role)} {r.overall:.2f} (n={r.n_respondents})" for r in roles.itertuples()))
     for note in result.notes:
-        print(f"  warning: {printable(note)}")
+        print(f"  note: {printable(note)}")
 
 
 def _print_blockers(blockers, stage: int, top: int) -> None:

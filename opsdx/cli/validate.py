@@ -13,10 +13,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..client import load_client
-from ..errors import FILE_NOT_FOUND, ROW_SET_ASIDE, DataError, OpsdxError
+from ..errors import FILE_NOT_FOUND, READ_BY_WORDING, ROW_SET_ASIDE, DataError, OpsdxError
 from ..questionnaire import load_questionnaire
+from ..maturity.responses import wording_notes
 from ..responses import read_responses
-from ._common import printable, targets
+from ._common import (add_client_options, client_options, file_conventions, file_params,
+                      printable, targets)
 
 
 def register(sub) -> None:
@@ -26,16 +28,27 @@ def register(sub) -> None:
     validate.add_argument("paths", nargs="+", metavar="CLIENT_DIR_OR_FILE")
     validate.add_argument("--questionnaire", default="maturity",
                           help="for answer files: bundled name or .yaml path (default maturity)")
+    add_client_options(validate)
     validate.set_defaults(func=_cmd_validate)
 
 
-def _problems(path: Path, questionnaire: str) -> list:
+def _client(path: Path, options: dict):
+    """The client folder at ``path``, read with the command line's options."""
+    params = file_params(path, **options)
+    return load_client(path).with_options(columns=params.columns, dates=params.dates,
+                                          ignore_columns=params.ignore_columns)
+
+
+def _problems(path: Path, questionnaire: str, options: dict) -> list:
     """Every problem of a client folder or answers file, without raising a DataError."""
     try:
         if path.is_file():
-            read_responses(path, load_questionnaire(questionnaire))
-            return []
-        return load_client(path).validate()
+            params = file_params(path, **options)
+            with file_conventions(params):
+                answers = read_responses(path, load_questionnaire(questionnaire),
+                                         ignore_columns=params.ignore_columns)
+            return wording_notes(answers)
+        return _client(path, options).validate()
     except DataError as exc:
         return exc.problems
 
@@ -45,19 +58,22 @@ _WITHOUT = {"responses": "no maturity score", "estimates": "no planning analysis
             "decisions": "no decision analysis"}
 
 
-def _notes(path: Path, problems: list) -> tuple[list, list[str]]:
+def _notes(path: Path, problems: list, options: dict) -> tuple[list, list[str]]:
     """The problems that are problems, and notes for the rest (missing files, rows set aside)."""
     real, notes, aside = [], [], {}
     for p in problems:
         if p.code == FILE_NOT_FOUND and not path.is_file():
             stem = Path(str(p.file)).stem
             notes.append(f"no {Path(str(p.file)).name}: {_WITHOUT.get(stem, 'not analysed')}")
+        elif p.code == READ_BY_WORDING:
+            notes.append(f"{Path(str(p.file)).name}: column {p.column!r} "
+                         f"{p.message.removeprefix('column ')}")
         elif p.code == ROW_SET_ASIDE:
             aside.setdefault((p.file, p.message), []).append(p.row)
         else:
             real.append(p)
     if path.is_dir():
-        client = load_client(path)
+        client = _client(path, options)
         for stem, file, without in (("estimates", "estimates.csv", "no planning analysis"),
                                     ("work_items", "work_items.csv, status history or event log",
                                      "no flow analysis"),
@@ -72,10 +88,10 @@ def _notes(path: Path, problems: list) -> tuple[list, list[str]]:
 
 
 def _cmd_validate(args) -> int:
-    n_problems = 0
+    n_problems, options = 0, client_options(args)
     for path in targets(args.paths):
         try:
-            problems, notes = _notes(path, _problems(path, args.questionnaire))
+            problems, notes = _notes(path, _problems(path, args.questionnaire, options), options)
         except OpsdxError as exc:
             print(f"{printable(path.name)}: {printable(exc)}")
             n_problems += 1

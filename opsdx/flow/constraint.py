@@ -33,7 +33,7 @@ from scipy import stats
 from ..errors import OpsdxError
 from ..notes import Note
 from ..output import json_safe
-from ..results import Result
+from ..results import Result, likelihood
 from .capacity import (MIN_QUEUE_SHARE, exposure_by_level, servers_from_departures, step_counts,
                        wait_slope)
 from .statuses import NOTE_CODES as _STATUS_NOTES
@@ -607,10 +607,10 @@ def _statements(table: pd.DataFrame, constraint: str | None, confidence: float,
     t = table.set_index("stage")
     row = t.loc[constraint]
     lead = "provisionally " if provisional else ""
-    shown = "above 0.99" if confidence > 0.99 else f"{confidence:.2f}"
-    out = {"verdict": f"{constraint} is {lead}the constraint (confidence {shown}): work arrives "
-                      f"at {row['arrivals_per_week']:.1f} items a week and it can finish about "
-                      f"{row['capacity_per_week']:.1f} ({row['utilisation']:.0%} utilised)."}
+    out = {"verdict": f"{constraint} is {lead}the constraint ({likelihood(confidence)} on this "
+                      f"data): work arrives at {row['arrivals_per_week']:.1f} items a week and "
+                      f"it can finish about {row['capacity_per_week']:.1f}, so the work takes "
+                      f"{row['utilisation']:.0%} of its capacity."}
     growth = row["wip_growth_per_week"]
     if growth * weeks >= max(5.0, 2.0 * row["mean_wip"]):
         tail = (": more arrives than it can finish." if row["utilisation"] >= 1.0 else
@@ -632,9 +632,11 @@ def _statements(table: pd.DataFrame, constraint: str | None, confidence: float,
                           "but never held work back: "
                           + ("time there does not grow with the work waiting, so it is a delay, "
                              "not a constraint." if not np.isfinite(t.at[longest, "capacity_per_day"])
-                             else f"it is {t.at[longest, 'utilisation']:.0%} utilised."))
+                             else f"its work takes {t.at[longest, 'utilisation']:.0%} of its "
+                                  "capacity."))
     runner = table[(table["stage"] != constraint) & np.isfinite(table["capacity_per_day"])]
     if len(runner):
         r = runner.sort_values("utilisation", ascending=False).iloc[0]
-        out["runner_up"] = f"Next tightest: {r['stage']} at {r['utilisation']:.0%} utilisation."
+        out["runner_up"] = (f"Next tightest: {r['stage']}, whose work takes "
+                            f"{r['utilisation']:.0%} of its capacity.")
     return out

@@ -292,15 +292,17 @@ class DecisionReport(Result):
 
         others = self.by_decider.iloc[1:]
         vs = (f"against {days(o['latency_p50_others'], others['longest_wait_days'].max())} "
-              "for everyone else." if len(others) else "(no one else decides).")
+              "with everyone else." if len(others) else "(no one else decides).")
         out = {
-            "router": f"{top['decider']} decides {top['share']:.0%} of all decisions; their "
-                      f"median latency is {days(top['latency_p50'], top['longest_wait_days'])} "
+            "router": f"{top['decider']} decides {top['share']:.0%} of all decisions, and a "
+                      f"decision waits a median "
+                      f"{days(top['latency_p50'], top['longest_wait_days'])} for them "
                       + vs,
             "concentration": f"Decisions are as concentrated as if {self.equivalent_deciders:.1f} "
                              f"people shared them equally.",
-            "latency": f"Median decision latency {days(o['latency_p50'], o['longest_wait_days'])}, "
-                       f"P85 {days(o['latency_p85'], o['longest_wait_days'])}; "
+            "latency": f"Half the decisions are made within "
+                       f"{days(o['latency_p50'], o['longest_wait_days'])} of being raised, 85 "
+                       f"in 100 within {days(o['latency_p85'], o['longest_wait_days'])}; "
                        f"{_count(o['pending'], 'decision')} still pending (counted at "
                        f"{'its' if o['pending'] == 1 else 'their'} age so far)."}
         if self.two_way_as_one_way:
@@ -318,10 +320,13 @@ class DecisionReport(Result):
                                        "without any one of them, more than half the decision "
                                        "categories would have no one who has decided one before.")
             else:
-                out["truck_factor"] = (f"Truck factor {self.truck_factor}: without "
-                                       f"{', '.join(self.truck_factor_people)}, more than half "
-                                       "the decision categories would have no one who has "
-                                       "decided one before.")
+                people = list(map(str, self.truck_factor_people))
+                named = (people[0] if len(people) == 1 else
+                         ", ".join(people[:-1]) + " and " + people[-1])
+                out["truck_factor"] = (f"Without {named}, more "
+                                       "than half the decision categories would have no one "
+                                       "who has decided one before (the truck factor is "
+                                       f"{self.truck_factor}).")
         return out
 
     def headline(self) -> dict:

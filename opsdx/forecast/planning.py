@@ -172,7 +172,8 @@ class PlanningResult(Result):
         items = "item" if h["n_finished"] == 1 else "items"
         out = {"history": f"Across {h['n_finished']} finished {items}"
                + (" (weighted towards recent work)" if weighted else "")
-               + f", the median took {h['median_ratio']:.2f}x its estimate; "
+               + f", the typical one (the median) took {h['median_ratio']:.2f} times its "
+               "estimate; "
                f"{h['share_over']:.0%} overran, {h['share_on']:.0%} finished exactly on estimate "
                f"and {h['share_under']:.0%} under it."}
         if h["unit_check"]:
@@ -184,15 +185,23 @@ class PlanningResult(Result):
                          "took, not what was hoped).")
         if (self.backtest is not None and not math.isnan(h["backtest_p80_coverage"])
                 and h["backtest_n"] >= MIN_BACKTEST):
-            out["backtest"] = self.backtest.sentence(0.8)
+            inside = h["backtest_inside_view_coverage"]
+            by = self.params.get("by") or []
+            source = (f"from past work of the same {' and '.join(by)}" if by
+                      else "from all past work")
+            out["backtest"] = (
+                f"Tested on the past: budgets {source}, meant to hold 8 times in 10, held for "
+                f"{h['backtest_p80_coverage']:.0%} of {h['backtest_n']} {self.backtest.unit}"
+                + ("." if math.isnan(inside) else
+                   f"; the estimates alone held for {inside:.0%}."))
             recal = h["backtest_p80_coverage_recalibrated"]
             table = self._backtest_table()
             row = table[np.isclose(table["p"], 0.8)].iloc[0]
             if not math.isnan(recal) and abs(row["coverage_same_rows"] - 0.8) > 0.05:
                 out["recalibrated"] = (
-                    f"Recalibrated from earlier outcomes, the P80 covered {recal:.0%} of the "
-                    f"{int(row['n_recalibrated'])} tasks it could be applied to (as forecast: "
-                    f"{row['coverage_same_rows']:.0%}).")
+                    f"Adjusted by the outcomes before each task, the 8-in-10 budget held for "
+                    f"{recal:.0%} of the {int(row['n_recalibrated'])} tasks it could be applied "
+                    f"to (unadjusted: {row['coverage_same_rows']:.0%}).")
         if self.schedule is not None:
             h80 = h["open_effort_p80"]
             unit = f" {h['unit']}" if h["unit"] else " (in the estimates' unit)"

@@ -29,6 +29,9 @@ __all__ = ["dimension_scores", "find_blockers", "item_agreement", "scores_by_rol
 #: The codes of :attr:`MaturityResult.notes <opsdx.maturity.MaturityResult.notes>`, in the
 #: order the notes come:
 #:
+#: ``read_by_wording``
+#:     columns of a wide answers file read as items because their wording is
+#:     close to the item's text (a reworded form question), each named;
 #: ``respondent_left_out``
 #:     respondents without any scored answer, left out of the score;
 #: ``few_respondents``
@@ -54,7 +57,7 @@ __all__ = ["dimension_scores", "find_blockers", "item_agreement", "scores_by_rol
 #: ``stage_at_risk``
 #:     a stage that is met, but fails the threshold in at least 5% of the
 #:     bootstrap resamples (its weakest items named).
-NOTE_CODES = ("respondent_left_out", "few_respondents", "few_bootstrap", "items_unanswered",
+NOTE_CODES = ("read_by_wording", "respondent_left_out", "few_respondents", "few_bootstrap", "items_unanswered",
               "na_heavy_items", "skip_heavy_items", "respondents_skipping", "stage_without_items",
               "stage_unreachable", "few_items", "stage_at_risk")
 
@@ -185,6 +188,13 @@ def maturity_notes(responses, coverage, attainment, item_scores, boot_att, thres
 
     def note(code, text):
         out.append(Note("maturity", code, text))
+
+    by_wording = responses.attrs.get("by_wording") or {}
+    if by_wording:
+        note("read_by_wording", f"{len(by_wording)} column(s) of the answers file were read as "
+             "items because their wording is close to the item's: " + "; ".join(
+                 f"{header!r} as {item}" for header, item in by_wording.items())
+             + " (head a column with its item id to say so)")
 
     if len(left_out):
         note("respondent_left_out", f"{len(left_out)} respondent(s) gave no scored answer and "

@@ -31,23 +31,32 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 
 import numpy as np
 import pandas as pd
 
-from ..errors import OpsdxError, ProblemLog
+from ..errors import READ_BY_WORDING, OpsdxError, Problem, ProblemLog
 from ..tables import Source, Table, read_table, require_columns
 from .questionnaire import Questionnaire, load_questionnaire
 
-__all__ = ["read_responses", "STATUSES", "WIDE_IGNORED_COLUMNS"]
+__all__ = ["read_responses", "STATUSES", "WIDE_IGNORED_COLUMNS", "ROLE_STAND_INS",
+           "CLOSE_WORDING"]
 
 #: The three answer statuses, in this order (a pandas categorical).
 STATUSES = ["answered", "n/a", "skipped"]
 _STATUS_DTYPE = pd.CategoricalDtype(STATUSES)
 
 #: In a wide file without a ``respondent`` column, the first of these columns present
-#: identifies the respondent (case-insensitive); without any, respondents are "row 2", ...
+#: identifies the respondent (case-insensitive), unless it is blank or says the same for
+#: everyone ("anonymous"); without any, respondents are "row 2", ...
 RESPONDENT_STAND_INS = ("email address", "email", "e-mail", "name", "id")
+
+#: In a wide file without a ``role`` column, the first column headed by one of these (a
+#: question number, case and a closing ``?`` aside: ``Q2. What is your role?``) gives roles
+ROLE_STAND_INS = ("what is your role", "your role", "role in the organisation",
+                  "role in the organization", "job title", "your job title", "position",
+                  "department", "function")
 
 #: Columns that form tools add to wide exports and that are ignored (case-insensitive).
 WIDE_IGNORED_COLUMNS = frozenset({
@@ -78,9 +87,15 @@ def read_responses(source: Source, questionnaire: Questionnaire | str = "maturit
         * **wide**: a ``respondent`` column, optionally ``role``, and one
           column per item, one row per respondent (as form tools export). An
           item's column is headed by its id, by its id followed by text
-          (``KNOW-2A: In the last month...``) or by the item's text itself.
-          Columns such as ``Timestamp`` or ``Email`` are ignored (see
-          :data:`WIDE_IGNORED_COLUMNS`), as are those in ``ignore_columns``.
+          (``KNOW-2A: In the last month...``) or by the item's text itself,
+          with or without a question number (``Q3.``, ``3)``) and with small
+          rewordings (read by close wording, listed in ``attrs["by_wording"]``;
+          at least :data:`CLOSE_WORDING` similar to one item's text only). Without a ``respondent`` column an
+          ``Email``/``Name`` column stands in (:data:`RESPONDENT_STAND_INS`),
+          without ``role`` a ``What is your role?``/``Job title``/``Department``
+          column (:data:`ROLE_STAND_INS`). Columns such as ``Timestamp`` are
+          ignored (see :data:`WIDE_IGNORED_COLUMNS`), as are those in
+          ``ignore_columns``.
 
         Item ids, labels, N/A labels and the names of the columns above are
         matched without regard to case; roles that differ only in case are
@@ -106,7 +121,8 @@ def read_responses(source: Source, questionnaire: Questionnaire | str = "maturit
         ``skipped``), ``comment`` and ``row`` (where the answer is in the
         source: the spreadsheet row with the header as row 1, or the
         DataFrame's index label); ``attrs`` hold ``source``, ``shape``,
-        ``questionnaire`` and ``encoding``.
+        ``questionnaire``, ``encoding`` and ``by_wording`` (header -> item
+        id of the columns read by close wording).
 
     Raises
     ------
@@ -147,11 +163,12 @@ def read_responses(source: Source, questionnaire: Questionnaire | str = "maturit
         answers = _wide(table, q, log, {c.casefold() for c in ignore_columns})
     if answers is None:  # the columns needed to go on are missing
         log.raise_if_any()
+    by_wording = answers.attrs.get("by_wording", {})
     answers = _parse_answers(answers, q, log)
     log.raise_if_any()
     out = _complete_grid(answers, q)
     out.attrs.update(source=table.name, shape=shape, questionnaire=q.id,
-                     encoding=table.encoding)
+                     encoding=table.encoding, by_wording=by_wording)
     return out
 
 
@@ -172,6 +189,13 @@ def _clean_roles(role: pd.Series) -> pd.Series:
     spelling = (pd.DataFrame({"key": key, "role": role}).value_counts(sort=True)
                 .reset_index().drop_duplicates("key").set_index("key")["role"])
     return key.map(spelling)
+
+
+def _identifies(column: pd.Series) -> bool:
+    """Whether a column can tell respondents apart: not blank throughout, and not one value
+    for everyone (a single respondent aside)."""
+    given = column[column != ""]
+    return len(given) > 0 and (len(column) == 1 or given.nunique() > 1)
 
 
 def _check_respondents(frame: pd.DataFrame, rows: pd.Series, log: ProblemLog) -> None:
@@ -231,46 +255,139 @@ def _long(table: Table, q: Questionnaire, log: ProblemLog) -> pd.DataFrame | Non
     })
 
 
-def _item_columns(columns, q: Questionnaire) -> dict[str, str]:
-    """Map wide-file headers to item ids.
+#: A question's number as forms and edited sheets put it before the text: ``Q3.``, ``3)``,
+#: ``Question 3:``, ``#3 -``, ``3a.``
+_NUMBERING = re.compile(r"^\s*(?:(?:q|question|item|no\.?|nr\.?|#)\s*)?\d{1,3}[a-z]?"
+                        r"(?:\s*[.):\]\-\u2013\u2014]\s*|\s+)", re.IGNORECASE)
 
-    A header names an item when it is the item id (any case), starts with the
-    id followed by punctuation or a space (``KNOW-2A: In the last month...``,
-    ``[KNOW-2A] ...``), or is the item's text (as form tools export the
-    question as the header).
+#: Close wording: how similar (0 to 1, :class:`difflib.SequenceMatcher`) a header must be to
+#: an item's text to be read as that item, and by how much more than to any other item
+CLOSE_WORDING, CLOSE_MARGIN = 0.85, 0.05
+#: Below ``CLOSE_WORDING`` but at least this similar, the item is suggested ("did you mean")
+_SUGGEST_WORDING = 0.5
+
+
+def _item_columns(columns, q: Questionnaire) -> dict[str, tuple[str, str]]:
+    """Map wide-file headers to ``(item id, how)``, ``how`` being ``"id"``, ``"text"`` or
+    ``"wording"`` (read by close wording).
+
+    A header names an item when, after any question number (``Q3.``, ``3)``,
+    ``Question 3:``) is set aside, it is the item id (any case), starts with
+    the id followed by punctuation or a space (``KNOW-2A: In the last
+    month...``, ``[KNOW-2A] ...``), is the item's text (as form tools export
+    the question as the header; case, spacing, quotes and dashes, a closing
+    ``?`` or required-field ``*`` aside), is the text in a form grid's
+    brackets (``Practices [item text]``), or is a shortened text (at least
+    30 characters) that begins one item's text only. Failing those, a header
+    whose wording is at least :data:`CLOSE_WORDING` similar to one item's
+    text, and clearly closer to it than to any other, is read as that item.
     """
     ids = q.items["item_id"].tolist()
     by_fold = {i.casefold(): i for i in ids}
-    by_text = {_norm_text(t): i for t, i in zip(q.items["text"], ids)}
-    out = {}
+    texts = {_norm_text(t): i for t, i in zip(q.items["text"], ids)}
+    out: dict[str, tuple[str, str]] = {}
     for col in columns:
-        folded = col.casefold().lstrip("[( ")
-        if col.casefold() in by_fold:
-            out[col] = by_fold[col.casefold()]
-        elif _norm_text(col) in by_text:
-            out[col] = by_text[_norm_text(col)]
-        else:
-            for key, item in by_fold.items():
-                if folded.startswith(key) and (len(folded) == len(key)
-                                               or not (folded[len(key)].isalnum()
-                                                       or folded[len(key)] in "-_.")):
-                    out[col] = item
-                    break
+        for candidate in _header_candidates(col):
+            found = _exact_item(candidate, by_fold, texts)
+            if found:
+                out[col] = found
+                break
+    taken = {item for item, _ in out.values()}
+    for col in columns:
+        if col in out:
+            continue
+        scores = _wording_scores(col, texts)
+        if scores:
+            (best, item), second = scores[0], (scores[1][0] if len(scores) > 1 else 0.0)
+            if best >= CLOSE_WORDING and best - second >= CLOSE_MARGIN and item not in taken:
+                out[col] = (item, "wording")
+                taken.add(item)
     return out
 
 
+def _header_candidates(col: str) -> list[str]:
+    """The header, without its question number, and a form grid's bracketed row text."""
+    text = str(col).strip()
+    out = [text]
+    unnumbered = _NUMBERING.sub("", text, count=1)
+    if unnumbered and unnumbered != text:
+        out.append(unnumbered)
+    grid = re.search(r"\[([^\[\]]+)\]\s*$", text)
+    if grid and grid.start() > 0:
+        out.append(grid.group(1))
+    return out
+
+
+def _exact_item(header: str, by_fold: dict, texts: dict) -> tuple[str, str] | None:
+    folded = header.casefold()
+    if folded in by_fold:
+        return by_fold[folded], "id"
+    stripped = folded.lstrip("[( ")
+    for key, item in by_fold.items():
+        if stripped.startswith(key) and (len(stripped) == len(key)
+                                         or not (stripped[len(key)].isalnum()
+                                                 or stripped[len(key)] in "-_.")):
+            return item, "id"
+    norm = _norm_text(header)
+    if norm in texts:
+        return texts[norm], "text"
+    if len(norm) >= 30:
+        starts = [item for text, item in texts.items() if text.startswith(norm)]
+        if len(starts) == 1:
+            return starts[0], "text"
+    return None
+
+
+def _wording_scores(header: str, texts: dict) -> list[tuple[float, str]]:
+    """How similar the header (without its number) is to each item's text, best first; texts
+    that share under a third of their words with it are not compared (they cannot be close)."""
+    norm = _norm_text(_header_candidates(header)[-1])
+    if len(norm) < 12:  # a short header is a name, not a reworded question
+        return []
+    words = set(_WORD.findall(norm))
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(norm)
+    scores = []
+    for text, item in texts.items():
+        theirs = set(_WORD.findall(text))
+        if len(words & theirs) < max(len(words), len(theirs)) / 3:
+            continue
+        matcher.set_seq1(text)
+        scores.append((matcher.ratio(), item))
+    return sorted(scores, reverse=True)
+
+
+_WORD = re.compile(r"\w+")
+
+
+#: Typographic characters that forms and word processors put in place of plain ones
+_PLAIN = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+                        "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+
+
 def _norm_text(text: str) -> str:
-    return " ".join(str(text).casefold().split()).rstrip(" .?!:")
+    """Text as compared: NFKC, plain quotes and dashes, case and spacing folded, without a
+    closing ``.?!:`` or a required-field ``*`` / ``(required)``."""
+    plain = unicodedata.normalize("NFKC", str(text)).translate(_PLAIN).casefold()
+    plain = re.sub(r"\s*(\*|\(required\))\s*$", "", " ".join(plain.split()))
+    return plain.rstrip(" .?!:*")
 
 
 def _wide(table: Table, q: Questionnaire, log: ProblemLog, ignore: set[str]) -> pd.DataFrame:
     frame, rows = table.frame, table.rows
     if "respondent" not in frame:
         # form exports: the e-mail address or name identifies the respondent, else the row
+        # (not a column that says the same for everyone: "anonymous" in an anonymous form)
         by_fold = {c.casefold(): c for c in frame.columns}
-        stand_in = next((by_fold[c] for c in RESPONDENT_STAND_INS if c in by_fold), None)
+        stand_in = next((by_fold[c] for c in RESPONDENT_STAND_INS if c in by_fold
+                         and _identifies(frame[by_fold[c]])), None)
         frame = frame.rename(columns={stand_in: "respondent"}) if stand_in else \
             frame.assign(respondent=[f"row {r}" for r in rows])
+    if "role" not in frame:
+        by_norm = {_norm_text(_header_candidates(c)[-1]): c for c in reversed(frame.columns)}
+        stand_in = next((by_norm[c] for c in ROLE_STAND_INS if c in by_norm), None)
+        if stand_in is not None:
+            frame = frame.rename(columns={stand_in: "role"})
     _check_respondents(frame, rows, log)
     dup = (frame["respondent"] != "") & frame.duplicated("respondent", keep="first")
     log.add_rows("respondent appears in more than one row", rows[dup],
@@ -278,21 +395,23 @@ def _wide(table: Table, q: Questionnaire, log: ProblemLog, ignore: set[str]) -> 
                  expected="one row per respondent in a wide file")
 
     meta = {"respondent", "role", "comment"}
-    item_columns = _item_columns([c for c in frame.columns if c not in meta], q)
+    matched = _item_columns([c for c in frame.columns if c not in meta], q)
+    item_columns: dict[str, str] = {}
     first_column: dict[str, str] = {}
-    for col, item in list(item_columns.items()):
+    for col, (item, _) in matched.items():
         if item in first_column:
             log.add(f"a second column for item {item}", row=table.header_row, column=col,
                     expected=f"one column per item (first: {first_column[item]!r})")
-            del item_columns[col]
-        first_column.setdefault(item, col)
+            continue
+        first_column[item], item_columns[col] = col, item
     for col in frame.columns:
         folded = col.casefold()
-        if col not in meta and _item_columns([col], q) == {} \
+        if col not in meta and col not in matched \
                 and folded not in WIDE_IGNORED_COLUMNS and folded not in ignore:
             log.add("column is not an item of the questionnaire", row=table.header_row,
-                    column=col, expected=_item_hint(col, q)
-                    + "; pass ignore_columns=[...] for columns that are not items")
+                    column=col, expected=_header_hint(col, q)
+                    + "; list it in ignore_columns (client.yaml, --ignore-column, "
+                      "ignore_columns=[...]) if it is not an item")
     if not item_columns:
         sheets = (f" (workbook sheets: {', '.join(table.sheets)}; pass sheet=...)"
                   if len(table.sheets) > 1 else "")
@@ -305,7 +424,36 @@ def _wide(table: Table, q: Questionnaire, log: ProblemLog, ignore: set[str]) -> 
             .melt(id_vars=["respondent", "role", "row"], var_name="column", value_name="answer"))
     long["item_id"] = long["column"].map(item_columns)
     long["comment"] = ""
+    long.attrs["by_wording"] = {col: item for col, (item, how) in matched.items()
+                                if how == "wording" and col in item_columns}
     return long
+
+
+def wording_notes(answers: pd.DataFrame) -> list[Problem]:
+    """The columns of ``answers`` (as :func:`read_responses` gives them) read as items by
+    their close wording, as problems coded :data:`~opsdx.errors.READ_BY_WORDING` (notes,
+    for ``opsdx validate`` to show: they were read)."""
+    file = str(answers.attrs.get("source") or "<answers>").split(" + ")[0]
+    return [Problem(file, f"column read as item {item} by its close wording", row=1,
+                    column=header, code=READ_BY_WORDING)
+            for header, item in (answers.attrs.get("by_wording") or {}).items()]
+
+
+def _header_hint(header: str, q: Questionnaire) -> str:
+    """What a header that names no item was expected to be: the closest item id, or the
+    item whose text its wording is closest to."""
+    hint = _item_hint(header, q)
+    if "did you mean" in hint:
+        return hint
+    scores = _wording_scores(header, {_norm_text(t): i for t, i in
+                                      zip(q.items["text"], q.items["item_id"])})
+    if not scores or scores[0][0] < _SUGGEST_WORDING:
+        return hint
+    item = scores[0][1]
+    text = q.items.set_index("item_id").at[item, "text"]
+    short = text if len(text) <= 80 else text[:77].rstrip() + "..."
+    return (f"{hint} (did you mean {item}, {short!r}? head the column with the item id, "
+            f"e.g. '{item}: ...', when the question was reworded)")
 
 
 def _item_hint(value: str, q: Questionnaire) -> str:

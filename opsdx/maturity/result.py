@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..output import json_safe
-from ..results import Result
-from ._common import TOL, listing, text_number
+from ..results import Result, likelihood
+from ._common import FEW_RESPONDENTS, TOL, listing, text_number
 
 __all__ = ["MaturityResult", "FINDINGS"]
 
@@ -150,11 +150,17 @@ class MaturityResult(Result):
 
     def _statements(self) -> dict:
         lo, hi = self.index_ci
-        who = f"{self.n_respondents} respondent{'s' if self.n_respondents != 1 else ''}"
-        interval = (f" [{lo:.2f}, {hi:.2f}]" if pd.notna(lo) and pd.notna(hi) else "")
-        out = {"stage": f"Stage {self.stage} ({self.stage_name}) with probability "
-                        f"{self.stage_probability:.2f}; maturity index {self.index:.2f}"
-                        f"{interval} from {who}."}
+        n = self.n_respondents
+        who = f"the answers of {n} {'person' if n == 1 else 'people'}"
+        if n < FEW_RESPONDENTS:
+            who += " (few: another group could answer differently)"
+        level = self.params.get("ci", 0.9)
+        interval = (f" ({level:.0%} interval {lo:.2f} to {hi:.2f})"
+                    if pd.notna(lo) and pd.notna(hi) else "")
+        sure = ("" if pd.isna(self.stage_probability)
+                else f", {likelihood(self.stage_probability)}")
+        out = {"stage": f"Stage {self.stage} ({self.stage_name}){sure} from {who}; maturity "
+                        f"index {self.index:.2f}{interval}."}
         nxt = self.attainment[self.attainment["stage"] == self.stage + 1]
         if not len(nxt):
             out["next_stage"] = "Every stage is met: this is the top of the scale."
@@ -167,9 +173,9 @@ class MaturityResult(Result):
             if pd.isna(row["attainment"]):
                 out["next_stage"] = f"The next step, {label}, has no scored answer."
             else:
-                need = (f" of the {threshold:.2f} it needs" if threshold is not None else "")
-                out["next_stage"] = (f"The next step, {label}, is at attainment "
-                                     f"{row['attainment']:.2f}{need}.")
+                need = (f", and it needs {threshold:.2f}" if threshold is not None else "")
+                out["next_stage"] = (f"The next step, {label}: its practices score "
+                                     f"{row['attainment']:.2f} on a scale of 0 to 1{need}.")
         if len(self.blockers):
             out["blockers"] = ("The items that hold it up most: "
                                f"{listing(self.blockers['item_id'], limit=5)}.")

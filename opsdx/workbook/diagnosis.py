@@ -319,8 +319,7 @@ class Diagnosis(Result):
                     continue
                 cands.append(Recommendation(
                     title=b.recommendation, mechanism=b.mechanism or "maturity practice",
-                    evidence=f"\u201c{b.text}\u201d scores {b.score:.2f} against the "
-                             f"threshold {m.params['threshold']:.2f}",
+                    evidence=_practice_evidence(b, m.params["threshold"]),
                     effect=float(b.priority / total), source="maturity"))
         cands.sort(key=lambda r: r.effect, reverse=True)
         return cands[:k]
@@ -402,6 +401,16 @@ def _part(d: Diagnosis, label: str, fn, strict: bool):
     return None
 
 
+def _practice_evidence(item, threshold: float) -> str:
+    """What the answers say of one practice, in words: a statement of the problem (a reversed
+    item) says so, since agreeing with it is what lowers the score."""
+    quoted = f"\u201c{item.text.rstrip('.')}\u201d"
+    sign = (" is a sign of the problem, so agreeing with it lowers the score;" if item.reverse
+            else ":")
+    return (f"{quoted}{sign} the answers score the practice {item.score:.2f} on a scale of 0 "
+            f"to 1, where a stage needs {threshold:.2f}.")
+
+
 def diagnose(client, params: WorkbookParams | dict | None = None, *,
              parts=PARTS, strict: bool = False) -> Diagnosis:
     """Run every analysis on a client folder (a path, a :class:`~opsdx.Client`, or params).
@@ -435,6 +444,9 @@ def diagnose(client, params: WorkbookParams | dict | None = None, *,
         client = load_client(client)
     if not isinstance(params, WorkbookParams):
         params = workbook_params(**{"client_dir": str(client.path), **(params or {})})
+    if params.columns or params.dates or params.ignore_columns:
+        client = client.with_options(columns=params.columns, dates=params.dates,
+                                     ignore_columns=params.ignore_columns)
     from ..flow import (communication_paths, decision_report, delegation_chain, find_constraint,
                         hero_dependency)
     from ..forecast import assess_planning

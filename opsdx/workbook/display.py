@@ -81,21 +81,44 @@ def cover(diagnosis, params) -> None:
              + f"</p>{table}<p><i>{line}</i></p></div>")
 
 
-def show_figure(name: str, params=None) -> None:
-    """Show the current figure; with ``params.figures_dir`` set, also write it there as
-    ``<name>.png`` (for a deck) and ``<name>.svg`` (to scale), atomically. ``name`` is the
-    notebook's own, never a client's string."""
+def show_figure(name: str, params=None, alt: str | None = None) -> None:
+    """Show the current figure with ``alt`` as its text for screen readers (default: what its
+    titles say); with ``params.figures_dir`` set, also write it there as ``<name>.png`` (for
+    a deck) and ``<name>.svg`` (to scale), atomically. ``name`` is the notebook's own, never
+    a client's string; ``alt`` is escaped."""
+    import base64
+    import io
+
     import matplotlib.pyplot as plt
+    from IPython.display import display
 
     from ..output import atomic_path
 
+    fig = plt.gcf()
     folder = getattr(params, "figures_dir", None)
     if folder:
-        fig = plt.gcf()
         for suffix, extra in ((".png", {"dpi": 200}), (".svg", {})):
             with atomic_path(Path(folder) / f"{name}{suffix}") as tmp:
                 fig.savefig(tmp, format=suffix[1:], bbox_inches="tight", **extra)
-    plt.show()
+    text = " ".join(str(alt or _described(fig)).split())
+    png = io.BytesIO()
+    fig.savefig(png, format="png", dpi=100, bbox_inches="tight")
+    plt.close(fig)
+    data = base64.b64encode(png.getvalue()).decode("ascii")
+    # the HTML report takes text/html (an <img> with its alt text); other front ends the PNG
+    display({"text/html": f'<img src="data:image/png;base64,{data}" alt="{html.escape(text)}" '
+                          'style="max-width: 100%">',
+             "image/png": data, "text/plain": text}, raw=True)
+
+
+def _described(fig) -> str:
+    """A figure in words from its titles and axis labels (alt text when none is given)."""
+    titles = [fig._suptitle.get_text()] if getattr(fig, "_suptitle", None) else []
+    for ax in fig.axes:
+        title = ax.get_title() or " / ".join(t for t in (ax.get_ylabel(), ax.get_xlabel()) if t)
+        if title:
+            titles.append(title)
+    return "Chart: " + "; ".join(dict.fromkeys(titles)) if titles else "Chart"
 
 
 def _day(value) -> str:

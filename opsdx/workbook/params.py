@@ -62,6 +62,15 @@ class WorkbookParams(BaseModel):
     confidentiality: str = Field(
         "Confidential: prepared for the management of {client}.",
         max_length=500, description="The line on the cover and at the end ({client}: its name).")
+    columns: dict[str, str] = Field(
+        default_factory=dict, description="The client's headers, on top of client.yaml's "
+                                          "columns: {item_id: Ticket} in any data file having "
+                                          "that header, {work_items.item_id: Ticket} in one.")
+    dates: Optional[str] = Field(None, description="The client's dates that are not ISO 8601: "
+                                                   "dayfirst, or a strftime format.")
+    ignore_columns: list[str] = Field(default_factory=list,
+                                      description="Columns of a wide answers file that are not "
+                                                  "items, on top of client.yaml's.")
 
     @field_validator("logo")
     @classmethod
@@ -76,6 +85,40 @@ class WorkbookParams(BaseModel):
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    @field_validator("columns", mode="before")
+    @classmethod
+    def _columns_from_text(cls, value):
+        """``item_id=Ticket`` pairs, as ``--column`` and ``-p columns`` give them."""
+        return column_options(value) if isinstance(value, (str, list, tuple)) else value
+
+    @field_validator("columns")
+    @classmethod
+    def _known_files(cls, value: dict) -> dict:
+        from ..client import DATA_FILES
+
+        for key in value:
+            kind, _, name = key.rpartition(".")
+            if kind and kind not in DATA_FILES:
+                raise ValueError(f"{key!r}: {kind!r} is not a data file; "
+                                 f"one of {', '.join(DATA_FILES)}")
+            if not name.strip():
+                raise ValueError(f"{key!r}: the column name is missing")
+        return value
+
+    @field_validator("dates")
+    @classmethod
+    def _a_dates_option(cls, value):
+        if value is not None and value != "dayfirst" and "%" not in value:
+            raise ValueError(f"{value!r}: write 'dayfirst' or a strftime format such as "
+                             "%d/%m/%Y %H:%M")
+        return value
+
+    @field_validator("ignore_columns", mode="before")
+    @classmethod
+    def _one_column(cls, value):
+        """``-p ignore_columns Department`` (a header may itself hold a comma)."""
+        return [value] if isinstance(value, str) else value
 
     def parameters(self) -> dict:
         """The notebook's parameters as papermill passes them (plain values, dates as text)."""
@@ -108,6 +151,24 @@ def logo_data_uri(value: str, *, limit: int = 2_000_000) -> str:
     if len(data) > limit:
         raise ValueError(f"the logo {path.name} is {len(data) / 1e6:.1f} MB; at most 2 MB")
     return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def column_options(pairs) -> dict[str, str]:
+    """``{opsdx name: header}`` from ``NAME=HEADER`` texts (a text may hold several, split
+    by ``;``); ``FILE.NAME=HEADER`` for one data file only.
+
+    >>> column_options(["item_id=Ticket", "work_items.stage = Column"])
+    {'item_id': 'Ticket', 'work_items.stage': 'Column'}
+    """
+    if isinstance(pairs, str):
+        pairs = [p for p in pairs.split(";") if p.strip()]
+    out = {}
+    for pair in pairs:
+        name, sep, header = str(pair).partition("=")
+        if not sep or not name.strip() or not header.strip():
+            raise ValueError(f"{pair!r} is not NAME=HEADER (e.g. item_id=Ticket)")
+        out[name.strip()] = header.strip()
+    return out
 
 
 def workbook_params(**values) -> WorkbookParams:

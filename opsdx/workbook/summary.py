@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..maturity import FEW_RESPONDENTS
 from ..maturity.questionnaire import DEFAULT_STAGE_NAMES
+from ..results import likelihood
 
 __all__ = ["summary_sentences", "plot_summary", "roadmap"]
 
@@ -25,9 +27,14 @@ def summary_sentences(d) -> dict:
     or why there is none."""
     out = {}
     m = d.maturity
-    out["stage"] = ("No questionnaire answers, so no stage." if m is None else
-                    f"Stage {m.stage} of 5, \u201c{m.stage_name}\u201d: {m.stage_probability:.0%} "
-                    "likely from the answers given.")
+    if m is None:
+        out["stage"] = "No questionnaire answers, so no stage."
+    else:
+        n = m.n_respondents
+        few = " (few: another group could answer differently)" if n < FEW_RESPONDENTS else ""
+        out["stage"] = (f"Stage {m.stage} of 5, \u201c{m.stage_name}\u201d: "
+                        f"{likelihood(m.stage_probability)} from the answers of {n} "
+                        f"{'person' if n == 1 else 'people'}{few}.")
     c = d.constraint
     if c is None:
         out["constraint"] = "No work-item data, so no constraint."

@@ -17,7 +17,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from ...client import Client, find_clients, load_client
-from ...errors import FILE_NOT_FOUND, ROW_SET_ASIDE, DataError, OpsdxError
+from ...errors import NOT_BLOCKING, DataError, OpsdxError
 from ..params import WorkbookParams
 from .client_run import ClientJob, _failed_row
 from .ledger import _hash_files, _hash_inputs, _Registry, read_ledger
@@ -101,7 +101,14 @@ def _load(folder: Path) -> tuple:
 def _read(folder: Path, options: dict) -> _Folder:
     """Load one source folder, with its parameters and the hash of its files."""
     client, name, problem = _load(folder)
-    parameters = WorkbookParams(client_dir=str(folder), **options).parameters()
+    params = WorkbookParams(client_dir=str(folder), **options)
+    parameters = params.parameters()
+    if client is not None and (params.columns or params.dates or params.ignore_columns):
+        try:  # read as the notebook will read it
+            client = client.with_options(columns=params.columns, dates=params.dates,
+                                         ignore_columns=params.ignore_columns)
+        except OpsdxError as exc:
+            client, problem = None, str(exc)
     files_hash = _hash_files(folder) if client is not None else ""
     return _Folder(folder, client, name, problem, parameters, files_hash)
 
@@ -110,9 +117,10 @@ def _data_problem(client: Client) -> str | None:
     """What in a client's data blocks its run, or None.
 
     A missing data file is a missing section (the workbook says so), and a
-    row set aside is reported in the workbook: neither blocks the run.
+    row set aside or a form column read by its wording is reported in the
+    workbook: none blocks the run (:data:`~opsdx.errors.NOT_BLOCKING`).
     """
-    blocking = [p for p in client.validate() if p.code not in (ROW_SET_ASIDE, FILE_NOT_FOUND)]
+    blocking = [p for p in client.validate() if p.code not in NOT_BLOCKING]
     if not blocking:
         return None
     many = "" if len(blocking) == 1 else "s"

@@ -130,7 +130,8 @@ else:
         show_table(m.blockers[["item_id", "dimension", "text", "score", "recommendation",
                                "mechanism"]].head(8))
     for n in m.notes:
-        note(n)
+        if n.code != "read_by_wording":  # how the file was read: the appendix says it
+            note(n)
 
 # %% [markdown]
 # ## Flow and the constraint
@@ -177,8 +178,13 @@ else:
         note(f"{r.stage} needs {r.utilisation:.0%} of the capacity it showed: more work arrived "
              "than it finished over the period, so its queue grew (or it worked faster than "
              "measured while the queue was long, which makes the capacity an underestimate).")
+    say("The constraint period by period (it can move as the work changes):")
     show_table(c.timeline.assign(period_start=c.timeline["period_start"].dt.date,
                                  period_end=c.timeline["period_end"].dt.date))
+    if (c.timeline["utilisation"] > 1).any():
+        say("A period above 1 (100% of capacity) is one in which more work arrived at the stage "
+            "than it could finish, so its queue grew then; the figure for the whole data above "
+            "averages the periods of growing and shrinking queues.")
     for n in c.notes:
         note(n)
 
@@ -216,7 +222,8 @@ else:
     if p.backtest is not None:
         p.backtest.plot_calibration()
         show_figure("forecast-calibration", params, alt="How often past work finished within "
-                    "the budget given at each stated confidence level, against that level.")
+                    "the budget given at each stated confidence level, against that level. "
+                    + (p.statement("backtest") or ""))
     if p.completion is not None:
         say("When the open items will be finished, at each level of confidence:")
         show_table(p.completion.percentiles().assign(date=lambda t: t["date"].dt.date))
@@ -263,10 +270,14 @@ if d.paths is None and d.delegation is None:
 if d.flow is not None:
     summary = d.flow.quality_summary()
     if len(summary):
-        say("Rows of work_items set aside:")
+        say("Rows of the work-item data set aside:")
         show_table(summary)
     else:
         say("No row of the work-item data was set aside.")
+if d.maturity is not None:
+    for n in d.maturity.notes:
+        if n.code == "read_by_wording":
+            note(n)
 for n in d.notes:
     note(n)
 say(f"Computed with opsdx {h['opsdx_version']}; random draws seeded with {params.seed}, so "
@@ -288,7 +299,7 @@ note(params.confidentiality.replace("{client}", d.name))
 # * **Rework**: work sent back to an earlier step and done again.
 # * **Outside view**: judging a plan by what similar past work actually took, rather than by
 #   the plan's own estimate (the *inside view*).
-# * **Budget to be on time 8 times in 10** (P80): the estimate plus the margin that past work
+# * **A budget that holds 8 times in 10** (P80): the estimate plus the margin that past work
 #   needed in eight cases out of ten.
 # * **Backtest**: checking the budgets against work finished after them, as if made at the time.
 # * **Decision latency**: the days between a question being raised and its decision.

@@ -47,6 +47,37 @@ DATA_FILES = ("responses", "estimates", "work_items", "decisions", "status_histo
               "time_in_status", "event_log")
 
 
+#: The columns opsdx reads in each data file (a tracker's export and an event log are also
+#: read by the usual names of their columns; estimates may carry any attribute for ``by=``)
+KNOWN_COLUMNS = {
+    "responses": ("respondent", "role", "item_id", "answer", "comment"),
+    "estimates": ("item_id", "estimate", "actual", "estimated_on", "finished_on",
+                  "estimator", "kind"),
+    "work_items": ("item_id", "stage", "entered_at", "started_at", "exited_at", "owner"),
+    "decisions": ("decision_id", "raised_at", "decided_at", "shipped_at", "decider",
+                  "reversible", "category", "escalated"),
+    "status_history": ("item", "status", "changed_at", "assignee"),
+    "time_in_status": ("item", "created"),
+    "event_log": ("case", "activity", "timestamp", "lifecycle", "resource"),
+}
+
+
+def misnamed_column(name: str, kind: str | None = None) -> str | None:
+    """Why ``name`` (an opsdx column name a client's header is mapped to) looks like a typo, or
+    None: a name close to one opsdx reads, but not it (``itemid``, ``enterd_at``). Other names
+    pass, since estimates may carry attributes of the client's own (``team``)."""
+    import difflib
+
+    known = (KNOWN_COLUMNS.get(kind, ()) if kind else
+             tuple(dict.fromkeys(c for cols in KNOWN_COLUMNS.values() for c in cols)))
+    if name in known:
+        return None
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
+    if not close:
+        return None
+    return f"{name!r} is not a column opsdx reads (did you mean {close[0]!r}?)"
+
+
 class Dates(BaseModel):
     """How the client writes dates that are not ISO 8601 (``dates:`` in client.yaml)."""
 
@@ -162,6 +193,15 @@ class ClientSpec(BaseModel):
     @classmethod
     def _dates(cls, value):
         return _as_format(value) if isinstance(value, str) else value
+
+    @field_validator("columns")
+    @classmethod
+    def _column_names(cls, value: dict) -> dict:
+        wrong = [why for kind, mapping in value.items() for name in mapping
+                 if (why := misnamed_column(name, kind))]
+        if wrong:
+            raise ValueError("; ".join(wrong))
+        return value
 
     @property
     def date_formats(self) -> tuple:
@@ -365,8 +405,22 @@ class Client:
         """The validated estimates and actuals (see :func:`opsdx.read_estimates`)."""
         from .forecast import read_estimates
 
-        return self._data("estimates", read_estimates, estimate_unit=self.spec.estimate_unit,
-                          actual_unit=self.spec.actual_unit, hours_per_day=self.spec.hours_per_day)
+        return self._data("estimates", read_estimates,
+                          estimate_unit=self.spec.estimate_unit or self._header_unit("estimate"),
+                          actual_unit=self.spec.actual_unit or self._header_unit("actual"),
+                          hours_per_day=self.spec.hours_per_day)
+
+    def _header_unit(self, name: str) -> str | None:
+        """The unit a mapped header names in brackets (``Original estimate (h)``: hours), when
+        ``client.yaml`` names none."""
+        from .forecast.estimates import unit_name
+
+        header = {**self.anywhere, **self.spec.columns.get("estimates", {})}.get(name)
+        said = re.search(r"[(\[]\s*([^()\[\]]+?)\s*[)\]]\s*$", str(header or ""))
+        try:
+            return unit_name(said.group(1)) if said else None
+        except OpsdxError:
+            return None
 
     def flow_source(self) -> tuple[str, Path] | None:
         """Where the folder's work-item flow comes from: ``(kind, path)`` or None.

@@ -144,12 +144,14 @@ class Result:
         """
         if finding not in self.FINDINGS:
             raise OpsdxError(f"no finding {finding!r}; findings: {', '.join(self.FINDINGS)}")
-        return self._statements().get(finding)
+        found = self._statements().get(finding)
+        return None if found is None else _sentence_case(found)
 
     def sentences(self) -> list[str]:
-        """The findings in plain words, in the order of ``FINDINGS``."""
+        """The findings in plain words, in the order of ``FINDINGS`` (each starting with a
+        capital, also where a name such as "founder" opens it)."""
         found = self._statements()
-        return [found[k] for k in self.FINDINGS if k in found]
+        return [_sentence_case(found[k]) for k in self.FINDINGS if k in found]
 
     def _title(self) -> str:
         return type(self).__name__
@@ -163,6 +165,10 @@ class Result:
         notes = (f'<ul style="color:#555">{notes}</ul>' if notes else "")
         return (f'<div class="opsdx-result"><h4>{html.escape(self._title())}</h4>'
                 f"{lines}{shown}{notes}</div>")
+
+
+def _sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def likelihood(p: float) -> str:

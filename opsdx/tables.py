@@ -751,6 +751,37 @@ def mixed_zones(times: pd.Series, aware: pd.Series) -> pd.Series:
 
 
 #: Why a date such as 9999-12-31 is set aside, for the readers' row-level problems
+_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[./-](\d{1,2})[./-]\d{2,4}\b")
+
+
+def dates_expected(unread: pd.Series) -> str:
+    """What a date cell that was not read should have been: ISO 8601 or, when the client's
+    ``dates:`` are set, those; and when the cells look like ``31/01/2026`` (or ``01/31/2026``),
+    the ``dates:`` setting (or ``--dates`` option) that reads them.
+
+    >>> dates_expected(pd.Series(["31/01/2026 09:00", "05/02/2026"]))
+    'ISO 8601, e.g. 2025-03-04 or 2025-03-04 14:30; these look day-first (31/01/2026): say so with dates: {dayfirst: true} in client.yaml or --dates dayfirst'
+    """
+    formats = _CONVENTIONS.get().formats
+    base = "ISO 8601, e.g. 2025-03-04 or 2025-03-04 14:30"
+    if formats:
+        shown = ", ".join(formats[:3]) + (", ..." if len(formats) > 3 else "")
+        return f"{base}, or the client's dates ({shown})"
+    parts = unread.astype(str).str.extract(_NUMERIC_DATE).astype(float).dropna()
+    if not len(parts):
+        return base
+    day_first, month_first = (parts[0] > 12).any(), (parts[1] > 12).any()
+    if day_first and not month_first:
+        return (f"{base}; these look day-first (31/01/2026): say so with dates: "
+                "{dayfirst: true} in client.yaml or --dates dayfirst")
+    if month_first and not day_first:
+        return (f"{base}; these look month-first (01/31/2026): say so with dates: "
+                "'%m/%d/%Y' in client.yaml or --dates '%m/%d/%Y' (%H:%M for a time)")
+    return (f"{base}; for dates such as 05/01/2026 say whether the day or the month comes "
+            "first: dates: {dayfirst: true} or dates: '%m/%d/%Y' in client.yaml "
+            "(or --dates)")
+
+
 FAR_DATE = "a date before 1677 or after 2262"
 
 

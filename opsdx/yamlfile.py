@@ -118,7 +118,9 @@ def parse_yaml(text: str, log: ProblemLog, *, expected: str) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         log.add(f"not valid YAML: {getattr(exc, 'problem', None) or exc}",
-                row=mark.line + 1 if mark else None)
+                row=mark.line + 1 if mark else None,
+                expected="key: value lines; a value holding ': ', ' #', '?', ',', '[', ']', "
+                         "'{' or '}' in quotes, e.g. decider: 'Decided by?'")
     log.raise_if_any()
     if not isinstance(data, dict):
         log.add(f"the document must be a YAML mapping ({expected})", value=type(data).__name__)
@@ -152,8 +154,13 @@ def validate_model(model: type[Model], data: dict, text: str, log: ProblemLog) -
         return model.model_validate(data)
     except ValidationError as exc:
         lines = yaml_lines(text)
-        for err in exc.errors():
-            loc = tuple(err["loc"])
+        errors = exc.errors()
+        # a value of one of several kinds (dates: a format, or {dayfirst: ...}): the errors
+        # of the kind the value is not are noise, and the kinds' names are not keys
+        errors = [e for e in errors if not (e["type"] == "string_type" and len(e["loc"]) > 1
+                                            and e["loc"][-1] == "str" and len(errors) > 1)]
+        for err in errors:
+            loc = tuple(part for part in err["loc"] if part not in _KIND_TAGS)
             value = err.get("input") if err["type"] != "missing" else None
             expected = None
             if err["type"] == "extra_forbidden":
@@ -168,6 +175,10 @@ def validate_model(model: type[Model], data: dict, text: str, log: ProblemLog) -
             log.add(message, row=line_of(lines, loc), column=path_text(loc),
                     value=None if isinstance(value, (dict, list)) else value, expected=expected)
         return None
+
+
+#: What pydantic puts in an error's location to say which kind of a union failed
+_KIND_TAGS = frozenset({"str", "int", "float", "bool", "Dates", "TimeInStatus", "Team"})
 
 
 def _fields_at(annotation: Any, loc: tuple) -> list[str]:

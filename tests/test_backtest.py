@@ -52,7 +52,7 @@ def test_pit_and_plot():
     result = opsdx.backtest_reference_class(make_history(300))
     assert result.items["pit"].between(0, 1).all()
     ax = result.plot_calibration()
-    assert ax.get_xlabel() == "nominal probability p"
+    assert ax.get_xlabel() == "chance the budget promises to hold (P80 = 0.8)"
 
 
 def test_too_little_history():

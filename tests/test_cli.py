@@ -184,7 +184,7 @@ def test_flow_command_text_and_json(capsys, tmp_path):
     assert main(["flow", str(SAMPLES / "northwind-freight")]) == 0
     out = capsys.readouterr().out
     assert "Founder approval is the constraint" in out
-    assert "founder decides 64% of all decisions" in out and "(the truck factor is 1)" in out
+    assert "Founder decides 64% of all decisions" in out and "(the truck factor is 1)" in out
     assert "Awaiting customer confirmation" in out and "no limit shown" in out
     assert main(["flow", str(SAMPLES), "--json"]) == 0
     records = {r["client"]: r for r in json.loads(capsys.readouterr().out)}
@@ -285,7 +285,7 @@ def test_a_client_folder_given_as_dot_is_named_by_its_folder(tmp_path, monkeypat
     assert main(["validate", "."]) == 0  # a row set aside is a note: the analysis runs
     out = capsys.readouterr().out
     assert out.startswith("acme: ok (1 note)") and "note: acme/work_items.csv: 1 row set " \
-        "aside, not a timestamp" in out
+        "aside, not a date (expected ISO 8601" in out
 
 
 def test_validate_notes_missing_files_and_rows_set_aside_without_failing(tmp_path, capsys):
@@ -312,6 +312,15 @@ def test_init_writes_a_client_folder_whose_templates_read_back(tmp_path, capsys)
     assert "acme: wrote client.yaml, templates/responses.csv" in capsys.readouterr().out
     client = opsdx.load_client(folder)
     assert client.name == "Acme Ltd" and client.spec.assessment_date is not None
+    # the commented conventions are valid as they stand once uncommented
+    text = (folder / "client.yaml").read_text()
+    for key in ("# columns:", "#   work_items:", "#   estimates:", "# dates:", "# ignore_columns:"):
+        assert key in text
+        text = text.replace(key, key[2:], 1)
+    (tmp_path / "uncommented").mkdir()
+    (tmp_path / "uncommented" / "client.yaml").write_text(text)
+    spec = opsdx.load_client(tmp_path / "uncommented").spec
+    assert spec.columns["work_items"]["item_id"] == "Ticket" and spec.ignore_columns
     sheet = pd.read_csv(folder / "templates" / "responses.csv")
     q = opsdx.load_questionnaire("maturity")
     assert list(sheet.columns[:3]) == ["respondent", "role", f"KNOW-2A: {q.items.iloc[0].text}"]

@@ -57,6 +57,37 @@ def test_a_home_made_folder_reads_as_the_sample_it_was_made_from(tmp_path):
     assert d.headline()["constraint"] == "Founder approval" and not d.failures
 
 
+def test_day_first_dates_without_dates_say_how_to_read_them(tmp_path):
+    folder = home_made(tmp_path)
+    text = (folder / "client.yaml").read_text()
+    (folder / "client.yaml").write_text(text.replace("dates: {dayfirst: true}\n", ""))
+    client = opsdx.load_client(folder)
+    hint = ("these look day-first (31/01/2026): say so with dates: {dayfirst: true} in "
+            "client.yaml or --dates dayfirst")
+    for read in (client.decisions, client.estimates):
+        with pytest.raises(opsdx.DataError) as err:
+            read()
+        assert all(hint in p.expected for p in err.value.problems if p.message == "not a date")
+    with pytest.raises(opsdx.DataError) as err:  # no row left: the reasons are the error
+        client.work_items()
+    assert hint in str(err.value)
+    us = opsdx.load_client(folder).with_options(dates="%m/%d/%Y")
+    with pytest.raises(opsdx.DataError, match=r"or the client's dates \(%m/%d/%Y\)"):
+        us.decisions()
+
+
+def test_a_unit_in_the_header_is_the_estimates_unit(tmp_path):
+    folder = home_made(tmp_path)  # "Original estimate (h)", "Time spent (h)"
+    text = (folder / "client.yaml").read_text()
+    lines = [line for line in text.splitlines() if not line.startswith(("estimate_unit",
+                                                                        "actual_unit"))]
+    (folder / "client.yaml").write_text("\n".join(lines) + "\n")
+    client = opsdx.load_client(folder)
+    assert client.spec.estimate_unit is None
+    ours = opsdx.load_client(SAMPLES / "northwind-freight").estimates()
+    assert client.estimates().attrs["unit"] == "hours" == ours.attrs["unit"]
+
+
 def test_without_the_conventions_the_same_files_are_refused_by_name(tmp_path):
     folder = home_made(tmp_path)
     text = (folder / "client.yaml").read_text()
@@ -77,6 +108,9 @@ def test_a_mapping_to_a_column_the_file_lacks_is_named(tmp_path):
 
 @pytest.mark.parametrize("yaml, message", [
     ("columns: {tickets: {item_id: Ticket}}\n", "columns"),
+    ("columns: {work_items: {itemid: Ticket}}\n", "'itemid' is not a column opsdx reads "
+                                                   "\\(did you mean 'item_id'\\?\\)"),
+    ("columns: {estimates: {team: Squad}}\n", None),  # an attribute of the client's own
     ("dates: dd/mm/yyyy\n", "is not a date format"),
     ("dates: {dayfirst: maybe}\n", "dayfirst"),
 ])
@@ -84,6 +118,9 @@ def test_bad_conventions_in_client_yaml(tmp_path, yaml, message):
     folder = shutil.copytree(SAMPLES / "northwind-freight", tmp_path / "acme")
     with open(folder / "client.yaml", "a") as fh:
         fh.write(yaml)
+    if message is None:
+        assert opsdx.load_client(folder).spec.columns["estimates"] == {"team": "Squad"}
+        return
     with pytest.raises(opsdx.OpsdxError, match=message):
         opsdx.load_client(folder)
 
@@ -188,6 +225,9 @@ def test_bad_command_line_conventions_are_named(tmp_path, capsys):
     assert "'item_id' is not NAME=HEADER" in capsys.readouterr().err
     assert main(["validate", str(folder), "--column", "tickets.item_id=Ticket"]) == 1
     assert "'tickets' is not a data file" in capsys.readouterr().out
+    assert main(["validate", str(folder), "--column", "work_items.enterd_at=Arrived"]) == 1
+    assert "'enterd_at' is not a column opsdx reads (did you mean 'entered_at'?)" in \
+        capsys.readouterr().out
     assert main(["validate", str(folder), "--dates", "dd/mm/yyyy"]) == 1
     assert "write 'dayfirst' or a strftime format" in capsys.readouterr().out
 

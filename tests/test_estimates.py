@@ -42,7 +42,8 @@ def test_every_problem_is_reported_with_row_and_column(tmp_path):
                      (6, "actual"), (7, "estimated_on"), (8, "finished_on"), (9, "estimate")}
     assert all(p.file == "bad.csv" for p in info.value.problems)
     assert "bad.csv, row 7, column 'estimated_on': not a date (value '01/02/2026'); " \
-           "expected a date written YYYY-MM-DD" in str(info.value)
+           "expected ISO 8601, e.g. 2025-03-04 or 2025-03-04 14:30; for dates such as " \
+           "05/01/2026 say whether the day or the month comes first" in str(info.value)
 
 
 def test_missing_columns(tmp_path):
@@ -180,7 +181,7 @@ def test_client_yaml_units_reach_the_estimates_and_a_mixup_is_flagged(tmp_path):
     assert mixups and mixups[0].startswith("all history: the median item took")
     assert any(r.title.startswith("Check that estimates and actuals") for r in
                d.recommendations(5))
-    assert not any(r.title.startswith("Budget from the outside view") for r in
+    assert not any(r.title.startswith("Budget from what past work") for r in
                    d.recommendations(5))
     text = (folder / "client.yaml").read_text()
     assert "estimate_unit: hours" in text   # the sample says what it logs

@@ -71,12 +71,13 @@ def test_a_logo_must_be_an_image_that_is_there(tmp_path):
 def test_the_first_page_says_each_finding_plainly(d):
     said = summary_sentences(d)
     assert said["stage"].startswith("Stage 1 of 5, \u201cSingle hero\u201d")
-    assert said["constraint"] == ("Founder approval limits how much work gets through: the work "
-                                  "that arrives would take 98% of its capacity.")
+    assert said["constraint"] == ("Founder approval is the bottleneck: the work that arrives "
+                                  "takes 98% of its capacity, so work queues there and any "
+                                  "growth in demand will stall at it.")
     assert said["planning"].startswith("Work typically takes 1.75 times its estimate; to be on "
                                        "budget 8 times in 10, plan 2.62 times the estimate "
                                        "(a 10-hour estimate needs 26)")
-    assert said["decisions"] == ("founder takes 64% of decisions, and a decision waits a median "
+    assert said["decisions"] == ("Founder takes 64% of decisions, and a decision waits a median "
                                  "8.8 days for them against 2.3 days with everyone else.")
     for text in said.values():
         for jargon in ("P80", "Herfindahl", "utilisation", "confidence", "_"):
@@ -125,6 +126,13 @@ def test_the_excel_workbook_has_tables_from_row_one_and_native_charts(d, tmp_pat
     wb = load_workbook(path)
     assert wb.sheetnames[:3] == ["Summary", "Roadmap", "Headline"]
     assert wb["Summary"]["A1"].value == "Northwind Freight Ltd"
+    assert wb["Summary"]["A3"].value == "Operations diagnostic, assessment of 12 October 2026"
+    assert wb["Summary"]["A4"].value.startswith("Confidential: prepared for the management of "
+                                               "Northwind Freight Ltd")
+    assert wb["Summary"]["A6"].value.startswith("Stage 1 (Single hero), almost certain")
+    figures = [row[0].value for row in wb["Headline"].iter_rows(min_row=2)]
+    assert "add to an estimate to be on budget 8 times in 10" in figures
+    assert not any("_" in f or "p80" in f for f in figures)
     for name in wb.sheetnames[1:]:
         ws = wb[name]
         assert ws["A1"].value not in (None, "Northwind Freight Ltd"), name  # the header row

@@ -19,7 +19,7 @@ import opsdx
 from opsdx.tables import parse_timestamps, read_table
 
 HEADER = "item_id,stage,entered_at,exited_at\n"
-NOT_A_TIMESTAMP = "not a timestamp (expected ISO 8601, e.g. 2025-03-04 14:30)"
+NOT_A_TIMESTAMP = "not a date (expected ISO 8601, e.g. 2025-03-04 or 2025-03-04 14:30)"
 MIXED = "time zone given on some rows but not on others"
 
 

@@ -61,6 +61,13 @@ questionnaire: {questionnaire}
 # stages: [Intake, Build, Review]   # work stages in flow order (default: from the data)
 # reassess_after_days: 90
 #
+# The client's spreadsheets as they come (or --column/--dates on the command line):
+# columns:                    # opsdx's name: the client's header, per file
+#   work_items: {{item_id: Ticket, stage: Step, entered_at: Arrived, exited_at: Left}}
+#   estimates: {{estimate: Original estimate (h), actual: Time spent (h)}}
+# dates: {{dayfirst: true}}     # 05/01/2026 is 5 January; or a format: '%m/%d/%Y %I:%M %p'
+# ignore_columns: [Department code]   # form columns that are not questionnaire items
+#
 # The data files, each optional (templates/ holds each with its header row):
 #   responses.csv or .xlsx   the answers (templates/responses.*: one row per respondent)
 #   estimates.csv            estimates and actual effort of past and open work

@@ -66,7 +66,7 @@ def _notes(path: Path, problems: list, options: dict) -> tuple[list, list[str]]:
             stem = Path(str(p.file)).stem
             notes.append(f"no {Path(str(p.file)).name}: {_WITHOUT.get(stem, 'not analysed')}")
         elif p.code == READ_BY_WORDING:
-            notes.append(f"{Path(str(p.file)).name}: column {p.column!r} "
+            notes.append(f"{p.file}: column {p.column!r} "
                          f"{p.message.removeprefix('column ')}")
         elif p.code == ROW_SET_ASIDE:
             aside.setdefault((p.file, p.message), []).append(p.row)

@@ -38,7 +38,8 @@ from ..errors import OpsdxError, ProblemLog
 from ..notes import Note
 from ..output import json_safe
 from ..results import Result
-from ..tables import FAR_DATE, Source, far_dates, parse_timestamps, read_table, require_columns
+from ..tables import (FAR_DATE, Source, dates_expected, far_dates, parse_timestamps, read_table,
+                      require_columns)
 from .workitems import as_flow
 
 __all__ = ["read_decisions", "decision_report", "DecisionReport", "hero_dependency", "km_quantile",
@@ -101,9 +102,9 @@ def read_decisions(source: Source, *, name: str | None = None, sheet: str | int 
         read[col] = when.notna()  # the zone check counts readable cells: others are reported
         unread = given & when.isna()
         far = unread & far_dates(frame[col]) if unread.any() else unread
-        log.add_rows("not a date or timestamp", rows[unread & ~far],
+        log.add_rows("not a date", rows[unread & ~far],
                      frame.loc[unread & ~far, col], column=col,
-                     expected="ISO 8601, e.g. 2025-03-04 or 2025-03-04 14:30")
+                     expected=dates_expected(frame.loc[unread & ~far, col]))
         log.add_rows(FAR_DATE, rows[far], frame.loc[far, col], column=col,
                      expected="a real date; leave the cell blank while the decision is open")
         out[col] = when

@@ -91,6 +91,12 @@ def plot_time_in_stage(flow, ax=None, constraint: str | None = None):
     palette = {s: ("C3" if s == constraint else "0.7") for s in flow.stages}
     sns.boxplot(data=data, x="days", y="stage", order=flow.stages, hue="stage", palette=palette,
                 legend=False, ax=ax, fliersize=1.5, linewidth=0.8, log_scale=True)
+    # plain numbers on the log axis: matplotlib's own are maths ($10^{-1}$), which a report
+    # that draws every text as itself (text.parse_math off, for clients' "$" signs) shows raw
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel("days in stage (log scale)")
     ax.set_ylabel("")
     title = "Time in stage" + (f" (constraint: {constraint})" if constraint else "")

@@ -33,7 +33,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, OpsdxError, Problem, ProblemLog
-from ..tables import FAR_DATE, Source, far_dates, parse_timestamps, read_table, require_columns
+from ..tables import (FAR_DATE, Source, dates_expected, far_dates, parse_timestamps, read_table,
+                      require_columns)
 
 __all__ = ["FlowData", "read_work_items", "from_event_log", "as_flow", "infer_stage_order"]
 
@@ -165,7 +166,9 @@ def read_work_items(source: Source, stages: Sequence[str] | None = None, *,
     for c, t in times.items():
         unread = given[c] & t.isna()
         far = unread & far_dates(raw[c]) if unread.any() else unread
-        flag(unread & ~far, c, "not a timestamp (expected ISO 8601, e.g. 2025-03-04 14:30)")
+        if (unread & ~far).any():
+            flag(unread & ~far, c, f"not a date (expected "
+                                   f"{dates_expected(raw.loc[unread & ~far, c])})")
         flag(far, c, f"{FAR_DATE} (a placeholder for open work? leave the cell blank)")
     if aware:  # among the cells that parsed: an unreadable one is reported as such
         read = {c: times[c].notna() for c in aware}

@@ -159,21 +159,22 @@ class BacktestResult(Result):
             _, ax = plt.subplots(figsize=(4.5, 4.5), layout="constrained")
         grid = np.linspace(0.05, 0.95, 19)
         pit = self.items["pit"].to_numpy()
-        ax.plot([0, 1], [0, 1], color="0.6", lw=1, ls="--", label="perfect calibration")
+        ax.plot([0, 1], [0, 1], color="0.6", lw=1, ls="--",
+                label="what a budget promises (perfect calibration)")
         ax.plot(grid, [np.mean(pit <= g) for g in grid], marker="o", ms=3,
-                label=f"{self.method} (PIT)")
+                label=f"what it delivered ({self.method})")
         summary = self.summary().dropna(subset=["p"])
         ax.scatter(summary["p"], summary["coverage"], color="C3", zorder=3,
-                   label=f"stated levels, all {len(self.items)} forecasts")
+                   label=f"the levels quoted, all {len(self.items)} forecasts")
         recal = summary.dropna(subset=["coverage_recalibrated"])
         if len(recal):
             n = int(recal["n_recalibrated"].iloc[0])
             ax.scatter(recal["p"], recal["coverage_same_rows"], facecolors="none",
-                       edgecolors="C3", zorder=3, label=f"as forecast, the {n} recalibrated")
+                       edgecolors="C3", zorder=3, label=f"as forecast, the {n} adjustable")
             ax.scatter(recal["p"], recal["coverage_recalibrated"], color="C2", marker="D", s=22,
-                       zorder=3, label=f"after recalibration, the same {n}")
-        ax.set_xlabel("nominal probability p")
-        ax.set_ylabel("share of outcomes at or below the P(p) forecast")
+                       zorder=3, label=f"adjusted by earlier outcomes, the same {n}")
+        ax.set_xlabel("chance the budget promises to hold (P80 = 0.8)")
+        ax.set_ylabel("share of later work that finished within it")
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
         ax.legend(loc="upper left", fontsize=8, frameon=False)

@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, OpsdxError, Problem, ProblemLog
-from ..tables import Source, read_table, require_columns
+from ..tables import Source, dates_expected, read_table, require_columns
 
 __all__ = ["read_estimates", "parse_numbers", "parse_amounts", "parse_dates",
            "finished_ratios", "unit_mixup", "unit_name", "UNITS"]
@@ -291,7 +291,7 @@ def read_estimates(source: Source, *, name: str | None = None, sheet: str | int 
             dates = parse_dates(frame[col])
             bad = (frame[col] != "") & dates.isna()
             log.add_rows("not a date", rows[bad], frame.loc[bad, col], column=col,
-                         expected="a date written YYYY-MM-DD")
+                         expected=dates_expected(frame.loc[bad, col]))
             out[col] = dates
     if {"estimated_on", "finished_on"} <= set(out.columns):
         early = out["finished_on"] < out["estimated_on"]

@@ -11,6 +11,7 @@ never guessed.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import warnings
 from functools import cached_property
@@ -44,6 +45,12 @@ NOTE_CODES = ("class_too_small", "class_key_missing", "tied_tail", "heavy_tail",
               "small_backtest", "no_open_items", "no_effort_forecast", "estimator_pooled",
               "no_completion", "far_last_finish", "short_window", "stale_throughput",
               "few_finishes")
+
+
+def _day(iso: str) -> str:
+    """``2026-10-27`` as a reader writes it: 27 October 2026."""
+    day = dt.date.fromisoformat(iso)
+    return f"{day.day} {day:%B %Y}"
 
 
 def _signed(share: float) -> str:
@@ -211,10 +218,10 @@ class PlanningResult(Result):
                 f"record, there is an 80% chance they take at most {_amount(h80)}"
                 f"{' ' + h['unit'] if h['unit'] else ''}.")
         if self.completion is not None:
+            p50, p85 = (_day(h[k]) for k in ("open_done_p50", "open_done_p85"))
             out["completion"] = (
                 f"At the throughput of the last {self.params['window_days']} days of data, they "
-                f"are done by {h['open_done_p50']} with 50% and by {h['open_done_p85']} with 85% "
-                "probability.")
+                f"are even odds to be done by {p50}, and 85% likely by {p85}.")
         return out
 
     def summary(self) -> pd.DataFrame:

@@ -277,8 +277,8 @@ class Diagnosis(Result):
             if d.router:
                 cands.append(Recommendation(
                     title=f"Move routine decisions off {top['decider']}: decision rights with "
-                          "owners and thresholds, guardrails that let Type 2 decisions execute "
-                          "at once",
+                          "owners and thresholds, and limits within which a decision that "
+                          "can be undone is carried out at once",
                     mechanism="Founder-as-router: every decision waits for one calendar; "
                               "governed activation replaces permission with guardrails",
                     evidence=d.statement("router"),
@@ -289,8 +289,9 @@ class Diagnosis(Result):
                 share = rev.at["reversible", "decisions"] / max(rev["decisions"].sum(), 1)
                 cands.append(Recommendation(
                     title="Decide reversible (two-way door) decisions fast, close to the work",
-                    mechanism="Two speeds of decision: irreversible (Type 1) decisions deserve "
-                              "deliberation, reversible (Type 2) ones speed",
+                    mechanism="Two speeds of decision: a decision that cannot be undone "
+                              "deserves deliberation; one that can be undone gains more from "
+                              "being made quickly than from being made perfectly",
                     evidence=d.statement("two_way"),
                     effect=float(share) * 0.5, source="decisions"))
         p = self.planning
@@ -305,8 +306,9 @@ class Diagnosis(Result):
                     effect=0.5, source="planning"))
             elif h["p80_uplift"] is not None and h["p80_uplift"] > 0.2:
                 cands.append(Recommendation(
-                    title=f"Budget from the outside view: plan at the reference class's P80 "
-                          f"(estimate plus {h['p80_uplift']:.0%}), not the bare estimate",
+                    title=f"Budget from what past work of the same kind took: plan the "
+                          f"estimate plus {h['p80_uplift']:.0%} to be on budget 8 times in 10, "
+                          "not the bare estimate",
                     mechanism="Planning fallacy and reference-class forecasting",
                     evidence=p.statement("history"), effect=float(min(1.0, h["share_over"])) * 0.6,
                     source="planning"))

@@ -112,6 +112,26 @@ def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index()
 
 
+#: The Headline sheet's figures, named as a manager reads them
+HEADLINE_WORDS = {
+    "client": "client", "sector": "sector", "assessment_date": "assessment date",
+    "next_assessment_due": "next assessment due by", "stage": "stage (1-5)",
+    "stage_name": "stage name", "stage_probability": "chance this is the stage",
+    "maturity_index": "maturity index (1-5)", "respondents": "people who answered",
+    "constraint": "the constraint", "constraint_confidence": "how sure (0-1)",
+    "constraint_utilisation": "share of its capacity the constraint's work takes",
+    "median_ratio": "actual / estimate (typical)",
+    "p80_uplift": "add to an estimate to be on budget 8 times in 10",
+    "backtest_p80_coverage": "tested on the past: share of work within that budget",
+    "inside_view_coverage": "tested on the past: share of work within its estimate",
+    "planning_unit_check": "units of estimates and actuals",
+    "top_decider_share": "share of decisions the main decider takes",
+    "equivalent_deciders": "as concentrated as this many equal deciders",
+    "decision_latency_p50": "days a decision typically waits",
+    "truck_factor": "people without whom most kinds of decision have no one",
+}
+
+
 def write_frames(path, sheets: dict, *, title: str | None = None,
                  charts: dict | None = None) -> Path:
     """Write ``{sheet title: DataFrame or list of sentences}`` to an .xlsx file, atomically.
@@ -163,7 +183,11 @@ def write_excel(diagnosis, path) -> Path:
     """The client's Excel workbook: summary, stage scores, blockers, stages, decisions, forecasts."""
     d = diagnosis
     sheets: dict = {}
-    summary = [*d.sentences(), ""]
+    day, params = d.assessment_date, d.params
+    who = ", ".join(p for p in (params.prepared_by, params.firm) if p)
+    summary = [f"Operations diagnostic, assessment of {day.day} {day:%B %Y}"
+               + (f"; prepared by {who}" if who else ""),
+               params.confidentiality.replace("{client}", d.name), "", *d.sentences(), ""]
     summary += [f"Recommendation {i}: {r.title} (mechanism: {r.mechanism}; evidence: {r.evidence})"
                 for i, r in enumerate(d.recommendations(), start=1)]
     summary += [""] + [f"Note: {n}" for n in d.notes]
@@ -171,8 +195,9 @@ def write_excel(diagnosis, path) -> Path:
     from .summary import roadmap
 
     sheets["Roadmap"] = roadmap(d)
-    headline = pd.DataFrame([{"figure": k.replace("_", " "), "value": v}
-                             for k, v in d.headline().items() if k != "opsdx_version"])
+    headline = pd.DataFrame([{"figure": HEADLINE_WORDS.get(k, k.replace("_", " ")), "value": v}
+                             for k, v in d.headline().items()
+                             if k != "opsdx_version" and v is not None])
     sheets["Headline"] = headline
     if d.since_last is not None:
         sheets["Since last assessment"] = d.since_last.summary().drop(columns="measure")

@@ -95,7 +95,7 @@ class WorkbookParams(BaseModel):
     @field_validator("columns")
     @classmethod
     def _known_files(cls, value: dict) -> dict:
-        from ..client import DATA_FILES
+        from ..client import DATA_FILES, misnamed_column
 
         for key in value:
             kind, _, name = key.rpartition(".")
@@ -104,6 +104,9 @@ class WorkbookParams(BaseModel):
                                  f"one of {', '.join(DATA_FILES)}")
             if not name.strip():
                 raise ValueError(f"{key!r}: the column name is missing")
+            wrong = misnamed_column(name, kind or None)
+            if wrong:
+                raise ValueError(wrong)
         return value
 
     @field_validator("dates")
@@ -182,7 +185,8 @@ def workbook_params(**values) -> WorkbookParams:
     try:
         return WorkbookParams(**values)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))} = {e.get('input')!r}: {e['msg']}"
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))} = {e.get('input')!r}: "
+                             f"{e['msg'].removeprefix('Value error, ')}"
                              for e in exc.errors())
         raise OpsdxError(f"workbook parameters: {problems}") from None
 

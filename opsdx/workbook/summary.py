@@ -43,11 +43,17 @@ def summary_sentences(d) -> dict:
                              "that arrives.")
     else:
         used = c.stages.set_index("stage").at[c.constraint, "utilisation"]
+        keeps_up = c.what_if(c.constraint, 1.0)["bound_now"] == "demand"
         # well under its capacity, with the line keeping up: the tightest stage, not yet a limit
-        if used < 0.8 and c.what_if(c.constraint, 1.0)["bound_now"] == "demand":
+        if used < 0.8 and keeps_up:
             out["constraint"] = (f"{c.constraint} is the tightest stage: the work that arrives "
                                  f"takes {used:.0%} of its capacity, so the line keeps up with "
                                  "demand today, and growth will meet this limit first.")
+        elif keeps_up and used <= 1:
+            # near its limit but still finishing what arrives: it makes work wait, and caps growth
+            out["constraint"] = (f"{c.constraint} is the bottleneck: the work that arrives "
+                                 f"takes {used:.0%} of its capacity, so work queues there and "
+                                 "any growth in demand will stall at it.")
         else:
             out["constraint"] = (f"{c.constraint} limits how much work gets through: the work "
                                  f"that arrives would take {used:.0%} of its capacity"
@@ -73,10 +79,16 @@ def summary_sentences(d) -> dict:
         top = dr.by_decider.set_index("decider")["latency_p50"].get(o["top_decider"])
         others = o.get("latency_p50_others")
         known = others is not None and others == others and top is not None and top == top
-        out["decisions"] = (f"{o['top_decider']} takes {o['top_share']:.0%} of decisions"
-                            + (f", and a decision waits a median {_days(top)} for them against "
-                               f"{_days(others)} with everyone else." if known else "."))
-    return out
+        if not known:
+            wait = "."
+        elif top >= 1.2 * others:
+            wait = (f", and a decision waits a median {_days(top)} for them against "
+                    f"{_days(others)} with everyone else.")
+        else:  # no longer than with the others: the share is the finding, not the wait
+            wait = (f"; decisions wait no longer for them than for everyone else (a median "
+                    f"{_days(top)} against {_days(others)}).")
+        out["decisions"] = f"{o['top_decider']} takes {o['top_share']:.0%} of decisions{wait}"
+    return {key: _first_capital(sentence) for key, sentence in out.items()}
 
 
 def _days(value) -> str:
@@ -169,7 +181,7 @@ def _planning(ax, p) -> None:
         return _empty(ax, title, "no estimates and actuals")
     h = p.headline()
     bars = [("estimate", 1.0), ("typical\nactual", h["median_ratio"]),
-            ("budget to be on\ntime 8 in 10", h["p80_ratio"])]
+            ("budget that holds\n8 times in 10", h["p80_ratio"])]
     ax.bar(range(3), [v for _, v in bars], color=[_GREY, _BLUE, _RED])
     for i, (_, v) in enumerate(bars):
         ax.text(i, v + 0.05, f"{v:.2f}\u00d7", ha="center", fontsize=9)
@@ -200,11 +212,17 @@ def _decisions(ax, dr) -> None:
     ax.set_title(title, loc="left", fontsize=11)
 
 
+def _first_capital(text) -> str:
+    text = str(text)
+    return text[:1].upper() + text[1:]
+
+
 def roadmap(d, k: int = 5) -> pd.DataFrame:
     """The recommendations as a plan to fill in: what, why it works, the evidence, and empty
     ``Owner`` and ``Due by`` columns."""
-    rows = [{"#": i, "Recommendation": r.title, "Why it works": r.mechanism,
-             "Evidence": r.evidence, "Owner": "", "Due by": ""}
+    rows = [{"#": i, "Recommendation": _first_capital(r.title),
+             "Why it works": _first_capital(r.mechanism),
+             "Evidence": _first_capital(r.evidence), "Owner": "", "Due by": ""}
             for i, r in enumerate(d.recommendations(k=k), start=1)]
     return pd.DataFrame(rows, columns=["#", "Recommendation", "Why it works", "Evidence",
                                        "Owner", "Due by"])

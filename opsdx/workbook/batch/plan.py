@@ -124,7 +124,8 @@ def _data_problem(client: Client) -> str | None:
     if not blocking:
         return None
     many = "" if len(blocking) == 1 else "s"
-    return f"{len(blocking)} data problem{many}; first: {blocking[0]}"
+    return (f"{len(blocking)} data problem{many}; first: {blocking[0]} "
+            f"(`opsdx validate {client.path}` lists {'them all' if many else 'it'})")
 
 
 def _done(job: ClientJob, last: dict | None, out: Path) -> bool:

@@ -215,7 +215,7 @@ def side_by_side(report, figures: pd.DataFrame | None) -> pd.DataFrame:
     stages = report.stages.set_index("stage")
     table = pd.DataFrame({
         "opsdx role": stages["role"].str.replace(r" \(.*\)", "", regex=True),
-        "opsdx wait p50": stages["wait_p50"], "opsdx service": stages["service_days"],
+        "opsdx wait p50": stages["wait_p50"], "opsdx service mean": stages["service_days"],
         "servers": stages["servers"], "utilisation": stages["utilisation"]})
     if figures is not None:
         table = figures.rename(columns={"n": "instances", "waiting_p50": "waiting p50",
@@ -246,8 +246,8 @@ def show(name: str, what: str, flow, report, read_s: float, analyse_s: float,
     if figures is not None and not (figures["service_p50"] > 0).any():
         print("   completions only: 'waiting p50' is the time since the case's previous "
               "completion (service included); the log has no service time")
-    if report.evidence:
-        print(f"   evidence: {report.evidence[0]}")
+    for sentence in report.sentences():  # the verdict and every finding behind it
+        print(f"   - {sentence}")
     table = side_by_side(report, figures).head(15)
     with pd.option_context("display.width", 200, "display.max_colwidth", 40):
         print(table.map(_fmt).to_string())

@@ -257,7 +257,10 @@ if d.paths is None and d.delegation is None:
 #   piles up; the constraint is the stage whose arriving work uses the largest share of its
 #   capacity (utilisation), among the stages that have shown a limit (Goldratt; Hopp and
 #   Spearman, *Factory Physics*). *Days in stage (typical)* is the median, queue included;
-#   *next stage idle* the share of time the following stage had nothing to do.
+#   *idle share of the stages it feeds* the share of time the stages its work goes to next
+#   had nothing to do, weighted by the work each gets from it; a stage whose visits mostly
+#   last exactly the same time (an auto-close after 15 days) is a timer, not a capacity; and
+#   a stage is named the constraint only when its work takes at least half its capacity.
 # * **Decisions**: Kaplan-Meier latency with pending decisions counted at their age;
 #   Herfindahl concentration; truck factor over decision categories.
 # * **Planning**: reference-class forecasting (Kahneman and Tversky; Lovallo and Kahneman;

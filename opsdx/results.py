@@ -62,7 +62,7 @@ PLAIN_HEADERS = {
     "time_p85": "days in stage (85 in 100 within)", "wait_p50": "days waiting (typical)",
     "servers": "people or slots", "service_days": "days of work per item",
     "capacity_per_week": "can finish a week", "utilisation": "share of capacity needed",
-    "utilisation_se": "share of capacity: margin", "next_idle_share": "next stage idle",
+    "utilisation_se": "share of capacity: margin", "next_idle_share": "idle share of the stages it feeds",
     "net_flow_per_week": "arriving minus finished a week",
     "wip_growth_per_week": "work in progress growth a week",
     "period_start": "from", "period_end": "to", "confidence": "how sure",

@@ -411,3 +411,25 @@ def test_an_export_given_to_the_wrong_reader_is_named_at_once():
     sample = Path(__file__).resolve().parent.parent / "sample_data" / "kestrel-software"
     with pytest.raises(opsdx.OpsdxError, match="is a client folder"):
         opsdx.read_tracker(sample, sample / "statuses.yaml")
+
+
+def test_an_xes_interval_log_gives_each_visit_its_start(tmp_path):
+    """pm4py writes an interval log with a start_timestamp on each event (no lifecycle)."""
+    def event(activity, start, end):
+        return (f'<event><string key="concept:name" value="{activity}"/>'
+                f'<date key="start_timestamp" value="{start}"/>'
+                f'<date key="time:timestamp" value="{end}"/></event>\n')
+    path = tmp_path / "interval.xes"
+    path.write_text('<?xml version="1.0" encoding="UTF-8"?>\n<log>\n<trace>'
+                    '<string key="concept:name" value="1"/>\n'
+                    + event("place order", "2015-01-05T09:00:07.000+00:00",
+                            "2015-01-05T09:10:00.000+00:00")
+                    + event("make delivery", "2015-01-07T09:21:32.000+00:00",
+                            "2015-01-07T10:00:00.000+00:00")
+                    + "</trace>\n</log>\n")
+    flow = opsdx.read_xes(path)
+    v = flow.visits.set_index("stage")
+    assert v.at["make delivery", "entered_at"] == T("2015-01-05 09:10")
+    assert v.at["make delivery", "started_at"] == T("2015-01-07 09:21:32")
+    assert v.at["place order", "started_at"] == T("2015-01-05 09:00:07")
+    assert flow.quality.empty

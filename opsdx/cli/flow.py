@@ -85,7 +85,7 @@ def _print_constraint(d) -> None:
     print("  stages (flow order):")
     for row in report.stages.itertuples():
         cap = "no limit shown" if row.capacity_per_week == float("inf") else (
-            f"capacity {row.capacity_per_week:.1f}/wk, {row.utilisation:.0%} utilised")
+            f"capacity {row.capacity_per_week:.1f}/wk, its work takes {row.utilisation:.0%}")
         print(f"    {printable(row.stage):<30} in {row.arrivals_per_week:5.1f}/wk  "
               f"WIP {row.mean_wip:5.1f}  p50 {row.time_p50:5.1f} d  {cap}")
     shifts = report.timeline["constraint"].dropna().unique()

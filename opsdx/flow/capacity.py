@@ -66,7 +66,9 @@ def servers_from_departures(exposure: np.ndarray, departures: np.ndarray):
     from WIP k. ``c`` is ``np.inf`` when the rate never flattens.
     """
     k = np.arange(exposure.size, dtype=float)
-    keep = (k >= 1) & (exposure > 0)
+    # a level held for less than a microsecond (an exit the instant after an entry, as date-only
+    # or rounded data gives) says nothing of a rate, and would divide by almost nothing
+    keep = (k >= 1) & (exposure > 1e-11)
     k, T, D = k[keep], exposure[keep], departures[keep]
     if D.sum() == 0:
         return np.inf, 0.0, 0.0

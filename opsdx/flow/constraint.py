@@ -4,12 +4,17 @@
 (see :mod:`opsdx.flow.capacity`), divides the work arriving at the stage by
 it (utilisation), and names the stage with the highest utilisation, provided
 it has *shown* a limit: a queue formed in front of it and its pace stopped
-rising with the work waiting. A long stage that never made anyone wait (a
-customer sign-off, a soak test) is a delay, not a constraint, however long
-items spend in it. The other signals a consultant looks for are reported next
-to the verdict and in plain sentences: the queue growing in front of the
-stage, the stage after it standing idle, and time in stage rising with the
-WIP found on arrival.
+rising with the work waiting, at a utilisation of at least
+:data:`MIN_CONSTRAINT_UTILISATION` (far from its limit, a stage makes no
+queue of its own: waits in front of it are the customer's, a schedule's or a
+batch's). A long stage that never made anyone wait (a customer sign-off, a
+soak test) is a delay, not a constraint, however long items spend in it; so
+is a timer, a stage whose visits mostly last the same time to the minute (an
+auto-close after 15 days). The other signals a consultant looks for are
+reported next to the verdict and in plain sentences: the queue growing in
+front of the stage, the stages its work goes to next standing idle (as
+observed, weighted by the flow to each: :attr:`ConstraintReport.successors`),
+and time in stage rising with the WIP found on arrival.
 
 References
 ----------
@@ -44,6 +49,13 @@ __all__ = ["find_constraint", "ConstraintReport"]
 
 #: t statistic of the time-in-stage vs WIP-at-arrival slope a stage needs to count as a queue.
 MIN_SLOPE_T = 3.0
+#: The least utilisation at which a stage's limit is a constraint: below it, queueing for the
+#: stage's own capacity is small (an M/M/1 queue at 0.5 waits one service time on average),
+#: and the waits in front of it come from elsewhere (customers, schedules, batching).
+MIN_CONSTRAINT_UTILISATION = 0.5
+#: A stage is a timer (a fixed delay, not a capacity) when at least this share of its finished
+#: visits last the same time to the minute, a day or more (an auto-close after 15 days).
+TIMER_SHARE = 0.2
 #: Below these, a verdict is provisional: weeks of data, and items the constraint's capacity rests on.
 THIN_WEEKS, THIN_EVIDENCE = 8, 100
 #: Highest confidence a provisional verdict states: with one stage showing a limit, and with more.
@@ -57,8 +69,8 @@ PROVISIONAL_CAP = {1: 0.5, 2: 0.8}
 NOTE_CODES = ("provisional", "no_started_at", "shared_person", "rows_set_aside") + \
     _STATUS_NOTES + _TRACKER_NOTES
 #: The findings :meth:`ConstraintReport.statement` renders, in the order of ``sentences()``.
-FINDINGS = ("verdict", "busiest", "wip_growth", "next_idle", "wait_slope", "longest",
-            "runner_up")
+FINDINGS = ("verdict", "busiest", "tightest", "wip_growth", "next_idle", "wait_slope",
+            "longest", "timers", "runner_up")
 _DAY = np.timedelta64(1, "D")
 
 
@@ -100,6 +112,8 @@ def _stage_stats(e: np.ndarray, s: np.ndarray | None, x: np.ndarray, t0: float, 
     x = np.where(x <= e, np.nextafter(e, np.inf), x)
     done = np.isfinite(x)
     times, delta, level, durations, before, order = step_counts(e, x[done], t0, t1)
+    # the instants the nudges above create (1e-16 days) are no time at all
+    durations = np.where(durations < 1e-9, 0.0, durations)
     first = times[times >= t0][0] if np.any(times >= t0) else t1
     exposure = exposure_by_level(level, durations, before, t0, first)
     in_window = (times >= t0) & (times < t1)
@@ -111,13 +125,13 @@ def _stage_stats(e: np.ndarray, s: np.ndarray | None, x: np.ndarray, t0: float, 
     arrival_wip = np.empty(e.size)
     up_pos = order >= n_down
     arrival_wip[order[up_pos] - n_down] = level[up_pos] - 1
-    time_in = x - e
+    time_in = _clean(x - e)
     arrived = (e >= t0) & (e < t1)
     exited = done & (x >= t0) & (x < t1)
 
     out = {"arrivals": int(arrived.sum()), "departures": int(exited.sum()),
-           "mean_wip": float((np.clip(level, 0, None) * durations).sum() / span
-                             + (before * (first - t0) / span if first > t0 else 0.0)),
+           "mean_wip": round(float((np.clip(level, 0, None) * durations).sum() / span
+                                   + (before * (first - t0) / span if first > t0 else 0.0)), 9),
            "idle_share": float(exposure[0] / span) if exposure.size else 1.0,
            "time_p50": float(np.quantile(time_in[exited], 0.5)) if exited.any() else np.nan,
            "time_p85": float(np.quantile(time_in[exited], 0.85)) if exited.any() else np.nan,
@@ -131,7 +145,8 @@ def _stage_stats(e: np.ndarray, s: np.ndarray | None, x: np.ndarray, t0: float, 
         tm = (w * mid).sum()
         lm = (w * level).sum()
         var = (w * (mid - tm) ** 2).sum()
-        out["wip_growth_per_week"] = float(7 * (w * (mid - tm) * (level - lm)).sum() / var) if var > 0 else 0.0
+        out["wip_growth_per_week"] = (round(float(7 * (w * (mid - tm) * (level - lm)).sum() / var), 9)
+                                      if var > 1e-12 else 0.0)
     else:
         out["wip_growth_per_week"] = 0.0
 
@@ -143,8 +158,9 @@ def _stage_stats(e: np.ndarray, s: np.ndarray | None, x: np.ndarray, t0: float, 
         # then the departure rates decide, as without started_at
         known = np.isfinite(s)
         shows_waiting = np.mean(s[known] > e[known] + 1e-9) if known.any() else 0.0
+        known_share = known.mean() if known.size else 0.0
         if not np.isfinite(with_start["capacity_per_day"]) and (
-                known.mean() < 0.5 or shows_waiting < 0.05):
+                known_share < 0.5 or shows_waiting < 0.05):
             by_departures = True
     if s is None or by_departures:
         c, mu, _ = servers_from_departures(exposure, departures.astype(float))
@@ -158,12 +174,39 @@ def _stage_stats(e: np.ndarray, s: np.ndarray | None, x: np.ndarray, t0: float, 
             out.update(wait_p50=np.nan, queue_share=np.nan)
     out["capacity_from"] = ("queue and service times" if s is not None and not by_departures
                             else "departure rates")
+    timer = _timer(time_in[exited], e, x)
+    out["timer_days"], out["timer_share"] = timer if timer else (np.nan, 0.0)
+    if timer:  # a fixed delay: time there does not depend on a capacity
+        out.update(servers=np.inf, capacity_per_day=np.inf, evidence_n=0)
     rate = out["arrivals"] / span
     cap = out["capacity_per_day"]
     out["utilisation"] = float(rate / cap) if np.isfinite(cap) and cap > 0 else 0.0
     n = max(out["evidence_n"], 1)
     out["utilisation_se"] = out["utilisation"] * math.sqrt(1.0 / n + 1.0 / max(out["arrivals"], 1))
     return out
+
+
+def _clean(days: np.ndarray) -> np.ndarray:
+    """Durations in days rounded to a microsecond: float days since an origin leave noise
+    (``2.8e-14``) where two moments are the same."""
+    return np.round(days, 11)
+
+
+def _timer(done_days: np.ndarray, e: np.ndarray, x: np.ndarray) -> tuple[float, float] | None:
+    """``(days, share)`` when the stage's finished visits are a timer's: at least
+    :data:`TIMER_SHARE` of them last the same time to the minute, a day or more; None when
+    not, or when every time is a whole day (date-only data, where equal times are the rule)."""
+    if done_days.size < 20:
+        return None
+    moments = np.concatenate([e[np.isfinite(e)], x[np.isfinite(x)]])
+    if np.all(np.abs(moments - np.round(moments)) < 1e-9) or \
+            np.ptp(np.mod(moments, 1.0)) < 1e-9:
+        return None
+    minutes, counts = np.unique(np.round(done_days * 1440), return_counts=True)
+    k = int(counts.argmax())
+    share = counts[k] / done_days.size
+    days = minutes[k] / 1440
+    return (float(days), float(share)) if days >= 1 and share >= TIMER_SHARE else None
 
 
 def _capacity_with_start(e, s, x, t0, t1, span) -> dict:  # noqa: PLR0913
@@ -191,12 +234,12 @@ def _capacity_with_start(e, s, x, t0, t1, span) -> dict:  # noqa: PLR0913
     dur = np.clip(np.append(t[1:], t1), t0, t1) - np.clip(t, t0, t1)
     queued = (q > 0) & (dur > 0)
     queue_share = float(dur[queued].sum() / span)
-    service = x[finished] - s[finished]
+    service = _clean(x[finished] - s[finished])
     in_window = finished & (x >= t0) & (x < t1)
-    service_w = (x - s)[in_window]
+    service_w = _clean((x - s)[in_window])
     mean_service = float(service_w.mean()) if service_w.size else (
         float(service.mean()) if service.size else np.nan)
-    wait = (s - e)[in_window]
+    wait = _clean((s - e)[in_window])
     out = {"service_days": mean_service, "queue_share": queue_share,
            "wait_p50": float(np.median(wait)) if wait.size else np.nan,
            "stale_in_service": int(stale.sum())}
@@ -234,6 +277,10 @@ class ConstraintReport(Result):
         The window, the demand, and whether ``started_at`` was given.
     provisional : bool
         The verdict rests on thin data (see :data:`THIN_WEEKS`).
+    successors : DataFrame
+        Where the work goes from each stage, as observed: ``from``, ``to``,
+        ``n`` and ``share`` (see ``next_stages`` and ``next_idle_share`` in
+        :attr:`stages`).
     """
 
     part = "constraint"
@@ -246,6 +293,8 @@ class ConstraintReport(Result):
     flow: FlowData
     params: dict = field(default_factory=dict)
     provisional: bool = False
+    successors: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["from", "to", "n", "share"]))
 
     @property
     def weeks(self) -> float:
@@ -364,7 +413,7 @@ class ConstraintReport(Result):
         return json_safe({"constraint": self.constraint, "confidence": self.confidence,
                           "provisional": self.provisional, "stages": self.stages,
                           "timeline": self.timeline, "sentences": self.sentences(),
-                          "evidence": self.sentences(), "notes": self.notes,
+                          "notes": self.notes, "successors": self.successors,
                           "params": dict(self.params)})
 
     def _title(self) -> str:
@@ -429,14 +478,18 @@ def _analyse(arrays: dict, t0: float, t1: float, closed: bool = True) -> pd.Data
 def _verdict(table: pd.DataFrame, weeks: float) -> tuple[str | None, float, bool]:
     """(constraint, confidence, provisional).
 
-    Confidence is the normal approximation to the chance that the top
-    utilisation beats the runner-up's, given their standard errors. On thin
+    Only a stage that has shown a limit at a utilisation of at least
+    :data:`MIN_CONSTRAINT_UTILISATION` can be named: a limit far from being
+    reached makes no queue of its own. Confidence is the normal approximation
+    to the chance that the top utilisation beats the runner-up's, given
+    their standard errors. On thin
     data (fewer than ``THIN_WEEKS`` weeks, or fewer than ``THIN_EVIDENCE``
     items behind the capacity estimate) the verdict is provisional and its
     confidence is capped (:data:`PROVISIONAL_CAP`): a stage that has not yet
     shown its limit may be the real constraint.
     """
-    limited = table[np.isfinite(table["capacity_per_day"]) & (table["utilisation"] > 0)]
+    limited = table[np.isfinite(table["capacity_per_day"])
+                    & (table["utilisation"] >= MIN_CONSTRAINT_UTILISATION)]
     if limited.empty:
         return None, 0.0, weeks < THIN_WEEKS
     ranked = limited.sort_values("utilisation", ascending=False)
@@ -483,9 +536,14 @@ def find_constraint(work_items, stages: Sequence[str] | None = None, *, freq: st
         utilisation of stages that have shown a limit, 0 for the others: the
         verdict picks its maximum), ``net_flow_per_week`` (arrivals minus
         departures), ``wip_growth_per_week`` (the trend of the WIP in the
-        stage), ``next_idle_share`` (share of
-        the time the next stage had nothing to do), ``wait_slope_days``
-        (extra days in stage per item found on arrival) and ``role``.
+        stage), ``next_idle_share`` (share of the time the stages its work goes
+        to next had nothing to do, weighted by the work each gets from it),
+        ``next_stages`` (those getting at least 10% of it), ``timer_days`` and
+        ``timer_share`` (the time most of its visits last exactly, and how
+        many do, for a timer; NaN and 0 otherwise), ``wait_slope_days``
+        (extra days in stage per item found on arrival) and ``role``
+        (``constraint``, ``capacity-limited``, ``delay (a timer)`` or ``no
+        limit shown``).
 
     Examples
     --------
@@ -522,10 +580,18 @@ def find_constraint(work_items, stages: Sequence[str] | None = None, *, freq: st
     first_entry = v.groupby("item_id", sort=False)["entered_at"].min()
     new_items = int(((first_entry >= start) & (first_entry < end)).sum())
     table["visits_per_item"] = table["arrivals"] / max(new_items, 1)
-    table["next_idle_share"] = table["idle_share"].shift(-1)
+    successors = _successors(v, flow.stages)
+    idle = table.set_index("stage")["idle_share"]
+    weighted = (successors.assign(idle=successors["to"].map(idle) * successors["share"])
+                .groupby("from", sort=False)["idle"].sum(min_count=1))
+    table["next_idle_share"] = table["stage"].map(weighted).astype(float)
+    table["next_stages"] = table["stage"].map(
+        successors[successors["share"] >= 0.1].groupby("from", sort=False)["to"]
+        .agg(lambda names: list(names))).apply(lambda x: x if isinstance(x, list) else [])
     constraint, confidence, provisional = _verdict(table, span / 7)
     table["role"] = np.where(np.isfinite(table["capacity_per_day"]), "capacity-limited",
                              "no limit shown (delay or spare capacity)")
+    table.loc[table["timer_share"] > 0, "role"] = "delay (a timer)"
     if constraint is not None:
         table.loc[table["stage"] == constraint, "role"] = "constraint"
     timeline = _timeline(arrays, start, end, freq, origin)
@@ -533,15 +599,35 @@ def find_constraint(work_items, stages: Sequence[str] | None = None, *, freq: st
                "time_p50", "time_p85", "wait_p50", "servers", "service_days",
                "capacity_per_week", "utilisation", "utilisation_se", "evidence_score",
                "net_flow_per_week", "wip_growth_per_week", "capacity_from", "stale_in_service",
-               "next_idle_share", "wait_slope_days", "wait_slope_t", "visits_per_item",
-               "open_at_end", "capacity_per_day"]
+               "next_idle_share", "next_stages", "wait_slope_days", "wait_slope_t",
+               "visits_per_item", "open_at_end", "timer_days", "timer_share",
+               "capacity_per_day"]
     table = table.reindex(columns=columns)
     return ConstraintReport(constraint=constraint, confidence=confidence, stages=table,
-                            timeline=timeline, flow=flow,
+                            timeline=timeline, flow=flow, successors=successors,
                             provisional=provisional,
                             params={"freq": freq, "start": str(start), "end": str(end),
                                     "demand_per_week": 7 * new_items / span,
                                     "started_at": "started_at" in v.columns})
+
+
+def _successors(visits: pd.DataFrame, stages: list) -> pd.DataFrame:
+    """Where the work goes from each stage, as observed: ``from``, ``to``, ``n`` (items that
+    went straight from one to the other) and ``share`` (of the work leaving ``from`` for
+    another stage), largest first; a return to the same stage is not a successor."""
+    codes = pd.Categorical(visits["stage"], categories=stages).codes
+    order = np.lexsort((visits["entered_at"].to_numpy(), pd.factorize(visits["item_id"])[0]))
+    item = pd.factorize(visits["item_id"])[0][order]
+    here = codes[order]
+    same_item = np.r_[item[1:] == item[:-1], False]
+    nxt = np.r_[here[1:], -1]
+    moved = same_item & (nxt != here) & (here >= 0) & (nxt >= 0)
+    pairs = pd.DataFrame({"from": here[moved], "to": nxt[moved]})
+    counts = pairs.value_counts().rename("n").reset_index()
+    counts["share"] = counts["n"] / counts.groupby("from")["n"].transform("sum")
+    names = np.asarray(stages, dtype=object)
+    counts["from"], counts["to"] = names[counts["from"]], names[counts["to"]]
+    return counts.sort_values(["from", "n"], ascending=[True, False], ignore_index=True)
 
 
 def _shared_people(flow: FlowData, table: pd.DataFrame) -> list[str]:
@@ -593,17 +679,26 @@ def _timeline(arrays: dict, start, end, freq: str, origin) -> pd.DataFrame:
 def _statements(table: pd.DataFrame, constraint: str | None, confidence: float,
                 weeks: float, provisional: bool) -> dict:
     """The sentences of the findings (:data:`FINDINGS`) that apply, by name."""
+    timed = _timers(table)
     if constraint is None:
         if provisional or table["departures"].sum() == 0:
             return {"verdict": f"Too little flow to name a constraint: {weeks:.1f} weeks of data "
                                f"and {int(table['departures'].sum())} stage exits, and no stage "
-                               "has yet made work wait in a way that shows its limit."}
+                               "has yet made work wait in a way that shows its limit.", **timed}
         busiest = table.sort_values("mean_wip", ascending=False).iloc[0]
-        return {"verdict": "No stage made work wait in a way that limits throughput: the line "
-                           "delivers what arrives, so demand, not capacity, sets the pace.",
-                "busiest": f"{busiest['stage']} holds the most work in progress "
-                           f"({busiest['mean_wip']:.1f} items on average), but it kept up with "
-                           "what arrived."}
+        out = {"verdict": "No stage made work wait in a way that limits throughput: the line "
+                          "delivers what arrives, so demand, not capacity, sets the pace.",
+               "busiest": f"{busiest['stage']} holds the most work in progress "
+                          f"({busiest['mean_wip']:.1f} items on average), but it kept up with "
+                          "what arrived."}
+        limited = table[np.isfinite(table["capacity_per_day"]) & (table["utilisation"] > 0)]
+        if len(limited):
+            top = limited.sort_values("utilisation", ascending=False).iloc[0]
+            out["tightest"] = (f"The tightest stage, {top['stage']}, uses only "
+                               f"{top['utilisation']:.0%} of its capacity: the waits in front "
+                               "of it come from elsewhere (customers, schedules, batches), not "
+                               "from how much it can do.")
+        return {**out, **timed}
     t = table.set_index("stage")
     row = t.loc[constraint]
     lead = "provisionally " if provisional else ""
@@ -617,26 +712,54 @@ def _statements(table: pd.DataFrame, constraint: str | None, confidence: float,
                 ", a sign of how close to its limit it runs.")
         out["wip_growth"] = (f"The work waiting in {constraint} grew by {growth:.1f} items a week "
                              f"over the {weeks:.0f} weeks{tail}")
-    i = list(t.index).index(constraint)
-    if i + 1 < len(t):
-        nxt = t.index[i + 1]
-        idle = t.iloc[i]["next_idle_share"]
-        if np.isfinite(idle) and idle >= 0.1:
-            out["next_idle"] = f"{nxt}, right after it, had nothing to work on {idle:.0%} of the time."
+    after = row["next_stages"]
+    idle = row["next_idle_share"]
+    if len(after) and np.isfinite(idle) and idle >= 0.1:
+        if len(after) == 1:
+            out["next_idle"] = (f"{after[0]}, where its work goes next, had nothing to work on "
+                                f"{idle:.0%} of the time.")
+        else:
+            out["next_idle"] = (f"The stages its work goes to next ({', '.join(after)}) had "
+                                f"nothing to work on {idle:.0%} of the time, weighted by the "
+                                "work each gets from it.")
     if row["wait_slope_t"] >= MIN_SLOPE_T:
         out["wait_slope"] = (f"Each item already in {constraint} when a new one arrived added "
                              f"{row['wait_slope_days'] * 24:.1f} hours to the newcomer's time there.")
     longest = t["time_p50"].idxmax()
     if longest != constraint and np.isfinite(t.at[longest, "time_p50"]):
+        if t.at[longest, "timer_share"] > 0:
+            why = (f"it is a timer, not a capacity ({t.at[longest, 'timer_share']:.0%} of its "
+                   f"visits last exactly {_duration(t.at[longest, 'timer_days'])}).")
+            timed = _timers(table[table["stage"] != longest])
+        elif not np.isfinite(t.at[longest, "capacity_per_day"]):
+            why = "time there does not grow with the work waiting, so it is a delay, not a constraint."
+        else:
+            why = f"its work takes {t.at[longest, 'utilisation']:.0%} of its capacity."
         out["longest"] = (f"{longest} takes longer ({t.at[longest, 'time_p50']:.1f} days median) "
-                          "but never held work back: "
-                          + ("time there does not grow with the work waiting, so it is a delay, "
-                             "not a constraint." if not np.isfinite(t.at[longest, "capacity_per_day"])
-                             else f"its work takes {t.at[longest, 'utilisation']:.0%} of its "
-                                  "capacity."))
+                          f"but never held work back: {why}")
     runner = table[(table["stage"] != constraint) & np.isfinite(table["capacity_per_day"])]
     if len(runner):
         r = runner.sort_values("utilisation", ascending=False).iloc[0]
-        out["runner_up"] = (f"Next tightest: {r['stage']}, whose work takes "
-                            f"{r['utilisation']:.0%} of its capacity.")
-    return out
+        if "longest" in out and r["stage"] == longest:  # one sentence for one stage
+            out["longest"] = out["longest"].removesuffix(".") + ", the next tightest."
+        else:
+            out["runner_up"] = (f"Next tightest: {r['stage']}, whose work takes "
+                                f"{r['utilisation']:.0%} of its capacity.")
+    return {**out, **timed}
+
+
+def _timers(table: pd.DataFrame) -> dict:
+    """The ``timers`` finding: each stage whose time is a timer's, with how sure."""
+    timers = table[table["timer_share"] > 0]
+    if not len(timers):
+        return {}
+    return {"timers": "; ".join(
+        f"{r.stage} is a timer, not a capacity: {r.timer_share:.0%} of its visits last exactly "
+        f"{_duration(r.timer_days)}" for r in timers.itertuples()) + "."}
+
+
+def _duration(days: float) -> str:
+    """A timer's length as a person says it: 15 days, 36 hours."""
+    if abs(days - round(days)) < 1 / 1440:
+        return f"{round(days):.0f} day{'s' if round(days) != 1 else ''}"
+    return f"{days * 24:.0f} hours"

@@ -615,20 +615,21 @@ def read_tracker(source, status_map=None, *, name: str | None = None,
 # --------------------------------------------------------------------------- XES
 
 _XES_KEYS = {"concept:name": "activity", "time:timestamp": "timestamp",
-             "lifecycle:transition": "lifecycle", "org:resource": "resource"}
+             "lifecycle:transition": "lifecycle", "org:resource": "resource",
+             "start_timestamp": "start"}  # an interval log's (pm4py writes it so)
 
 
 #: The columns of the events frame, named as pm4py names them (from_event_log reads these)
 _XES_COLUMNS = {"case": "case:concept:name", "activity": "concept:name",
                 "timestamp": "time:timestamp", "lifecycle": "lifecycle:transition",
-                "resource": "org:resource"}
+                "resource": "org:resource", "start": "start_timestamp"}
 
 
 def _xes_frame(fh, label: str) -> pd.DataFrame:
     """One row per event (indexed by the line of its ``<event>``), read as a stream."""
     parser = expat.ParserCreate()
     cols = {"line": [], "case": [], "activity": [], "timestamp": [], "lifecycle": [],
-            "resource": []}
+            "resource": [], "start": []}
     stack: list[str] = []
     trace: dict = {}
     events: list[dict] = []
@@ -660,7 +661,7 @@ def _xes_frame(fh, label: str) -> pd.DataFrame:
             for e in events:
                 cols["line"].append(e["line"])
                 cols["case"].append(case)
-                for k in ("activity", "timestamp", "lifecycle", "resource"):
+                for k in ("activity", "timestamp", "lifecycle", "resource", "start"):
                     cols[k].append(e.get(k, ""))
             events.clear()
 
@@ -695,7 +696,7 @@ def read_xes(source, *, stages: Sequence[str] | None = None, name: str | None = 
     events go through :func:`~opsdx.flow.from_event_log`: with lifecycle
     ``start`` and ``complete`` each activity instance is a visit with its
     start; other transitions (``schedule``, ``suspend``, ...) are set aside
-    and listed.
+    and listed. An interval log's ``start_timestamp`` gives each event its start.
     """
     path = Path(source)
     label = name or path.name
@@ -706,7 +707,7 @@ def read_xes(source, *, stages: Sequence[str] | None = None, name: str | None = 
     opener = gzip.open if gz else open
     with opener(path, "rb") as fh:
         frame = _xes_frame(fh, label)
-    for optional in ("lifecycle:transition", "org:resource"):
+    for optional in ("lifecycle:transition", "org:resource", "start_timestamp"):
         if not frame[optional].ne("").any():
             frame = frame.drop(columns=optional)
     return from_event_log(frame, stages=stages, name=label)

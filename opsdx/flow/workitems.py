@@ -291,8 +291,8 @@ def as_flow(data, stages: Sequence[str] | None = None) -> FlowData:
 
 def from_event_log(source: Source, *, case: str | None = None, activity: str | None = None,
                    timestamp: str | None = None, lifecycle: str | None = None,
-                   resource: str | None = None, stages: Sequence[str] | None = None,
-                   name: str | None = None) -> FlowData:
+                   resource: str | None = None, start_timestamp: str | None = None,
+                   stages: Sequence[str] | None = None, name: str | None = None) -> FlowData:
     """Stage visits from a process-mining event log (one row per event).
 
     Columns are found by name: ``case`` / ``case:concept:name``,
@@ -303,10 +303,21 @@ def from_event_log(source: Source, *, case: str | None = None, activity: str | N
 
     Without a lifecycle, each event completes an activity: the visit to an
     activity runs from the previous event of the case (or the event itself,
-    for the first) to this one. With ``start``/``complete`` pairs, a visit
-    runs from the previous completion of the case (entered), through the
-    start (started), to the completion (exited); a start without its
-    completion is a visit still open.
+    for the first) to this one. An *interval log* (pm4py's shape: a
+    ``start_timestamp`` / ``start_time`` column beside the timestamp, or the
+    column ``start_timestamp=`` names) gives each event its start: the visit
+    runs from the previous completion of the case, through that start, to
+    the event. With ``start``/``complete`` pairs, a visit runs from the
+    previous completion of the case (entered), through the start (started),
+    to the completion (exited): each completion takes the earliest start of
+    the same case and activity not yet taken (first in, first out, as
+    process-mining tools pair them), so an activity done several times in a
+    case (a call made again and again) is as many visits, and the time
+    between them is waiting, not work. A completion without a start (or with
+    an unreadable one) took no work time: its visit is all waiting, as
+    process-mining tools read such an atomic event. A start without its
+    completion is a visit still open. A log with both a lifecycle and start times is read by
+    its lifecycle, and says so in its notes.
 
     Examples
     --------
@@ -335,7 +346,8 @@ def from_event_log(source: Source, *, case: str | None = None, activity: str | N
             "activity": pick(activity, "activity", "concept:name"),
             "timestamp": pick(timestamp, "timestamp", "time:timestamp"),
             "lifecycle": pick(lifecycle, "lifecycle", "lifecycle:transition"),
-            "resource": pick(resource, "resource", "org:resource")}
+            "resource": pick(resource, "resource", "org:resource"),
+            "start": pick(start_timestamp, "start_timestamp", "start_time", "start timestamp")}
     log = ProblemLog(label)
     for role in ("case", "activity", "timestamp"):
         if cols[role] is None:
@@ -351,6 +363,14 @@ def from_event_log(source: Source, *, case: str | None = None, activity: str | N
                   else "complete")
     if cols["resource"]:
         ev["resource"] = frame[cols["resource"]].str.strip()
+    notes: list[str] = []
+    interval = cols["start"] is not None and cols["lifecycle"] is None
+    if interval:
+        ev["started"], _ = parse_timestamps(frame[cols["start"]])
+    elif cols["start"] is not None:
+        notes.append(f"the log has a lifecycle ({cols['lifecycle']}) and start times "
+                     f"({cols['start']}): its start and complete events are read, the start "
+                     "times are not used")
     bad = ev["t"].isna() | (ev["case"] == "") | (ev["activity"] == "")
     quality = pd.DataFrame({"row": ev.loc[bad, "row"].to_numpy(), "column": cols["timestamp"],
                             "value": _shown(frame.loc[bad.to_numpy(), cols["timestamp"]]),
@@ -361,6 +381,14 @@ def from_event_log(source: Source, *, case: str | None = None, activity: str | N
             "row": ev.loc[other, "row"].to_numpy(), "column": cols["lifecycle"] or "lifecycle",
             "value": ev.loc[other, "life"].to_numpy(),
             "problem": "lifecycle other than start or complete (ignored)"})], ignore_index=True)
+    if interval:  # an unreadable start: the visit is kept, without its start
+        unread = ~bad & ev["started"].isna() & (frame[cols["start"]].str.strip() != "").to_numpy()
+        if unread.any():
+            quality = pd.concat([quality, pd.DataFrame({
+                "row": ev.loc[unread, "row"].to_numpy(), "column": cols["start"],
+                "value": _shown(frame.loc[unread.to_numpy(), cols["start"]]),
+                "problem": "start time not read (the visit is kept without it)"})],
+                ignore_index=True)
     ev = ev[~bad & ~other].sort_values(["case", "t", "row"], kind="stable")
     if ev.empty:
         raise nothing_usable(label, "event", "rows with a case, an activity and an ISO 8601 "
@@ -369,29 +397,18 @@ def from_event_log(source: Source, *, case: str | None = None, activity: str | N
     done = ev[ev["life"] == "complete"].copy()
     done["entered"] = done.groupby("case", sort=False)["t"].shift(1)
     starts = ev[ev["life"] == "start"].copy()
-    has_life = cols["lifecycle"] is not None
-    if has_life and len(starts) and len(done):
-        # pair each completion with the latest start of the same case and activity at or
-        # before it; a start claimed by two completions stays with the earlier one
-        starts["key"] = starts["case"] + "\x1f" + starts["activity"]
-        done["key"] = done["case"] + "\x1f" + done["activity"]
-        paired = pd.merge_asof(done.sort_values("t").reset_index(),
-                               starts[["key", "t", "row"]].rename(
-                                   columns={"t": "started", "row": "start_row"}).sort_values("started"),
-                               left_on="t", right_on="started", by="key", direction="backward")
-        paired = paired.sort_values(["t", "row"], kind="stable")
-        claimed = paired["start_row"].notna() & paired.duplicated("start_row", keep="first")
-        paired.loc[claimed, ["started", "start_row"]] = [pd.NaT, np.nan]
-        merged = paired.set_index("index").loc[done.index].reset_index(drop=True)
-        used = set(merged["start_row"].dropna().astype(int))
-        open_starts = starts[~starts["row"].isin(used)]
-        # a start followed by a later completion of its activity was not left open
-        later = done.groupby("key")["t"].max()
-        open_starts = open_starts[~(open_starts["t"] <= open_starts["key"].map(later))]
+    # a lifecycle of completions only (as XES exports write it) is a log of completions
+    has_life = cols["lifecycle"] is not None and len(starts) > 0
+    if has_life and len(done):
+        merged, open_starts = _pair_first_in_first_out(done, starts)
     else:
-        merged = done.assign(started=pd.NaT).reset_index(drop=True)
+        merged = done.assign(started=done["started"] if interval else pd.NaT)
+        merged = merged.reset_index(drop=True)
         open_starts = starts
-    entered = merged["entered"].fillna(merged["started"] if has_life else merged["t"])
+    timed = has_life or interval
+    entered = merged["entered"].fillna(merged["started"] if timed else merged["t"])
+    if interval:  # a visit whose start is unknown begins when it is entered
+        entered = entered.fillna(merged["t"])
     entered = entered.where(entered <= merged["started"].fillna(merged["t"]),
                             merged["started"].fillna(merged["t"]))
     visits = pd.DataFrame({"item_id": merged["case"], "stage": merged["activity"],
@@ -399,8 +416,10 @@ def from_event_log(source: Source, *, case: str | None = None, activity: str | N
                            "source_row": merged["row"].to_numpy()})
     if cols["resource"]:  # the completing event's resource did the work
         visits["owner"] = merged["resource"].to_numpy()
+    if timed:  # a completion without its start took no work time (process mining's rule:
+        # an atomic event); its time in the stage is waiting, scheduled or never begun
+        visits["started_at"] = merged["started"].fillna(merged["t"])
     if has_life:
-        visits["started_at"] = merged["started"].fillna(entered)
         if len(open_starts):
             last_done = done.groupby("case")["t"].max()
             o_entered = open_starts["case"].map(last_done)
@@ -413,10 +432,51 @@ def from_event_log(source: Source, *, case: str | None = None, activity: str | N
             if cols["resource"]:
                 extra["owner"] = open_starts["resource"].to_numpy()
             visits = pd.concat([visits, extra], ignore_index=True)
-    order = ["item_id", "stage", "entered_at"] + (["started_at"] if has_life else []) + [
+    order = ["item_id", "stage", "entered_at"] + (["started_at"] if timed else []) + [
         "exited_at"] + (["owner"] if cols["resource"] else [])
     # rows named as in the event log (the completing event's row), not internal positions
-    return flow_from_visits(visits, order, stages, label, quality)
+    flow = flow_from_visits(visits, order, stages, label, quality)
+    flow.notes = [*flow.notes, *notes]
+    return flow
+
+
+def _pair_first_in_first_out(done: pd.DataFrame, starts: pd.DataFrame
+                             ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each completion with the earliest start of its case and activity not yet taken (a
+    start at the same instant counts as before it); the starts no completion took, less those
+    a later completion of their activity shows were repeated, stay open.
+
+    Vectorised: with ``a_j`` the starts of a key up to its ``j``-th completion, the starts
+    taken after it are ``m_j = min(m_{j-1} + 1, a_j)``, that is ``j + min(0, min_{i<=j}(a_i -
+    i))``; the ``j``-th completion takes start number ``m_j`` when ``m_j > m_{j-1}``.
+    """
+    key_d = done["case"] + "\x1f" + done["activity"]
+    key_s = starts["case"] + "\x1f" + starts["activity"]
+    both = pd.concat([pd.DataFrame({"key": key_s, "t": starts["t"], "row": starts["row"],
+                                    "done": 0}),
+                      pd.DataFrame({"key": key_d, "t": done["t"], "row": done["row"],
+                                    "done": 1})])
+    both = both.assign(label=both.index).sort_values(["key", "t", "done", "row"],
+                                                     kind="stable", ignore_index=True)
+    by_key = both.assign(start=1 - both["done"]).groupby("key", sort=False)
+    a = by_key["start"].cumsum().to_numpy()  # starts so far
+    j = by_key["done"].cumsum().to_numpy()   # completions so far, this one included
+    is_done = both["done"].to_numpy() == 1
+    keys = both["key"].to_numpy()[is_done]
+    low = pd.Series(a[is_done] - j[is_done]).groupby(keys, sort=False).cummin().to_numpy()
+    m = j[is_done] + np.minimum(0, low)
+    prev = pd.Series(m).groupby(keys, sort=False).shift(1, fill_value=0).to_numpy()
+    takes = m > prev
+    first = both[~is_done].assign(n=a[~is_done]).set_index(["key", "n"])
+    found = first.reindex(pd.MultiIndex.from_arrays([keys[takes], m[takes]]))
+    started = pd.Series(pd.NaT, index=both["label"].to_numpy()[is_done], dtype=done["t"].dtype)
+    started.iloc[np.flatnonzero(takes)] = found["t"].to_numpy()
+    merged = done.assign(started=started.reindex(done.index).to_numpy()).reset_index(drop=True)
+    open_starts = starts[~starts["row"].isin(set(found["row"].dropna().astype(int)))]
+    # a start followed by a later completion of its activity was repeated, not left open
+    later = done.assign(key=key_d).groupby("key")["t"].max()
+    open_starts = open_starts[~(open_starts["t"] <= key_s[open_starts.index].map(later))]
+    return merged, open_starts
 
 
 def nothing_usable(label: str, what: str, expected: str, quality: pd.DataFrame) -> DataError:

@@ -95,7 +95,7 @@ def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
 
 
 def _stage_stats(e: np.ndarray, s: np.ndarray | None, x: np.ndarray, t0: float, t1: float,
-                 closed: bool = True) -> dict:
+                 closed: bool = True, timer=None) -> dict:
     """Flow statistics of one stage over the window from ``t0`` to ``t1`` (days).
 
     Events at ``t1`` itself count when ``closed`` (the last window of the data).
@@ -174,7 +174,8 @@ def _stage_stats(e: np.ndarray, s: np.ndarray | None, x: np.ndarray, t0: float, 
             out.update(wait_p50=np.nan, queue_share=np.nan)
     out["capacity_from"] = ("queue and service times" if s is not None and not by_departures
                             else "departure rates")
-    timer = _timer(time_in[exited], e, x)
+    if timer is None:  # False: known not to be one
+        timer = _timer(time_in[exited])
     out["timer_days"], out["timer_share"] = timer if timer else (np.nan, 0.0)
     if timer:  # a fixed delay: time there does not depend on a capacity
         out.update(servers=np.inf, capacity_per_day=np.inf, evidence_n=0)
@@ -192,17 +193,17 @@ def _clean(days: np.ndarray) -> np.ndarray:
     return np.round(days, 11)
 
 
-def _timer(done_days: np.ndarray, e: np.ndarray, x: np.ndarray) -> tuple[float, float] | None:
+def _timer(done_days: np.ndarray) -> tuple[float, float] | None:
     """``(days, share)`` when the stage's finished visits are a timer's: at least
     :data:`TIMER_SHARE` of them last the same time to the minute, a day or more; None when
-    not, or when every time is a whole day (date-only data, where equal times are the rule)."""
+    not, or when every time is a whole number of days (date-only data, where equal times are
+    the rule)."""
     if done_days.size < 20:
         return None
-    moments = np.concatenate([e[np.isfinite(e)], x[np.isfinite(x)]])
-    if np.all(np.abs(moments - np.round(moments)) < 1e-9) or \
-            np.ptp(np.mod(moments, 1.0)) < 1e-9:
+    minutes = np.round(done_days * 1440)
+    if not (minutes % 1440).any():
         return None
-    minutes, counts = np.unique(np.round(done_days * 1440), return_counts=True)
+    minutes, counts = np.unique(minutes, return_counts=True)
     k = int(counts.argmax())
     share = counts[k] / done_days.size
     days = minutes[k] / 1440
@@ -463,7 +464,10 @@ def _stage_arrays(flow: FlowData, origin) -> dict:
     return out
 
 
-def _analyse(arrays: dict, t0: float, t1: float, closed: bool = True) -> pd.DataFrame:
+def _analyse(arrays: dict, t0: float, t1: float, closed: bool = True,
+             timers: dict | None = None) -> pd.DataFrame:
+    """The stage table of one window; ``timers`` (stage -> (days, share)) are the whole
+    window's, reused for a period's (a timer is one for the whole data)."""
     rows = []
     for name, (e, s, x) in arrays.items():
         if e.size == 0:
@@ -471,7 +475,9 @@ def _analyse(arrays: dict, t0: float, t1: float, closed: bool = True) -> pd.Data
                          "servers": np.inf, "capacity_per_day": np.inf, "evidence_n": 0,
                          "utilisation_se": 0.0, "mean_wip": 0.0, "idle_share": 1.0})
             continue
-        rows.append({"stage": name, **_stage_stats(e, s, x, t0, t1, closed)})
+        rows.append({"stage": name, **_stage_stats(e, s, x, t0, t1, closed,
+                                                   timer=None if timers is None
+                                                   else timers.get(name, False))})
     return pd.DataFrame(rows)
 
 
@@ -594,7 +600,9 @@ def find_constraint(work_items, stages: Sequence[str] | None = None, *, freq: st
     table.loc[table["timer_share"] > 0, "role"] = "delay (a timer)"
     if constraint is not None:
         table.loc[table["stage"] == constraint, "role"] = "constraint"
-    timeline = _timeline(arrays, start, end, freq, origin)
+    timers = {r.stage: (r.timer_days, r.timer_share) for r in table.itertuples()
+              if r.timer_share > 0}
+    timeline = _timeline(arrays, start, end, freq, origin, timers)
     columns = ["stage", "role", "arrivals", "departures", "arrivals_per_week", "departures_per_week", "mean_wip",
                "time_p50", "time_p85", "wait_p50", "servers", "service_days",
                "capacity_per_week", "utilisation", "utilisation_se", "evidence_score",
@@ -616,8 +624,9 @@ def _successors(visits: pd.DataFrame, stages: list) -> pd.DataFrame:
     went straight from one to the other) and ``share`` (of the work leaving ``from`` for
     another stage), largest first; a return to the same stage is not a successor."""
     codes = pd.Categorical(visits["stage"], categories=stages).codes
-    order = np.lexsort((visits["entered_at"].to_numpy(), pd.factorize(visits["item_id"])[0]))
-    item = pd.factorize(visits["item_id"])[0][order]
+    items = pd.factorize(visits["item_id"])[0]
+    order = np.lexsort((visits["entered_at"].to_numpy(), items))
+    item = items[order]
     here = codes[order]
     same_item = np.r_[item[1:] == item[:-1], False]
     nxt = np.r_[here[1:], -1]
@@ -654,7 +663,7 @@ def _shared_people(flow: FlowData, table: pd.DataFrame) -> list[str]:
     return out
 
 
-def _timeline(arrays: dict, start, end, freq: str, origin) -> pd.DataFrame:
+def _timeline(arrays: dict, start, end, freq: str, origin, timers: dict) -> pd.DataFrame:
     try:
         edges = pd.date_range(start.normalize(), end, freq=freq)
     except ValueError:
@@ -666,7 +675,7 @@ def _timeline(arrays: dict, start, end, freq: str, origin) -> pd.DataFrame:
         t1 = (np.datetime64(b.to_datetime64(), "ns") - origin) / _DAY
         if t1 - t0 < 7:
             continue
-        table = _analyse(arrays, t0, t1, closed=b == end)
+        table = _analyse(arrays, t0, t1, closed=b == end, timers=timers)
         constraint, confidence, _ = _verdict(table, (t1 - t0) / 7)
         util = (float(table.loc[table["stage"] == constraint, "utilisation"].iloc[0])
                 if constraint else np.nan)

@@ -527,3 +527,16 @@ def test_small_logs_raise_no_warnings_and_print_no_float_noise():
     numbers = report.stages.select_dtypes("number").to_numpy().ravel()
     tiny = numbers[np.isfinite(numbers) & (numbers != 0)]
     assert not (np.abs(tiny) < 1e-9).any()  # no 2.8e-14 where two moments are equal
+
+
+def test_rows_set_aside_are_named_as_their_source_names_them(tmp_path):
+    """A file's line (header = 1), or a DataFrame's own index label, whatever its order."""
+    log = pd.DataFrame({"case": ["1", "1", "2", "2"], "activity": ["a", "b", "a", "b"],
+                        "timestamp": ["2025-01-01 10:00", "2025-01-02 10:00", "someday",
+                                      "2025-01-03 10:00"]}, index=[40, 41, 42, 43])
+    for frame in (log, log.iloc[::-1]):
+        flow = from_event_log(frame)
+        assert flow.quality["row"].tolist() == [42]
+        assert sorted(flow.visits["row"]) == [40, 41, 43]
+    log.to_csv(tmp_path / "log.csv", index=False)
+    assert from_event_log(tmp_path / "log.csv").quality["row"].tolist() == [4]

@@ -59,6 +59,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/interview.py
 	$(BIN)/python bench/statuses.py
 	$(BIN)/python bench/history.py
+	$(BIN)/python bench/form_headers.py
 
 # bench/flow.py beside pm4py (AGPL: a benchmark environment of its own, never a dependency)
 BENCHENV := .venv-bench

@@ -465,21 +465,17 @@ def _arrow_body(raw: bytes, encoding: str, sep: str, header: list[str],
     return body
 
 
-#: An ISO 8601 year outside what a nanosecond timestamp holds (1677-09-21 to 2262-04-11),
-#: the edge years included
-_FAR_YEAR = (r"^\s*(?:[+-]|\d{5,}|0\d{3}|1[0-5]\d\d|16[0-6]\d|167[0-7]|226[2-9]|22[7-9]\d"
-             r"|2[3-9]\d\d|[3-9]\d{3})")
-
-
 def _arrow_times(cells, pa, pc):
     """Text cells as UTC or naive timestamps (blanks as nulls) when all of them read so."""
     blank = pc.equal(cells, "")
     if pc.all(blank).as_py():
         return cells
     given = pc.if_else(blank, pa.scalar(None, pa.string()), cells)
-    # a year a nanosecond timestamp cannot hold (9999-12-31): older pyarrow wraps it round
-    # instead of refusing it, so such cells go to pandas, which sets them aside by row
-    if pc.any(pc.match_substring_regex(given, _FAR_YEAR)).as_py():
+    # a year a nanosecond timestamp cannot hold (1677-09-21 to 2262-04-11; 9999-12-31):
+    # older pyarrow wraps it round instead of refusing it, so such cells (and any cell that
+    # does not begin with its year, such as " 2025") go to pandas, which sets them aside by row
+    lowest, highest = pc.min_max(given).values()  # ISO 8601 text sorts as its years do
+    if lowest.as_py() < "1678" or highest.as_py() >= "2262":
         return cells
     for kind in (pa.timestamp("ns", tz="UTC"), pa.timestamp("ns")):
         try:

@@ -188,9 +188,9 @@ def _stage_stats(e: np.ndarray, s: np.ndarray | None, x: np.ndarray, t0: float, 
 
 
 def _clean(days: np.ndarray) -> np.ndarray:
-    """Durations in days rounded to a microsecond: float days since an origin leave noise
-    (``2.8e-14``) where two moments are the same."""
-    return np.round(days, 11)
+    """Durations in days with the noise float days since an origin leave where two moments
+    are the same (``2.8e-14``) set to the 0 it is."""
+    return np.where(np.abs(days) < 1e-9, 0.0, days)
 
 
 def _timer(done_days: np.ndarray) -> tuple[float, float] | None:
@@ -198,9 +198,10 @@ def _timer(done_days: np.ndarray) -> tuple[float, float] | None:
     :data:`TIMER_SHARE` of them last the same time to the minute, a day or more; None when
     not, or when every time is a whole number of days (date-only data, where equal times are
     the rule)."""
-    if done_days.size < 20:
+    long = done_days[done_days >= 1 - 1 / 2880]  # a day or more, to the minute
+    if done_days.size < 20 or long.size < TIMER_SHARE * done_days.size:
         return None
-    minutes = np.round(done_days * 1440)
+    minutes = np.round(long * 1440)
     if not (minutes % 1440).any():
         return None
     minutes, counts = np.unique(minutes, return_counts=True)
@@ -447,11 +448,19 @@ class ConstraintReport(Result):
         return plot_wip(self.flow, ax=ax, freq=freq)
 
 
-def _stage_arrays(flow: FlowData, origin) -> dict:
+def _stage_codes(flow: FlowData) -> np.ndarray:
+    """Each visit's stage as its position in ``flow.stages`` (computed once: it is costly on
+    text)."""
+    stage = flow.visits["stage"]
+    if isinstance(stage.dtype, pd.CategoricalDtype) and list(stage.cat.categories) == flow.stages:
+        return stage.cat.codes.to_numpy()
+    return pd.Categorical(stage, categories=flow.stages).codes
+
+
+def _stage_arrays(flow: FlowData, origin, codes: np.ndarray) -> dict:
     """Per stage: entry, start (or None) and exit times as float days since ``origin``."""
     v = flow.visits
     has_start = "started_at" in v.columns and v["started_at"].notna().any()
-    codes = pd.Categorical(v["stage"], categories=flow.stages).codes
     order = np.argsort(codes, kind="stable")
     bounds = np.searchsorted(codes[order], np.arange(len(flow.stages) + 1))
     e_all = _days(v["entered_at"], origin)[order]
@@ -573,7 +582,8 @@ def find_constraint(work_items, stages: Sequence[str] | None = None, *, freq: st
         raise OpsdxError("the window is empty: end must be after start")
     origin = np.datetime64(start.to_datetime64(), "ns")
     t1 = (np.datetime64(end.to_datetime64(), "ns") - origin) / _DAY
-    arrays = _stage_arrays(flow, origin)
+    codes = _stage_codes(flow)
+    arrays = _stage_arrays(flow, origin, codes)
     table = _analyse(arrays, 0.0, t1)
     span = t1
     table["arrivals_per_week"] = 7 * table["arrivals"] / span
@@ -583,10 +593,11 @@ def find_constraint(work_items, stages: Sequence[str] | None = None, *, freq: st
     # the verdict's score: utilisation, for stages that have shown a limit
     table["evidence_score"] = np.where(np.isfinite(table["capacity_per_day"]),
                                        table["utilisation"], 0.0)
-    first_entry = v.groupby("item_id", sort=False)["entered_at"].min()
+    items = pd.factorize(v["item_id"])[0]  # once: grouping by text is costly
+    first_entry = pd.Series(v["entered_at"].to_numpy()).groupby(items, sort=False).min()
     new_items = int(((first_entry >= start) & (first_entry < end)).sum())
     table["visits_per_item"] = table["arrivals"] / max(new_items, 1)
-    successors = _successors(v, flow.stages)
+    successors = _successors(v, flow.stages, codes, items)
     idle = table.set_index("stage")["idle_share"]
     weighted = (successors.assign(idle=successors["to"].map(idle) * successors["share"])
                 .groupby("from", sort=False)["idle"].sum(min_count=1))
@@ -619,12 +630,11 @@ def find_constraint(work_items, stages: Sequence[str] | None = None, *, freq: st
                                     "started_at": "started_at" in v.columns})
 
 
-def _successors(visits: pd.DataFrame, stages: list) -> pd.DataFrame:
+def _successors(visits: pd.DataFrame, stages: list, codes: np.ndarray,
+                items: np.ndarray) -> pd.DataFrame:
     """Where the work goes from each stage, as observed: ``from``, ``to``, ``n`` (items that
     went straight from one to the other) and ``share`` (of the work leaving ``from`` for
     another stage), largest first; a return to the same stage is not a successor."""
-    codes = pd.Categorical(visits["stage"], categories=stages).codes
-    items = pd.factorize(visits["item_id"])[0]
     order = np.lexsort((visits["entered_at"].to_numpy(), items))
     item = items[order]
     here = codes[order]

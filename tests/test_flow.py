@@ -407,6 +407,10 @@ def test_an_interval_log_gives_each_visit_its_start(tmp_path):
         from_event_log(path).visits.iloc[:3][cols].sort_values(cols[:2], ignore_index=True))
     both = rows.assign(start_timestamp=rows["start_timestamp"])
     assert "start times are not used" in " ".join(from_event_log(both).notes)
+    # start times beside a lifecycle of completions only (an interval log as XES) are read
+    completes = events.assign(**{"lifecycle:transition": "complete"})
+    pd.testing.assert_frame_equal(from_event_log(completes).visits[cols],
+                                  from_event_log(path).visits.iloc[:3][cols])
 
 
 # ------------------------------------------------ real logs' shapes (issue 15): no verdict without a limit

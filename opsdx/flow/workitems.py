@@ -316,8 +316,9 @@ def from_event_log(source: Source, *, case: str | None = None, activity: str | N
     between them is waiting, not work. A completion without a start (or with
     an unreadable one) took no work time: its visit is all waiting, as
     process-mining tools read such an atomic event. A start without its
-    completion is a visit still open. A log with both a lifecycle and start times is read by
-    its lifecycle, and says so in its notes.
+    completion is a visit still open. A log with both start events and start
+    times is read by its start events, and says so in its notes; start times
+    beside a lifecycle of completions only are read as the starts.
 
     Examples
     --------
@@ -364,11 +365,13 @@ def from_event_log(source: Source, *, case: str | None = None, activity: str | N
     if cols["resource"]:
         ev["resource"] = frame[cols["resource"]].str.strip()
     notes: list[str] = []
-    interval = cols["start"] is not None and cols["lifecycle"] is None
+    # start times beside a lifecycle of completions only (an interval log written as XES)
+    # are the starts; beside start events they are not needed
+    interval = cols["start"] is not None and not ev["life"].eq("start").any()
     if interval:
         ev["started"], _ = parse_timestamps(frame[cols["start"]])
     elif cols["start"] is not None:
-        notes.append(f"the log has a lifecycle ({cols['lifecycle']}) and start times "
+        notes.append(f"the log has start events ({cols['lifecycle']}) and start times "
                      f"({cols['start']}): its start and complete events are read, the start "
                      "times are not used")
     bad = ev["t"].isna() | (ev["case"] == "") | (ev["activity"] == "")

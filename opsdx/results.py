@@ -145,13 +145,13 @@ class Result:
         if finding not in self.FINDINGS:
             raise OpsdxError(f"no finding {finding!r}; findings: {', '.join(self.FINDINGS)}")
         found = self._statements().get(finding)
-        return None if found is None else _sentence_case(found)
+        return None if found is None else sentence_case(found)
 
     def sentences(self) -> list[str]:
         """The findings in plain words, in the order of ``FINDINGS`` (each starting with a
         capital, also where a name such as "founder" opens it)."""
         found = self._statements()
-        return [_sentence_case(found[k]) for k in self.FINDINGS if k in found]
+        return [sentence_case(found[k]) for k in self.FINDINGS if k in found]
 
     def _title(self) -> str:
         return type(self).__name__
@@ -167,7 +167,10 @@ class Result:
                 f"{lines}{shown}{notes}</div>")
 
 
-def _sentence_case(text: str) -> str:
+def sentence_case(text) -> str:
+    """Text that starts with a capital, also where a name such as "founder" opens it (not
+    escaped: :func:`capital` is this for HTML)."""
+    text = str(text)
     return text[:1].upper() + text[1:]
 
 
@@ -183,5 +186,4 @@ def likelihood(p: float) -> str:
 
 def capital(text) -> str:
     """Escaped text that starts with a capital (a name such as "founder" may open it)."""
-    text = str(text)
-    return html.escape(text[:1].upper() + text[1:])
+    return html.escape(sentence_case(text))

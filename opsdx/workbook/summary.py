@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..maturity import FEW_RESPONDENTS
 from ..maturity.questionnaire import DEFAULT_STAGE_NAMES
-from ..results import likelihood
+from ..results import likelihood, sentence_case
 
 __all__ = ["summary_sentences", "plot_summary", "roadmap"]
 
@@ -88,7 +88,7 @@ def summary_sentences(d) -> dict:
             wait = (f"; decisions wait no longer for them than for everyone else (a median "
                     f"{_days(top)} against {_days(others)}).")
         out["decisions"] = f"{o['top_decider']} takes {o['top_share']:.0%} of decisions{wait}"
-    return {key: _first_capital(sentence) for key, sentence in out.items()}
+    return {key: sentence_case(sentence) for key, sentence in out.items()}
 
 
 def _days(value) -> str:
@@ -212,17 +212,12 @@ def _decisions(ax, dr) -> None:
     ax.set_title(title, loc="left", fontsize=11)
 
 
-def _first_capital(text) -> str:
-    text = str(text)
-    return text[:1].upper() + text[1:]
-
-
 def roadmap(d, k: int = 5) -> pd.DataFrame:
     """The recommendations as a plan to fill in: what, why it works, the evidence, and empty
     ``Owner`` and ``Due by`` columns."""
-    rows = [{"#": i, "Recommendation": _first_capital(r.title),
-             "Why it works": _first_capital(r.mechanism),
-             "Evidence": _first_capital(r.evidence), "Owner": "", "Due by": ""}
+    rows = [{"#": i, "Recommendation": sentence_case(r.title),
+             "Why it works": sentence_case(r.mechanism),
+             "Evidence": sentence_case(r.evidence), "Owner": "", "Due by": ""}
             for i, r in enumerate(d.recommendations(k=k), start=1)]
     return pd.DataFrame(rows, columns=["#", "Recommendation", "Why it works", "Evidence",
                                        "Owner", "Due by"])
